@@ -1,0 +1,447 @@
+// The one schema for everything a stack can set. Defaults live here and nowhere else; the stack files
+// still set every key so that `diff Pulumi.staging.yaml Pulumi.prod.yaml` shows every difference.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { DURATION_PATTERN, seconds } from "./lib/duration";
+
+const duration = z
+  .string()
+  .regex(DURATION_PATTERN, { message: "must be a Prometheus duration such as 15s, 5m or 1h" });
+
+const k8sName = z
+  .string()
+  .max(63, { message: "must be at most 63 characters" })
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+    message: "must be a Kubernetes name: lowercase letters, digits and '-', starting and ending alphanumeric",
+  });
+
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, {
+  message: "must be a Kubernetes quantity such as 500m, 2, 512Mi or 50Gi",
+});
+
+const positiveInt = z.number().int({ message: "must be a whole number" }).positive({ message: "must be at least 1" });
+const ratio = z
+  .number()
+  .gt(0, { message: "must be greater than 0 and less than 1" })
+  .lt(1, { message: "must be greater than 0 and less than 1" });
+const positive = z.number().positive({ message: "must be greater than 0" });
+const httpsUrl = z.url({ protocol: /^https$/, message: "must be an https:// URL" });
+const urlPath = z.string().regex(/^\/[^\s]*$/, { message: "must be a URL path starting with /" });
+const email = z.email({ message: "must be an email address" });
+const chartVersion = z
+  .string()
+  .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version such as 1.2.3 (no ranges)" });
+const labels = z
+  .record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]+$/, { message: "must be a label key" }), z.string())
+  .refine((m) => Object.keys(m).length > 0, { message: "must name at least one label" });
+
+const resources = z
+  .object({
+    requests: z.object({ cpu: quantity, memory: quantity }).strict(),
+    limits: z.object({ memory: quantity }).strict(),
+  })
+  .strict();
+
+const routeTiming = z
+  .object({ groupWait: duration, groupInterval: duration, repeatInterval: duration })
+  .strict();
+
+const threshold = <T extends z.ZodTypeAny>(value: T) => z.object({ threshold: value, for: duration }).strict();
+
+export const GCP_UPTIME_REGIONS = ["USA", "EUROPE", "SOUTH_AMERICA", "ASIA_PACIFIC", "USA_OREGON", "USA_IOWA", "USA_VIRGINIA"] as const;
+
+export const schema = z
+  .object({
+    environment: z.enum(["staging", "prod"], { message: "must be staging or prod" }),
+    gcp: z
+      .object({
+        project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { message: "must be a GCP project id" }),
+        region: z.string().regex(/^[a-z]+-[a-z]+\d$/, { message: "must be a GCP region such as us-central1" }),
+      })
+      .strict(),
+    cluster: z
+      .object({
+        name: k8sName,
+        location: z.string().regex(/^[a-z]+-[a-z]+\d(-[a-z])?$/, {
+          message: "must be a GCP region or zone such as us-central1 or us-central1-a",
+        }),
+      })
+      .strict(),
+    namespaces: z.object({ monitoring: k8sName, licenseApi: k8sName, tracing: k8sName }).strict(),
+    licenseApi: z
+      .object({
+        service: k8sName,
+        job: k8sName,
+        podSelector: labels,
+        container: k8sName,
+        metricsPort: z.string().min(1, { message: "must name the Service port" }),
+        metricsPath: urlPath,
+        healthPort: positiveInt.max(65535, { message: "must be a port number" }),
+        healthPath: urlPath,
+        publicUrl: httpsUrl,
+        scrapeInterval: duration,
+        scrapeTimeout: duration,
+        seatLimit: positiveInt,
+      })
+      .strict(),
+    prometheus: z
+      .object({
+        chartVersion,
+        replicas: positiveInt,
+        retention: duration,
+        retentionSize: z.string().regex(/^\d+(B|KB|MB|GB|TB)$/, { message: "must be a size such as 45GB" }),
+        storageSize: quantity,
+        storageClass: k8sName,
+        scrapeInterval: duration,
+        evaluationInterval: duration,
+        resources,
+      })
+      .strict(),
+    alertmanager: z
+      .object({
+        replicas: positiveInt,
+        storageSize: quantity,
+        resources,
+        resolveTimeout: duration,
+        critical: routeTiming,
+        warning: routeTiming,
+        ticket: routeTiming,
+      })
+      .strict(),
+    blackbox: z
+      .object({ chartVersion, probeInterval: duration, probeTimeout: duration, resources })
+      .strict(),
+    slo: z
+      .object({
+        availabilityTarget: ratio,
+        window: z.enum(["28d", "30d"], { message: "must be 28d or 30d" }),
+      })
+      .strict(),
+    alerts: z
+      .object({
+        runbookBaseUrl: httpsUrl,
+        outage: z
+          .object({ evaluationInterval: duration, probeFor: duration, targetsFor: duration })
+          .strict(),
+        errorRate: threshold(ratio),
+        latencyP95Seconds: threshold(positive),
+        seatUtilisation: threshold(ratio),
+        seatDenialsPerSecond: threshold(positive),
+        redisErrorsPerSecond: threshold(positive),
+        databaseP95Seconds: threshold(positive),
+        cpuUtilisation: threshold(ratio),
+        memoryUtilisation: threshold(ratio),
+        forecast: z.object({ lookback: duration, horizon: duration, for: duration }).strict(),
+        failedValidationSpike: z
+          .object({ factor: positive, minPerSecond: positive, baseline: duration, for: duration })
+          .strict(),
+      })
+      .strict(),
+    pagerduty: z
+      .object({
+        team: z.object({ name: z.string().min(1), description: z.string() }).strict(),
+        schedule: z
+          .object({
+            name: z.string().min(1),
+            timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/, { message: "must be an IANA time zone" }),
+            layers: z
+              .array(
+                z
+                  .object({
+                    name: z.string().min(1),
+                    start: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" }),
+                    rotationVirtualStart: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" }),
+                    rotationTurnLengthSeconds: z.number().int().min(3600, { message: "must be at least 3600 (one hour)" }),
+                    users: z.array(email).min(1, { message: "must list at least one user" }),
+                  })
+                  .strict(),
+              )
+              .min(1, { message: "must have at least one layer: an empty schedule pages nobody" }),
+          })
+          .strict(),
+        escalation: z
+          .object({
+            name: z.string().min(1),
+            numLoops: z.number().int().min(0).max(9, { message: "must be between 0 and 9" }),
+            rules: z
+              .array(
+                z
+                  .object({
+                    delayMinutes: z.number().int().min(1, { message: "must be at least 1 minute" }),
+                    targets: z
+                      .array(z.union([z.literal("schedule"), email], { message: 'must be "schedule" or a user\'s email' }))
+                      .min(1, { message: "must list at least one target" }),
+                  })
+                  .strict(),
+              )
+              .min(1, { message: "must have at least one rule" }),
+          })
+          .strict(),
+        service: z
+          .object({
+            name: z.string().min(1),
+            urgency: z.enum(["high", "low", "severity_based"], { message: "must be high, low or severity_based" }),
+            acknowledgementTimeoutSeconds: positiveInt,
+            autoResolveTimeoutSeconds: positiveInt,
+          })
+          .strict(),
+      })
+      .strict(),
+    slack: z
+      .object({
+        channel: z.string().regex(/^#[a-z0-9_-]+$/, { message: "must be a channel such as #alerts" }),
+        ticketChannel: z.string().regex(/^#[a-z0-9_-]+$/, { message: "must be a channel such as #alerts" }),
+      })
+      .strict(),
+    grafana: z.object({ url: httpsUrl, folder: z.string().min(1) }).strict(),
+    logging: z
+      .object({
+        location: z.string().min(1),
+        retentionDays: z.number().int().min(90, { message: "must be at least 90 (compliance retention)" }),
+        auditRetentionDays: z.number().int().min(90, { message: "must be at least 90 (compliance retention)" }),
+        auditLocked: z.boolean({ message: "must be true or false" }),
+        auditedServices: z
+          .array(z.string().regex(/^[a-z0-9-]+\.googleapis\.com$/, { message: "must be a service such as redis.googleapis.com" }))
+          .min(1),
+        auditors: z
+          .array(z.string().regex(/^(group|user|serviceAccount):\S+@\S+$/, { message: "must be an IAM member such as group:auditors@example.com" }))
+          .min(1),
+      })
+      .strict(),
+    uptime: z
+      .object({
+        path: urlPath,
+        period: z.enum(["60s", "300s", "600s", "900s"], { message: "must be one of 60s, 300s, 600s, 900s" }),
+        timeout: duration,
+        regions: z
+          .array(z.enum(GCP_UPTIME_REGIONS, { message: `must be one of ${GCP_UPTIME_REGIONS.join(", ")}` }))
+          .min(3, { message: "must list at least three regions (Cloud Monitoring's minimum)" }),
+        contentMatcher: z.string().min(1),
+      })
+      .strict(),
+    tracing: z
+      .object({
+        collector: z
+          .object({
+            chartVersion,
+            imageTag: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact image version such as 0.139.0" }),
+            replicas: positiveInt,
+            resources,
+          })
+          .strict(),
+        sampling: z.discriminatedUnion(
+          "policy",
+          [
+            z.object({ policy: z.literal("keep-all") }).strict(),
+            z
+              .object({
+                policy: z.literal("tail"),
+                decisionWait: duration,
+                slowThresholdMs: positiveInt,
+                baselinePercent: z.number().gt(0).max(100, { message: "must be a percentage in (0, 100]" }),
+              })
+              .strict(),
+          ],
+          { message: 'must have policy "keep-all" or "tail"' },
+        ),
+        jaeger: z
+          .object({
+            chartVersion,
+            storage: z.discriminatedUnion(
+              "type",
+              [
+                z.object({ type: z.literal("memory"), maxTraces: positiveInt }).strict(),
+                z.object({ type: z.literal("badger"), retentionDays: positiveInt, size: quantity }).strict(),
+                z
+                  .object({
+                    type: z.enum(["elasticsearch", "opensearch"]),
+                    url: httpsUrl,
+                    username: z.string().min(1),
+                    retentionDays: positiveInt,
+                  })
+                  .strict(),
+              ],
+              { message: 'must have type "memory", "badger", "elasticsearch" or "opensearch"' },
+            ),
+          })
+          .strict(),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const lessThan = (a: string, aPath: string[], b: string, bPath: string[], why: string) => {
+      if (!(seconds(a) < seconds(b))) {
+        ctx.addIssue({ code: "custom", path: aPath, message: `must be shorter than ${bPath.join(".")} (${b}): ${why}` });
+      }
+    };
+    lessThan(c.licenseApi.scrapeTimeout, ["licenseApi", "scrapeTimeout"], c.licenseApi.scrapeInterval, ["licenseApi", "scrapeInterval"], "a scrape must end before the next starts");
+    lessThan(c.blackbox.probeTimeout, ["blackbox", "probeTimeout"], c.blackbox.probeInterval, ["blackbox", "probeInterval"], "a probe must end before the next starts");
+    if (seconds(c.licenseApi.scrapeInterval) > 15) {
+      ctx.addIssue({ code: "custom", path: ["licenseApi", "scrapeInterval"], message: "must be 15s or shorter (the API's metrics contract)" });
+    }
+    // A single failed scrape or probe keeps its 0 for one interval; the alert must outlast that to not page.
+    lessThan(c.licenseApi.scrapeInterval, ["licenseApi", "scrapeInterval"], c.alerts.outage.targetsFor, ["alerts", "outage", "targetsFor"], "a single failed scrape must not page");
+    lessThan(c.blackbox.probeInterval, ["blackbox", "probeInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "a single failed probe must not page");
+    lessThan(c.alerts.outage.evaluationInterval, ["alerts", "outage", "evaluationInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "for: needs at least two evaluations");
+    const horizon = seconds(c.alerts.forecast.horizon);
+    if (seconds(c.alerts.forecast.lookback) < horizon / 4) {
+      ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "lookback"], message: "must be at least a quarter of alerts.forecast.horizon: a short lookback extrapolates noise" });
+    }
+  });
+
+export type StackConfig = z.infer<typeof schema>;
+
+/** Secrets are separate keys so that each one can be set with `pulumi config set --secret`. */
+export const secretSchema = z
+  .object({
+    pagerdutyToken: z.string().min(1, { message: "must be set (pulumi config set --secret pagerdutyToken ...)" }),
+    slackWebhookUrl: httpsUrl,
+    grafanaAuth: z.string().min(1, { message: "must be set (pulumi config set --secret grafanaAuth ...)" }),
+    heartbeatUrl: httpsUrl.optional(),
+    jaegerStoragePassword: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type StackSecrets = z.infer<typeof secretSchema>;
+export const SECRET_KEYS = Object.keys(secretSchema.shape) as (keyof StackSecrets)[];
+
+export const NAMESPACE = "coditect-monitoring";
+
+/** Every problem with a stack's config, reported at once, before any resource is registered. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface ParsedConfig {
+  config: StackConfig;
+  secrets: StackSecrets;
+}
+
+/**
+ * Validates the raw config map as the Pulumi engine hands it to the program (`namespace:key` to a
+ * string, objects JSON-encoded). Pure, so it is tested without Pulumi.
+ */
+export function parseConfig(raw: Record<string, string>): ParsedConfig {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  const secretValues: Record<string, unknown> = {};
+  const known = [...Object.keys(schema.shape), ...SECRET_KEYS];
+  for (const [fullKey, text] of Object.entries(raw)) {
+    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
+    const key = fullKey.slice(NAMESPACE.length + 1);
+    if (!known.includes(key)) {
+      problems.push(`${fullKey}: unknown key${hint(key, known)}`);
+      continue;
+    }
+    if ((SECRET_KEYS as string[]).includes(key)) {
+      secretValues[key] = text;
+    } else {
+      values[key] = decode(text);
+    }
+  }
+  const config = schema.safeParse(values);
+  const secrets = secretSchema.safeParse(secretValues);
+  if (!config.success) problems.push(...describe(config.error.issues, values, false));
+  if (!secrets.success) problems.push(...describe(secrets.error.issues, secretValues, true));
+  if (config.success && secrets.success) {
+    const storage = config.data.tracing.jaeger.storage;
+    if ((storage.type === "elasticsearch" || storage.type === "opensearch") && !secrets.data.jaegerStoragePassword) {
+      problems.push(`${NAMESPACE}:jaegerStoragePassword: must be set as a secret when tracing.jaeger.storage.type is ${storage.type}`);
+    }
+  }
+  if (problems.length > 0 || !config.success || !secrets.success) throw new ConfigError(problems);
+  return { config: config.data, secrets: secrets.data };
+}
+
+function decode(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function describe(issues: z.core.$ZodIssue[], input: Record<string, unknown>, secret: boolean): string[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      const allowed = keysAt(path);
+      return issue.keys.map((k) => `${NAMESPACE}:${[...path, k].join(".")}: unknown key${hint(k, allowed)}`);
+    }
+    const value = valueAt(input, path);
+    const shown = value === undefined ? "missing" : secret ? "<secret>" : JSON.stringify(value);
+    const message = value === undefined ? "is required" : issue.message;
+    return [`${NAMESPACE}:${path.join(".")}: ${message} (got ${shown})`];
+  });
+}
+
+function valueAt(input: unknown, path: string[]): unknown {
+  return path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), input);
+}
+
+/** The keys the schema allows at a path, for "did you mean" hints on typos. */
+function keysAt(path: string[]): string[] {
+  let node: z.ZodTypeAny = schema;
+  for (const key of path) {
+    const shape = objectShape(node);
+    if (!shape || !(key in shape)) return [];
+    node = shape[key];
+  }
+  return Object.keys(objectShape(node) ?? {});
+}
+
+function objectShape(node: z.ZodTypeAny): Record<string, z.ZodTypeAny> | undefined {
+  const inner = node instanceof z.ZodPipe ? node.in : node;
+  return inner instanceof z.ZodObject ? (inner.shape as Record<string, z.ZodTypeAny>) : undefined;
+}
+
+function hint(key: string, allowed: string[]): string {
+  const best = allowed
+    .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance)[0];
+  const suggestion = best && best.distance <= Math.max(2, Math.floor(key.length / 4)) ? `; did you mean "${best.candidate}"?` : "";
+  return `${suggestion} (allowed: ${allowed.join(", ")})`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+export interface SecretOutputs {
+  pagerdutyToken: pulumi.Output<string>;
+  slackWebhookUrl: pulumi.Output<string>;
+  grafanaAuth: pulumi.Output<string>;
+  heartbeatUrl?: pulumi.Output<string>;
+  jaegerStoragePassword?: pulumi.Output<string>;
+}
+
+/**
+ * The program's one entry to config: validates everything once and hands out secrets only as
+ * Pulumi secrets, so their plaintext can reach nothing but resource inputs that keep them secret.
+ */
+export function loadStackConfig(): { config: StackConfig; secrets: SecretOutputs } {
+  const { config, secrets } = parseConfig(pulumi.runtime.allConfig());
+  const secret = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
+  return {
+    config,
+    secrets: {
+      pagerdutyToken: pulumi.secret(secrets.pagerdutyToken),
+      slackWebhookUrl: pulumi.secret(secrets.slackWebhookUrl),
+      grafanaAuth: pulumi.secret(secrets.grafanaAuth),
+      heartbeatUrl: secret(secrets.heartbeatUrl),
+      jaegerStoragePassword: secret(secrets.jaegerStoragePassword),
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// A standalone Prometheus config equivalent to what the Operator generates in the cluster for the
+// license API: same intervals, job names, external labels and alert relabelling. Kubernetes service
+// discovery is replaced by file discovery so the same file runs outside a cluster.
+import type { StackConfig } from "../config";
+import { probeJob } from "../rules/build";
+
+export const REPLICA_LABEL = "prometheus_replica";
+export const BLACKBOX_MODULE = "http_2xx";
+
+export interface PrometheusTargets {
+  /** File (relative to the config) listing the license API's /metrics targets, in file_sd format. */
+  apiTargetsFile: string;
+  blackbox: string;
+  healthUrl: string;
+  alertmanagers: string[];
+  /** Set per replica; dropped from alerts so two replicas' alerts deduplicate into one page. */
+  replica: string;
+}
+
+/** The addresses the same jobs have inside the cluster. */
+export function inClusterTargets(c: StackConfig): PrometheusTargets {
+  return {
+    apiTargetsFile: "targets/license-api.json",
+    blackbox: `blackbox-exporter-prometheus-blackbox-exporter.${c.namespaces.monitoring}.svc:9115`,
+    healthUrl: healthUrl(c),
+    alertmanagers: [`alertmanager-operated.${c.namespaces.monitoring}.svc:9093`],
+    replica: "prometheus-kube-prometheus-prometheus-0",
+  };
+}
+
+export function healthUrl(c: StackConfig): string {
+  return `http://${c.licenseApi.service}.${c.namespaces.licenseApi}.svc:${c.licenseApi.healthPort}${c.licenseApi.healthPath}`;
+}
+
+export function externalLabels(c: StackConfig): Record<string, string> {
+  return { cluster: c.cluster.name, environment: c.environment };
+}
+
+export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {
+  return {
+    global: {
+      scrape_interval: c.prometheus.scrapeInterval,
+      evaluation_interval: c.prometheus.evaluationInterval,
+      external_labels: { ...externalLabels(c), [REPLICA_LABEL]: t.replica },
+    },
+    rule_files: ["rules.yml"],
+    alerting: {
+      alert_relabel_configs: [{ action: "labeldrop", regex: REPLICA_LABEL }],
+      alertmanagers: [{ static_configs: [{ targets: t.alertmanagers }] }],
+    },
+    scrape_configs: [
+      {
+        job_name: c.licenseApi.job,
+        scrape_interval: c.licenseApi.scrapeInterval,
+        scrape_timeout: c.licenseApi.scrapeTimeout,
+        metrics_path: c.licenseApi.metricsPath,
+        file_sd_configs: [{ files: [t.apiTargetsFile], refresh_interval: "5s" }],
+      },
+      {
+        job_name: probeJob(c),
+        scrape_interval: c.blackbox.probeInterval,
+        scrape_timeout: c.blackbox.probeTimeout,
+        metrics_path: "/probe",
+        params: { module: [BLACKBOX_MODULE] },
+        static_configs: [{ targets: [t.healthUrl] }],
+        relabel_configs: [
+          { source_labels: ["__address__"], target_label: "__param_target" },
+          { source_labels: ["__param_target"], target_label: "instance" },
+          { target_label: "__address__", replacement: t.blackbox },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,64 @@
+// The ADR's license API alerts, corrected: ratios of aggregates, quantiles of summed histograms, the
+// seat limit from config. Plus the security signal the ADR asks for.
+import type { StackConfig } from "../config";
+import { panelUrl } from "../dashboards/links";
+import { alert, selectors } from "./build";
+import type { RuleGroup } from "./types";
+
+export function apiRules(c: StackConfig): RuleGroup {
+  const { api } = selectors(c);
+  const t = c.alerts;
+  const spike = t.failedValidationSpike;
+  const failed = `sum by (tier) (rate(license_validation_requests_total{${api}, status=~"invalid|revoked"}[5m]))`;
+  return {
+    name: "license-api.api",
+    interval: c.prometheus.evaluationInterval,
+    rules: [
+      alert(c, "HighErrorRate", `tier:license_validation_error_ratio:rate5m > ${t.errorRate.threshold}`, {
+        for: t.errorRate.for,
+        severity: "critical",
+        summary: "High license validation error rate for tier {{ $labels.tier }}",
+        description: `{{ $value | humanizePercentage }} of {{ $labels.tier }} license validations are failing (threshold ${t.errorRate.threshold * 100}%).`,
+        runbook: "higherrorrate",
+        dashboard: panelUrl(c.grafana.url, "licenseApi", "errorRatio"),
+      }),
+      alert(c, "HighLatency", `license_validation_latency_seconds:p95_5m > ${t.latencyP95Seconds.threshold}`, {
+        for: t.latencyP95Seconds.for,
+        severity: "warning",
+        summary: "High license validation latency",
+        description: `p95 license validation latency is {{ $value | humanizeDuration }} (target: under ${t.latencyP95Seconds.threshold}s).`,
+        runbook: "highlatency",
+        dashboard: panelUrl(c.grafana.url, "licenseApi", "latency"),
+      }),
+      alert(c, "SeatExhaustion", `license_tenant:seat_utilisation:ratio > ${t.seatUtilisation.threshold}`, {
+        for: t.seatUtilisation.for,
+        severity: "warning",
+        summary: "License {{ $labels.license_key }} near its seat limit",
+        description: `{{ $value | humanizePercentage }} of the ${c.licenseApi.seatLimit} seats of license {{ $labels.license_key }} (tenant {{ $labels.tenant_id }}) are in use.`,
+        runbook: "seatexhaustion",
+        dashboard: panelUrl(c.grafana.url, "licenseApi", "seatUtilisation"),
+      }),
+      alert(c, "FrequentSeatDenials", `license_tenant:seat_denials:rate5m > ${t.seatDenialsPerSecond.threshold}`, {
+        for: t.seatDenialsPerSecond.for,
+        severity: "warning",
+        summary: "Frequent seat denials for license {{ $labels.license_key }}",
+        description: "{{ $value | humanize }} seat denials per second for tenant {{ $labels.tenant_id }}.",
+        runbook: "frequentseatdenials",
+        dashboard: panelUrl(c.grafana.url, "licenseApi", "activeSessions"),
+      }),
+      alert(
+        c,
+        "SuspiciousValidationFailures",
+        `${failed} > ${spike.factor} * (${failed.replace("[5m]", `[${spike.baseline}]`)}) and ${failed} > ${spike.minPerSecond}`,
+        {
+          for: spike.for,
+          severity: "warning",
+          summary: "Spike of invalid or revoked license keys for tier {{ $labels.tier }}",
+          description: `{{ $value | humanize }} failed validations per second (invalid or revoked keys), more than ${spike.factor}x the ${spike.baseline} average: possible key guessing or a leaked, revoked key in use.`,
+          runbook: "suspiciousvalidationfailures",
+          dashboard: panelUrl(c.grafana.url, "licenseApi", "validationFailures"),
+        },
+      ),
+    ],
+  };
+}

@@ -1,0 +1,53 @@
+// Small builders shared by the rule modules: one place decides the labels and annotations every alert
+// carries, and how the license API's series are selected.
+import type { StackConfig } from "../config";
+import type { AlertingRule, RecordingRule, Severity } from "./types";
+
+export interface AlertSpec {
+  for?: string;
+  severity: Severity;
+  summary: string;
+  description: string;
+  /** Anchor of the section in docs/runbooks.md that says what to check and do. */
+  runbook: string;
+  dashboard?: string;
+  labels?: Record<string, string>;
+}
+
+export function alert(c: StackConfig, name: string, expr: string, spec: AlertSpec): AlertingRule {
+  return {
+    alert: name,
+    expr: oneLine(expr),
+    ...(spec.for && spec.for !== "0s" ? { for: spec.for } : {}),
+    labels: { severity: spec.severity, service: c.licenseApi.service, ...spec.labels },
+    annotations: {
+      summary: spec.summary,
+      description: spec.description,
+      runbook_url: `${c.alerts.runbookBaseUrl}#${spec.runbook}`,
+      ...(spec.dashboard ? { dashboard: spec.dashboard } : {}),
+    },
+  };
+}
+
+export function record(name: string, expr: string, labels?: Record<string, string>): RecordingRule {
+  return { record: name, expr: oneLine(expr), ...(labels ? { labels } : {}) };
+}
+
+/** Label matchers that pick the license API's own series out of everything Prometheus scrapes. */
+export function selectors(c: StackConfig) {
+  return {
+    /** Series the API exports on /metrics. */
+    api: `job="${c.licenseApi.job}"`,
+    /** cAdvisor and kube-state-metrics series of the API's containers. */
+    container: `namespace="${c.namespaces.licenseApi}", container="${c.licenseApi.container}"`,
+    /** Black-box probes of the API's health endpoint. */
+    probe: `job="${probeJob(c)}"`,
+  };
+}
+
+export const probeJob = (c: StackConfig) => `${c.licenseApi.job}-health`;
+
+/** Rule expressions are written multi-line for reading; Prometheus and the golden files get one line. */
+function oneLine(expr: string): string {
+  return expr.replace(/\s*\n\s*/g, " ").replace(/\(\s+/g, "(").replace(/\s+\)/g, ")").trim();
+}

@@ -1,0 +1,32 @@
+// Redis (seat state) and the database behind the license API.
+import type { StackConfig } from "../config";
+import { panelUrl } from "../dashboards/links";
+import { alert, selectors } from "./build";
+import type { RuleGroup } from "./types";
+
+export function dependencyRules(c: StackConfig): RuleGroup {
+  const { api } = selectors(c);
+  const t = c.alerts;
+  return {
+    name: "license-api.dependencies",
+    interval: c.prometheus.evaluationInterval,
+    rules: [
+      alert(c, "RedisConnectionFailures", `sum(rate(redis_operations_total{${api}, status="error"}[5m])) > ${t.redisErrorsPerSecond.threshold}`, {
+        for: t.redisErrorsPerSecond.for,
+        severity: "critical",
+        summary: "Redis operations failing",
+        description: "{{ $value | humanize }} Redis errors per second: seat acquisition and release depend on Redis.",
+        runbook: "redisconnectionfailures",
+        dashboard: panelUrl(c.grafana.url, "dependencies", "redisErrors"),
+      }),
+      alert(c, "DatabaseSlowQueries", `table:database_query_latency_seconds:p95_5m > ${t.databaseP95Seconds.threshold}`, {
+        for: t.databaseP95Seconds.for,
+        severity: "warning",
+        summary: "Slow database queries on table {{ $labels.table }}",
+        description: `p95 query latency on {{ $labels.table }} is {{ $value | humanizeDuration }} (threshold ${t.databaseP95Seconds.threshold}s).`,
+        runbook: "databaseslowqueries",
+        dashboard: panelUrl(c.grafana.url, "dependencies", "databaseLatency"),
+      }),
+    ],
+  };
+}

@@ -1,0 +1,16 @@
+import type { StackConfig } from "../config";
+import { apiRules } from "./api";
+import { dependencyRules } from "./dependencies";
+import { infrastructureRules } from "./infrastructure";
+import { outageRules } from "./outage";
+import { recordingRules } from "./recording";
+import { sloRules } from "./slo";
+import type { RuleGroup } from "./types";
+import { watchdogRules } from "./watchdog";
+
+/** Every rule group Prometheus evaluates for the license API, in the order they are rendered. */
+export function renderRuleGroups(c: StackConfig): RuleGroup[] {
+  return [outageRules(c), recordingRules(c), sloRules(c), apiRules(c), dependencyRules(c), infrastructureRules(c), watchdogRules(c)];
+}
+
+export { type RuleGroup, type AlertingRule, type RecordingRule, isAlert } from "./types";

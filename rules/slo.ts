@@ -1,0 +1,73 @@
+// The 99.9 % availability SLO as multi-window, multi-burn-rate alerts (Google SRE workbook, ch. 5).
+// The SLI counts validations the API failed to complete (license_validation_errors_total) against
+// all validations; an invalid or revoked key is a correct answer, not an error.
+import type { StackConfig } from "../config";
+import { panelUrl } from "../dashboards/links";
+import { alert, record, selectors } from "./build";
+import type { RuleGroup } from "./types";
+
+export const SLO_NAME = "license-validation-availability";
+export const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"] as const;
+export type SliWindow = (typeof SLI_WINDOWS)[number];
+export const sliRatio = (window: SliWindow) => `slo:sli_error:ratio_rate${window}`;
+
+/** The workbook's burn-rate table for a 30-day budget: two pages and two tickets. */
+export const BURN_RATES = [
+  { factor: 14.4, long: "1h", short: "5m", severity: "critical", for: "2m" },
+  { factor: 6, long: "6h", short: "30m", severity: "critical", for: "15m" },
+  { factor: 3, long: "1d", short: "2h", severity: "ticket", for: "1h" },
+  { factor: 1, long: "3d", short: "6h", severity: "ticket", for: "3h" },
+] as const satisfies readonly { factor: number; long: SliWindow; short: SliWindow; severity: string; for: string }[];
+
+const round = (x: number) => Number(x.toPrecision(6));
+
+export function sloRules(c: StackConfig): RuleGroup {
+  const { api } = selectors(c);
+  const target = c.slo.availabilityTarget;
+  const budget = round(1 - target);
+  const labels = { slo: SLO_NAME };
+  const windows = SLI_WINDOWS.filter((w) => w !== "30d").map((w) =>
+    record(
+      sliRatio(w),
+      `sum(rate(license_validation_errors_total{${api}}[${w}])) / sum(rate(license_validation_requests_total{${api}}[${w}]))`,
+      labels,
+    ),
+  );
+  // 30 days of raw per-license counters is too heavy to re-read every evaluation; average the 5m ratio.
+  const month = record(sliRatio("30d"), `avg_over_time(${sliRatio("5m")}[${c.slo.window}])`, labels);
+  const burns = BURN_RATES.map((b) => {
+    const threshold = round(b.factor * budget);
+    return alert(
+      c,
+      "ErrorBudgetBurn",
+      `${sliRatio(b.long)}{slo="${SLO_NAME}"} > ${threshold} and ${sliRatio(b.short)}{slo="${SLO_NAME}"} > ${threshold}`,
+      {
+        for: b.for,
+        severity: b.severity,
+        summary: `License validation error budget burning ${b.factor}x too fast`,
+        description: `Over the last ${b.long} (and ${b.short}) {{ $value | humanizePercentage }} of license validations failed; at ${b.factor}x the ${c.slo.window} budget of ${round(budget * 100)}% lasts ${round(Number(c.slo.window.replace("d", "")) / b.factor)} days.`,
+        runbook: "errorbudgetburn",
+        dashboard: panelUrl(c.grafana.url, "slo", "burnRates"),
+        labels: { ...labels, burn_rate: `${b.factor}x`, long_window: b.long, short_window: b.short },
+      },
+    );
+  });
+  return {
+    name: "license-api.slo",
+    interval: c.prometheus.evaluationInterval,
+    rules: [
+      ...windows,
+      month,
+      record("slo:objective:ratio", `vector(${target})`, labels),
+      record("slo:error_budget:remaining_ratio", `1 - ${sliRatio("30d")}{slo="${SLO_NAME}"} / ${budget}`, labels),
+      ...burns,
+      alert(c, "SLIMetricsAbsent", `absent(license_validation_requests_total{${api}})`, {
+        for: "5m",
+        severity: "warning",
+        summary: "The license API exports no validation metrics",
+        description: "license_validation_requests_total is absent: the SLO and every burn-rate alert are blind. A dead API exports nothing, so this also fires during an outage (where APIServerDown inhibits it).",
+        runbook: "slimetricsabsent",
+      }),
+    ],
+  };
+}
