@@ -24,6 +24,7 @@ const ratio = z
   .number()
   .gt(0, { message: "must be greater than 0 and less than 1" })
   .lt(1, { message: "must be greater than 0 and less than 1" });
+const portNumber = z.number().int({ message: "must be a port number" }).min(1, { message: "must be a port number" }).max(65535, { message: "must be a port number" });
 const positive = z.number().positive({ message: "must be greater than 0" });
 const httpsUrl = z.url({ protocol: /^https$/, message: "must be an https:// URL" });
 const urlPath = z.string().regex(/^\/[^\s]*$/, { message: "must be a URL path starting with /" });
@@ -72,11 +73,12 @@ export const schema = z
       .object({
         service: k8sName,
         job: k8sName,
-        podSelector: labels,
+        selector: labels,
         container: k8sName,
-        metricsPort: z.string().min(1, { message: "must name the Service port" }),
+        port: portNumber,
+        metricsPortName: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a Service port name" }).max(15),
+        metricsPort: portNumber,
         metricsPath: urlPath,
-        healthPort: positiveInt.max(65535, { message: "must be a port number" }),
         healthPath: urlPath,
         publicUrl: httpsUrl,
         scrapeInterval: duration,

@@ -21,7 +21,7 @@ export interface PrometheusTargets {
 export function inClusterTargets(c: StackConfig): PrometheusTargets {
   return {
     apiTargetsFile: "targets/license-api.json",
-    blackbox: `blackbox-exporter-prometheus-blackbox-exporter.${c.namespaces.monitoring}.svc:9115`,
+    blackbox: `blackbox-exporter.${c.namespaces.monitoring}.svc:9115`,
     healthUrl: healthUrl(c),
     alertmanagers: [`alertmanager-operated.${c.namespaces.monitoring}.svc:9093`],
     replica: "prometheus-kube-prometheus-prometheus-0",
@@ -29,7 +29,7 @@ export function inClusterTargets(c: StackConfig): PrometheusTargets {
 }
 
 export function healthUrl(c: StackConfig): string {
-  return `http://${c.licenseApi.service}.${c.namespaces.licenseApi}.svc:${c.licenseApi.healthPort}${c.licenseApi.healthPath}`;
+  return `http://${c.licenseApi.service}.${c.namespaces.licenseApi}.svc:${c.licenseApi.port}${c.licenseApi.healthPath}`;
 }
 
 export function externalLabels(c: StackConfig): Record<string, string> {

@@ -1,0 +1,115 @@
+// How Prometheus sees the license API: its /metrics through a ServiceMonitor, its health endpoint
+// through black-box probes, and a NetworkPolicy so that /metrics (license keys in labels) is
+// reachable from Prometheus only.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config";
+import { healthUrl } from "../render/prometheus-config";
+import { BLACKBOX_EXPORTER, blackboxValues } from "../render/values/blackbox";
+import { BLACKBOX_MODULE } from "../render/prometheus-config";
+import { probeJob } from "../rules/build";
+
+export interface LicenseApiScrapingArgs {
+  config: StackConfig;
+  /** Namespace of Prometheus (and of the blackbox exporter). */
+  monitoringNamespace: pulumi.Input<string>;
+}
+
+export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" };
+
+export class LicenseApiScraping extends pulumi.ComponentResource {
+  /** Labels a pod must carry for this stack's ServiceMonitor to scrape it. */
+  readonly scrapeSelector: Record<string, string>;
+
+  constructor(name: string, args: LicenseApiScrapingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("coditect:monitoring:LicenseApiScraping", name, {}, opts);
+    const c = args.config;
+    const api = c.licenseApi;
+    const child = { parent: this };
+
+    new k8s.apiextensions.CustomResource(
+      `${name}-servicemonitor`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: api.service, namespace: c.namespaces.licenseApi },
+        spec: {
+          selector: { matchLabels: api.selector },
+          namespaceSelector: { matchNames: [c.namespaces.licenseApi] },
+          endpoints: [
+            {
+              port: api.metricsPortName,
+              path: api.metricsPath,
+              interval: api.scrapeInterval,
+              scrapeTimeout: api.scrapeTimeout,
+              // The job label is what every rule selects on; pin it instead of inheriting the Service name.
+              relabelings: [{ targetLabel: "job", replacement: api.job, action: "replace" }],
+            },
+          ],
+        },
+      },
+      child,
+    );
+
+    const blackbox = new k8s.helm.v3.Release(
+      `${name}-blackbox`,
+      {
+        name: BLACKBOX_EXPORTER.release,
+        chart: BLACKBOX_EXPORTER.chart,
+        version: c.blackbox.chartVersion,
+        repositoryOpts: { repo: BLACKBOX_EXPORTER.repo },
+        namespace: args.monitoringNamespace,
+        values: blackboxValues(c),
+        atomic: true,
+      },
+      child,
+    );
+
+    new k8s.apiextensions.CustomResource(
+      `${name}-probe`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "Probe",
+        metadata: { name: `${api.service}-health`, namespace: args.monitoringNamespace },
+        spec: {
+          jobName: probeJob(c),
+          interval: c.blackbox.probeInterval,
+          scrapeTimeout: c.blackbox.probeTimeout,
+          module: BLACKBOX_MODULE,
+          prober: { url: pulumi.interpolate`${BLACKBOX_EXPORTER.release}.${args.monitoringNamespace}.svc:9115` },
+          targets: { staticConfig: { static: [healthUrl(c)] } },
+        },
+      },
+      { ...child, dependsOn: [blackbox] },
+    );
+
+    // Once a pod is selected by a policy, all ingress not allowed is denied: so the API port stays
+    // open to everyone and the metrics port is opened to Prometheus only.
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-metrics-policy`,
+      {
+        metadata: { name: `${api.service}-metrics-from-prometheus`, namespace: c.namespaces.licenseApi },
+        spec: {
+          podSelector: { matchLabels: api.selector },
+          policyTypes: ["Ingress"],
+          ingress: [
+            { ports: [{ port: api.port, protocol: "TCP" }] },
+            {
+              from: [
+                {
+                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": c.namespaces.monitoring } },
+                  podSelector: { matchLabels: PROMETHEUS_POD_LABELS },
+                },
+              ],
+              ports: [{ port: api.metricsPort, protocol: "TCP" }],
+            },
+          ],
+        },
+      },
+      child,
+    );
+
+    this.scrapeSelector = api.selector;
+    this.registerOutputs({ scrapeSelector: this.scrapeSelector });
+  }
+}

@@ -1,0 +1,87 @@
+// The PagerDuty side of a page: team, rotation, escalation, and the service whose Events API v2
+// integration key Alertmanager sends critical alerts to.
+import * as pagerduty from "@pulumi/pagerduty";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config";
+
+export interface OnCallArgs {
+  config: StackConfig["pagerduty"];
+}
+
+export class OnCall extends pulumi.ComponentResource {
+  readonly serviceId: pulumi.Output<string>;
+  readonly escalationPolicyId: pulumi.Output<string>;
+  /** Events API v2 routing key, a Pulumi secret. */
+  readonly integrationKey: pulumi.Output<string>;
+
+  constructor(name: string, args: OnCallArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("coditect:monitoring:OnCall", name, {}, opts);
+    const c = args.config;
+    const child = { parent: this };
+    const emails = [...new Set([...c.schedule.layers.flatMap((l) => l.users), ...c.escalation.rules.flatMap((r) => r.targets.filter((t) => t !== "schedule"))])];
+    const userIds = new Map(emails.map((email) => [email, pagerduty.getUserOutput({ email }, child).id]));
+    const user = (email: string) => userIds.get(email)!;
+
+    const team = new pagerduty.Team(`${name}-team`, { name: c.team.name, description: c.team.description }, child);
+    emails.forEach((email, i) => {
+      new pagerduty.TeamMembership(`${name}-member-${i}`, { teamId: team.id, userId: user(email), role: "responder" }, child);
+    });
+    const schedule = new pagerduty.Schedule(
+      `${name}-schedule`,
+      {
+        name: c.schedule.name,
+        timeZone: c.schedule.timeZone,
+        teams: [team.id],
+        layers: c.schedule.layers.map((l) => ({
+          name: l.name,
+          start: l.start,
+          rotationVirtualStart: l.rotationVirtualStart,
+          rotationTurnLengthSeconds: l.rotationTurnLengthSeconds,
+          users: l.users.map(user),
+        })),
+      },
+      child,
+    );
+    const policy = new pagerduty.EscalationPolicy(
+      `${name}-escalation`,
+      {
+        name: c.escalation.name,
+        numLoops: c.escalation.numLoops,
+        teams: team.id,
+        rules: c.escalation.rules.map((r) => ({
+          escalationDelayInMinutes: r.delayMinutes,
+          targets: r.targets.map((t) =>
+            t === "schedule" ? { type: "schedule_reference", id: schedule.id } : { type: "user_reference", id: user(t) },
+          ),
+        })),
+      },
+      child,
+    );
+    const service = new pagerduty.Service(
+      `${name}-service`,
+      {
+        name: c.service.name,
+        escalationPolicy: policy.id,
+        acknowledgementTimeout: String(c.service.acknowledgementTimeoutSeconds),
+        autoResolveTimeout: String(c.service.autoResolveTimeoutSeconds),
+        // Events API v2 integrations only open incidents on services that create alerts.
+        alertCreation: "create_alerts_and_incidents",
+        incidentUrgencyRule:
+          c.service.urgency === "severity_based"
+            ? { type: "constant", urgency: "severity_based" }
+            : { type: "constant", urgency: c.service.urgency },
+      },
+      child,
+    );
+    const integration = new pagerduty.ServiceIntegration(
+      `${name}-alertmanager`,
+      { name: "Alertmanager (Events API v2)", service: service.id, type: "events_api_v2_inbound_integration" },
+      { ...child, additionalSecretOutputs: ["integrationKey"] },
+    );
+
+    this.serviceId = service.id;
+    this.escalationPolicyId = policy.id;
+    this.integrationKey = pulumi.secret(integration.integrationKey);
+    this.registerOutputs({ serviceId: this.serviceId, escalationPolicyId: this.escalationPolicyId });
+  }
+}

@@ -1,0 +1,80 @@
+// Prometheus and Alertmanager on the cluster (kube-prometheus-stack), the license API's rules, and
+// Alertmanager's config in a Secret: it carries the PagerDuty key and Slack webhook, so never a ConfigMap.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config";
+import { toYaml } from "../lib/yaml";
+import { alertmanagerConfig } from "../render/alertmanager-config";
+import { KUBE_PROMETHEUS_STACK, kubePrometheusStackValues } from "../render/values/kube-prometheus-stack";
+import { renderRuleGroups } from "../rules";
+
+export interface PrometheusArgs {
+  config: StackConfig;
+  pagerdutyRoutingKey: pulumi.Input<string>;
+  slackWebhookUrl: pulumi.Input<string>;
+  heartbeatUrl?: pulumi.Input<string>;
+}
+
+export class Prometheus extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly prometheusUrl: pulumi.Output<string>;
+  readonly alertmanagerUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("coditect:monitoring:Prometheus", name, {}, opts);
+    const c = args.config;
+    const child = { parent: this };
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: c.namespaces.monitoring } }, child);
+    const ns = namespace.metadata.name;
+
+    const alertmanagerYaml = pulumi
+      .all([args.pagerdutyRoutingKey, args.slackWebhookUrl, args.heartbeatUrl])
+      .apply(([pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl]) =>
+        toYaml(alertmanagerConfig(c, { pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl })),
+      );
+    const secretName = "alertmanager-license-api";
+    const secret = new k8s.core.v1.Secret(
+      `${name}-alertmanager-config`,
+      {
+        metadata: { name: secretName, namespace: ns },
+        type: "Opaque",
+        stringData: { "alertmanager.yaml": pulumi.secret(alertmanagerYaml) },
+      },
+      child,
+    );
+
+    const release = new k8s.helm.v3.Release(
+      `${name}-stack`,
+      {
+        name: KUBE_PROMETHEUS_STACK.release,
+        chart: KUBE_PROMETHEUS_STACK.chart,
+        version: c.prometheus.chartVersion,
+        repositoryOpts: { repo: KUBE_PROMETHEUS_STACK.repo },
+        namespace: ns,
+        values: kubePrometheusStackValues(c, secretName),
+        // CRDs must exist before this stack's PrometheusRule, ServiceMonitor and Probe objects.
+        skipCrds: false,
+        atomic: true,
+        timeout: 900,
+      },
+      { ...child, dependsOn: [secret] },
+    );
+
+    new k8s.apiextensions.CustomResource(
+      `${name}-rules`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "license-api", namespace: ns, labels: { "app.kubernetes.io/part-of": "coditect-monitoring" } },
+        spec: { groups: renderRuleGroups(c) },
+      },
+      { ...child, dependsOn: [release] },
+    );
+
+    this.namespace = ns;
+    this.prometheusUrl = pulumi.interpolate`http://kps-prometheus.${ns}.svc:9090`;
+    this.alertmanagerUrl = pulumi.interpolate`http://kps-alertmanager.${ns}.svc:9093`;
+    this.registerOutputs({ namespace: this.namespace, prometheusUrl: this.prometheusUrl, alertmanagerUrl: this.alertmanagerUrl });
+  }
+}

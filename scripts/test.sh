@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# npm test: every check, in the order that fails fastest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-tools.sh
+echo "== typecheck"; npx tsc -p .
+echo "== lint"; npx eslint .
+echo "== jest"; npx jest --ci "$@"

@@ -1,0 +1,193 @@
+// Runs the real program (index.ts) under Pulumi mocks for one stack, with that stack's YAML config
+// plus secrets supplied as secret config, and records every resource it registers.
+import type * as pulumiType from "@pulumi/pulumi";
+import { NAMESPACE } from "../config";
+import { readStackConfig, type StackName } from "../lib/stack-file";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  /** Inputs with secrets unwrapped to their values. */
+  inputs: Record<string, any>;
+  /** Paths (a.b[0].c) of inputs that were secrets. */
+  secretPaths: string[];
+  provider?: string;
+  parent?: string;
+}
+
+export interface ProgramRun {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+  /** Exported outputs that are secrets, by name. */
+  secretOutputs: string[];
+  /** Resources whose type matches. */
+  ofType(type: string): RecordedResource[];
+  /** The one resource of that type and name; fails the test when missing. */
+  get(type: string, name: string): RecordedResource;
+}
+
+export const TEST_SECRETS: Record<string, string> = {
+  pagerdutyToken: "test-pagerduty-token-0123",
+  slackWebhookUrl: "https://hooks.slack.com/services/T000/B000/test-slack-secret",
+  grafanaAuth: "glsa_test-grafana-token",
+  heartbeatUrl: "https://heartbeat.test/ping/test-heartbeat-secret",
+  jaegerStoragePassword: "test-es-password",
+};
+
+/** Values a mocked provider computes (the engine would learn them from the cloud). */
+const COMPUTED: Record<string, Record<string, unknown>> = {
+  "pagerduty:index/serviceIntegration:ServiceIntegration": { integrationKey: "test-integration-key-secret" },
+  "gcp:logging/projectSink:ProjectSink": { writerIdentity: "serviceAccount:sink-writer@gcp-sa-logging.iam.gserviceaccount.com" },
+};
+
+export interface RunOptions {
+  /** Replaces or adds raw config values (full `namespace:key` or bare keys of this project). */
+  config?: Record<string, unknown>;
+  /** Config keys to remove. */
+  without?: string[];
+  secrets?: Record<string, string>;
+}
+
+export async function runProgram(stack: StackName, options: RunOptions = {}): Promise<ProgramRun> {
+  const raw = readStackConfig(stack);
+  const full = (k: string) => (k.includes(":") ? k : `${NAMESPACE}:${k}`);
+  for (const [k, v] of Object.entries(options.config ?? {})) raw[full(k)] = typeof v === "string" ? v : JSON.stringify(v);
+  for (const k of options.without ?? []) delete raw[full(k)];
+  const secrets = options.secrets ?? TEST_SECRETS;
+  for (const [k, v] of Object.entries(secrets)) raw[full(k)] = v;
+  const secretKeys = Object.keys(secrets).map(full);
+
+  const resources: RecordedResource[] = [];
+  let pulumi!: typeof pulumiType;
+  let program: Record<string, unknown> = {};
+  let failure: unknown;
+  jest.isolateModules(() => {
+    pulumi = require("@pulumi/pulumi");
+    pulumi.runtime.setMocks(
+      {
+        newResource(args) {
+          const { values, secretPaths } = unwrap(args.inputs);
+          resources.push({
+            type: args.type,
+            name: args.name,
+            inputs: values as Record<string, unknown>,
+            secretPaths,
+            provider: args.provider,
+          });
+          return { id: `${args.name}-id`, state: { ...args.inputs, ...COMPUTED[args.type] } };
+        },
+        call(args) {
+          return mockCall(args.token, args.inputs);
+        },
+      },
+      "coditect-monitoring",
+      stack,
+      false,
+    );
+    pulumi.runtime.setAllConfig(raw, secretKeys);
+    try {
+      program = require("../index");
+    } catch (e) {
+      failure = e;
+    }
+  });
+  if (failure) throw failure;
+
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [name, value] of Object.entries(program)) {
+    if (pulumi.Output.isInstance(value)) {
+      const out = value as pulumiType.Output<unknown>;
+      if (await pulumi.isSecret(out)) secretOutputs.push(name);
+      outputs[name] = await new Promise((resolve) => out.apply(resolve));
+    } else {
+      outputs[name] = value;
+    }
+  }
+  await settle(() => resources.length);
+  return {
+    resources,
+    outputs,
+    secretOutputs,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    get(type, name) {
+      const found = resources.find((r) => r.type === type && r.name === name);
+      if (!found) {
+        const names = resources.filter((r) => r.type === type).map((r) => r.name);
+        throw new Error(`no ${type} named ${name}; found: ${names.join(", ") || "none"}`);
+      }
+      return found;
+    },
+  };
+}
+
+/** Registrations arrive asynchronously; wait until no new one has come for a while. */
+async function settle(count: () => number): Promise<void> {
+  let last = -1;
+  let quiet = 0;
+  while (quiet < 5) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (count() === last) quiet++;
+    else {
+      quiet = 0;
+      last = count();
+    }
+  }
+}
+
+function mockCall(token: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (token) {
+    case "gcp:container/getCluster:getCluster":
+      return {
+        name: inputs.name,
+        location: inputs.location,
+        endpoint: "203.0.113.10",
+        masterAuths: [{ clusterCaCertificate: Buffer.from("test-ca").toString("base64") }],
+      };
+    case "pagerduty:index/getUser:getUser":
+      return { id: `PU-${String(inputs.email).split("@")[0]}`, email: inputs.email, name: inputs.email };
+    case "gcp:organizations/getProject:getProject":
+      return { projectId: inputs.projectId, number: "123456789012" };
+    default:
+      return inputs;
+  }
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+function unwrap(value: unknown, path = ""): { values: unknown; secretPaths: string[] } {
+  if (Array.isArray(value)) {
+    const secretPaths: string[] = [];
+    const values = value.map((v, i) => {
+      const r = unwrap(v, `${path}[${i}]`);
+      secretPaths.push(...r.secretPaths);
+      return r.values;
+    });
+    return { values, secretPaths };
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj["4dabf18193072939515e22adb298388d"] === SECRET_SIG) {
+      const inner = unwrap(obj.value, path);
+      return { values: inner.values, secretPaths: [path || "(root)", ...inner.secretPaths] };
+    }
+    const secretPaths: string[] = [];
+    const values = Object.fromEntries(
+      Object.entries(obj).map(([k, v]) => {
+        const r = unwrap(v, path ? `${path}.${k}` : k);
+        secretPaths.push(...r.secretPaths);
+        return [k, r.values];
+      }),
+    );
+    return { values, secretPaths };
+  }
+  return { values: value, secretPaths: [] };
+}
+
+/** Every string anywhere in a value, for "this secret appears nowhere in plaintext" checks. */
+export function allStrings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(allStrings);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(allStrings);
+  return [];
+}
