@@ -33,11 +33,10 @@ export class Prometheus extends pulumi.ComponentResource {
       .apply(([pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl]) =>
         toYaml(alertmanagerConfig(c, { pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl })),
       );
-    const secretName = "alertmanager-license-api";
     const secret = new k8s.core.v1.Secret(
       `${name}-alertmanager-config`,
       {
-        metadata: { name: secretName, namespace: ns },
+        metadata: { name: KUBE_PROMETHEUS_STACK.alertmanagerSecret, namespace: ns },
         type: "Opaque",
         stringData: { "alertmanager.yaml": pulumi.secret(alertmanagerYaml) },
       },
@@ -52,7 +51,7 @@ export class Prometheus extends pulumi.ComponentResource {
         version: c.prometheus.chartVersion,
         repositoryOpts: { repo: KUBE_PROMETHEUS_STACK.repo },
         namespace: ns,
-        values: kubePrometheusStackValues(c, secretName),
+        values: kubePrometheusStackValues(c),
         // CRDs must exist before this stack's PrometheusRule, ServiceMonitor and Probe objects.
         skipCrds: false,
         atomic: true,

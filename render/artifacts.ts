@@ -3,7 +3,11 @@
 import type { StackConfig } from "../config";
 import { toYaml } from "../lib/yaml";
 import { renderRuleGroups } from "../rules";
+import { alertmanagerConfig } from "./alertmanager-config";
 import { inClusterTargets, prometheusConfig } from "./prometheus-config";
+import { PAGERDUTY_KEY_PLACEHOLDER, PLACEHOLDER_SECRETS } from "./secrets";
+import { BLACKBOX_EXPORTER, blackboxValues } from "./values/blackbox";
+import { KUBE_PROMETHEUS_STACK, kubePrometheusStackValues } from "./values/kube-prometheus-stack";
 
 export type Artifacts = Record<string, string>;
 
@@ -11,6 +15,15 @@ export function renderArtifacts(c: StackConfig): Artifacts {
   const files: Artifacts = {
     "prometheus/rules.yml": toYaml({ groups: renderRuleGroups(c) }),
     "prometheus/prometheus.yml": toYaml(prometheusConfig(c, inClusterTargets(c))),
+    "alertmanager/alertmanager.yml": toYaml(
+      alertmanagerConfig(c, {
+        pagerdutyRoutingKey: PAGERDUTY_KEY_PLACEHOLDER,
+        slackWebhookUrl: PLACEHOLDER_SECRETS.slackWebhookUrl,
+        heartbeatUrl: PLACEHOLDER_SECRETS.heartbeatUrl,
+      }),
+    ),
+    [`helm/${KUBE_PROMETHEUS_STACK.release}.values.yaml`]: toYaml(kubePrometheusStackValues(c)),
+    [`helm/${BLACKBOX_EXPORTER.release}.values.yaml`]: toYaml(blackboxValues(c)),
   };
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -11,8 +11,8 @@ export interface RecordedResource {
   inputs: Record<string, any>;
   /** Paths (a.b[0].c) of inputs that were secrets. */
   secretPaths: string[];
+  /** Provider reference (urn::id) the resource was registered with. */
   provider?: string;
-  parent?: string;
 }
 
 export interface ProgramRun {
@@ -24,6 +24,16 @@ export interface ProgramRun {
   ofType(type: string): RecordedResource[];
   /** The one resource of that type and name; fails the test when missing. */
   get(type: string, name: string): RecordedResource;
+}
+
+/** The program threw; carries what it had registered by then (which should be nothing). */
+export class ProgramFailure extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly resources: RecordedResource[],
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure));
+  }
 }
 
 export const TEST_SECRETS: Record<string, string> = {
@@ -91,7 +101,10 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
       failure = e;
     }
   });
-  if (failure) throw failure;
+  if (failure) {
+    await settle(() => resources.length);
+    throw new ProgramFailure(failure, resources);
+  }
 
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
@@ -184,10 +197,21 @@ function unwrap(value: unknown, path = ""): { values: unknown; secretPaths: stri
   return { values: value, secretPaths: [] };
 }
 
-/** Every string anywhere in a value, for "this secret appears nowhere in plaintext" checks. */
-export function allStrings(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.flatMap(allStrings);
-  if (value !== null && typeof value === "object") return Object.values(value).flatMap(allStrings);
+/** Every string anywhere in a value with its path, for "no secret in plaintext" checks. */
+export function allStrings(value: unknown, path = ""): { path: string; value: string }[] {
+  if (typeof value === "string") return [{ path, value }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => allStrings(v, `${path}[${i}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => allStrings(v, path ? `${path}.${k}` : k));
+  }
   return [];
 }
+
+/** Strings of a resource's inputs that were not secrets. */
+export function plaintextInputs(r: RecordedResource): { path: string; value: string }[] {
+  const isUnder = (p: string, secret: string) => secret === "(root)" || p === secret || p.startsWith(`${secret}.`) || p.startsWith(`${secret}[`);
+  return allStrings(r.inputs).filter((s) => !r.secretPaths.some((secret) => isUnder(s.path, secret)));
+}
+
+/** The values no plaintext input or output may contain. */
+export const SECRET_VALUES = [...Object.values(TEST_SECRETS), "test-integration-key-secret"];

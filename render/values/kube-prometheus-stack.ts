@@ -8,9 +8,11 @@ export const KUBE_PROMETHEUS_STACK = {
   chart: "kube-prometheus-stack",
   repo: "https://prometheus-community.github.io/helm-charts",
   release: "kube-prometheus-stack",
+  /** The Secret holding alertmanager.yaml, created by this stack instead of the chart. */
+  alertmanagerSecret: "alertmanager-license-api",
 } as const;
 
-export function kubePrometheusStackValues(c: StackConfig, alertmanagerSecret: string) {
+export function kubePrometheusStackValues(c: StackConfig) {
   const everything = {};
   const volume = (size: string, storageClassName: string) => ({
     volumeClaimTemplate: {
@@ -51,7 +53,7 @@ export function kubePrometheusStackValues(c: StackConfig, alertmanagerSecret: st
       alertmanagerSpec: {
         replicas: c.alertmanager.replicas,
         useExistingSecret: true,
-        configSecret: alertmanagerSecret,
+        configSecret: KUBE_PROMETHEUS_STACK.alertmanagerSecret,
         resources: c.alertmanager.resources,
         storage: volume(c.alertmanager.storageSize, c.prometheus.storageClass),
         podAntiAffinity: c.alertmanager.replicas > 1 ? "hard" : "soft",

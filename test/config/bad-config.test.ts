@@ -1,0 +1,71 @@
+// Every bad configuration fails the program before it registers a single resource, with a message
+// that names the key, what it got and what is allowed.
+import { ConfigError } from "../../config";
+import { ProgramFailure, runProgram, TEST_SECRETS } from "../harness";
+
+type Case = { name: string; config?: Record<string, unknown>; without?: string[]; secrets?: Record<string, string>; expect: RegExp[] };
+
+const prodSection = (section: string, patch: Record<string, unknown>) => {
+  const { parse } = require("yaml");
+  const doc = parse(require("fs").readFileSync(`${__dirname}/../../Pulumi.prod.yaml`, "utf8")).config;
+  return { [section]: deepMerge(doc[`coditect-monitoring:${section}`], patch) };
+};
+
+function deepMerge(base: any, patch: any): any {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = v === undefined ? undefined : deepMerge(base?.[k], v);
+  return out;
+}
+
+const { slackWebhookUrl: _omitted, ...secretsWithoutSlack } = TEST_SECRETS;
+
+const cases: Case[] = [
+  { name: "missing required key", without: ["gcp"], expect: [/coditect-monitoring:gcp: is required \(got missing\)/] },
+  { name: "wrong type", config: prodSection("prometheus", { replicas: "two" }), expect: [/prometheus\.replicas: .*number.*\(got "two"\)/] },
+  { name: "SLO target of 1", config: prodSection("slo", { availabilityTarget: 1 }), expect: [/slo\.availabilityTarget: must be greater than 0 and less than 1 \(got 1\)/] },
+  { name: "SLO target of 0", config: prodSection("slo", { availabilityTarget: 0 }), expect: [/slo\.availabilityTarget: must be greater than 0 and less than 1 \(got 0\)/] },
+  { name: "log retention under 90 days", config: prodSection("logging", { retentionDays: 30 }), expect: [/logging\.retentionDays: must be at least 90.*\(got 30\)/] },
+  { name: "audit retention of 89 days", config: prodSection("logging", { auditRetentionDays: 89 }), expect: [/logging\.auditRetentionDays: must be at least 90.*\(got 89\)/] },
+  { name: "negative replicas", config: prodSection("alertmanager", { replicas: -1 }), expect: [/alertmanager\.replicas: must be at least 1 \(got -1\)/] },
+  { name: "top-level key typo", config: { "coditect-monitoring:prometeus": { replicas: 2 } }, expect: [/coditect-monitoring:prometeus: unknown key; did you mean "prometheus"\?/] },
+  { name: "nested key typo", config: prodSection("slo", { availabilityTaget: 0.99 }), expect: [/slo\.availabilityTaget: unknown key; did you mean "availabilityTarget"\?/] },
+  { name: "malformed URL", config: prodSection("grafana", { url: "coditect.grafana.net" }), expect: [/grafana\.url: must be an https:\/\/ URL \(got "coditect.grafana.net"\)/] },
+  { name: "plain-http public URL", config: prodSection("licenseApi", { publicUrl: "http://license.coditect.ai" }), expect: [/licenseApi\.publicUrl: must be an https:\/\/ URL/] },
+  { name: "empty PagerDuty schedule", config: prodSection("pagerduty", { schedule: { layers: [] } }), expect: [/pagerduty\.schedule\.layers: must have at least one layer/] },
+  { name: "schedule layer without users", config: prodSection("pagerduty", { schedule: { layers: [{ name: "x", start: "2026-01-05T09:00:00-05:00", rotationVirtualStart: "2026-01-05T09:00:00-05:00", rotationTurnLengthSeconds: 604800, users: [] }] } }), expect: [/pagerduty\.schedule\.layers\.0\.users: must list at least one user/] },
+  { name: "bad duration", config: prodSection("alerts", { errorRate: { threshold: 0.05, for: "5 minutes" } }), expect: [/alerts\.errorRate\.for: must be a Prometheus duration.*\(got "5 minutes"\)/] },
+  { name: "for: that a single failed scrape can satisfy", config: prodSection("alerts", { outage: { evaluationInterval: "5s", probeFor: "10s", targetsFor: "15s" } }), expect: [/licenseApi\.scrapeInterval: must be shorter than alerts\.outage\.targetsFor \(15s\): a single failed scrape must not page/] },
+  { name: "scrape interval slower than the metrics contract", config: prodSection("licenseApi", { scrapeInterval: "30s" }), expect: [/licenseApi\.scrapeInterval: must be 15s or shorter/] },
+  { name: "too few uptime regions", config: prodSection("uptime", { regions: ["USA", "EUROPE"] }), expect: [/uptime\.regions: must list at least three regions/] },
+  { name: "unknown environment", config: { "coditect-monitoring:environment": "production" }, expect: [/environment: must be staging or prod \(got "production"\)/] },
+  { name: "chart version range", config: prodSection("prometheus", { chartVersion: "^81.0.0" }), expect: [/prometheus\.chartVersion: must be an exact chart version/] },
+  { name: "missing secret", secrets: secretsWithoutSlack, expect: [/coditect-monitoring:slackWebhookUrl: is required \(got missing\)/] },
+  { name: "secret value is never echoed", secrets: { ...TEST_SECRETS, slackWebhookUrl: "not-a-url-but-secret" }, expect: [/slackWebhookUrl: must be an https:\/\/ URL \(got <secret>\)/] },
+  { name: "Elasticsearch without its password", secrets: (({ jaegerStoragePassword: _p, ...rest }) => rest)(TEST_SECRETS), expect: [/jaegerStoragePassword: must be set as a secret when tracing\.jaeger\.storage\.type is elasticsearch/] },
+];
+
+describe("bad stack config fails before any resource is registered", () => {
+  test.each(cases)("$name", async ({ config, without, secrets, expect: patterns }) => {
+    const error: unknown = await runProgram("prod", { config, without, secrets }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ProgramFailure);
+    const failure = error as ProgramFailure;
+    expect(failure.resources).toEqual([]);
+    expect(failure.failure).toBeInstanceOf(Error);
+    expect((failure.failure as Error).name).toBe(ConfigError.name);
+    for (const pattern of patterns) expect(failure.message).toMatch(pattern);
+    expect(failure.message).not.toContain("not-a-url-but-secret");
+  });
+
+  test("all problems are reported at once", async () => {
+    const error = (await runProgram("prod", {
+      config: { ...prodSection("slo", { availabilityTarget: 2 }), ...prodSection("logging", { retentionDays: 1 }) },
+    }).catch((e) => e)) as ProgramFailure;
+    expect(error.message).toMatch(/Invalid stack config \(2 problems\)/);
+    expect(error.message).toMatch(/slo\.availabilityTarget/);
+    expect(error.message).toMatch(/logging\.retentionDays/);
+  });
+});

@@ -1,0 +1,23 @@
+// The real program for the staging stack under mocks: config set before the program is imported.
+import { runProgram, type ProgramRun } from "../harness";
+import { describeStack, stackConfig, T } from "./describe-stack";
+
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await runProgram("staging");
+});
+
+describeStack("staging", () => run);
+
+describe("staging is small and pages gently", () => {
+  test("one Prometheus, one Alertmanager, shorter retention than prod", () => {
+    const values = run.get(T.release, "prometheus-stack").inputs.values;
+    expect(values.prometheus.prometheusSpec.replicas).toBe(1);
+    expect(values.alertmanager.alertmanagerSpec.replicas).toBe(1);
+    expect(values.prometheus.prometheusSpec.retention).toBe(stackConfig("staging").prometheus.retention);
+    expect(stackConfig("staging").prometheus.retention).not.toBe(stackConfig("prod").prometheus.retention);
+  });
+  test("low-urgency PagerDuty service", () => {
+    expect(run.get(T.pdService, "license-api-service").inputs.incidentUrgencyRule).toEqual({ type: "constant", urgency: "low" });
+  });
+});
