@@ -4,9 +4,14 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
+import * as grafana from "@pulumiverse/grafana";
+import { Grafana } from "./components/grafana";
 import { LicenseApiScraping } from "./components/license-api-scraping";
+import { Logging } from "./components/logging";
 import { OnCall } from "./components/on-call";
 import { Prometheus } from "./components/prometheus";
+import { Tracing } from "./components/tracing";
+import { Uptime } from "./components/uptime";
 import { loadStackConfig } from "./config";
 import { gkeKubeconfig } from "./lib/kubeconfig";
 
@@ -26,6 +31,7 @@ const k8sProvider = new k8s.Provider("gke", {
   enableServerSideApply: true,
 });
 const pagerdutyProvider = new pagerduty.Provider("pagerduty", { token: secrets.pagerdutyToken });
+const grafanaProvider = new grafana.Provider("grafana", { url: config.grafana.url, auth: secrets.grafanaAuth });
 
 const onCall = new OnCall("license-api", { config: config.pagerduty }, { provider: pagerdutyProvider });
 const prometheus = new Prometheus(
@@ -39,9 +45,27 @@ const prometheus = new Prometheus(
   { provider: k8sProvider },
 );
 const scraping = new LicenseApiScraping("license-api", { config, monitoringNamespace: prometheus.namespace }, { provider: k8sProvider, dependsOn: [prometheus] });
+const logging = new Logging("logging", { config }, { provider: gcpProvider });
+// dependsOn prometheus: the ServiceMonitor CRD comes with kube-prometheus-stack.
+const tracing = new Tracing("tracing", { config, jaegerStoragePassword: secrets.jaegerStoragePassword }, { provider: k8sProvider, dependsOn: [prometheus] });
+const dashboards = new Grafana(
+  "grafana",
+  { config, prometheusUrl: prometheus.prometheusUrl, jaegerUrl: tracing.jaegerQueryUrl },
+  { provider: grafanaProvider },
+);
+const uptime = new Uptime("uptime", { config, pagerdutyServiceKey: onCall.integrationKey }, { provider: gcpProvider });
 
 export const monitoringNamespace = prometheus.namespace;
 export const prometheusUrl = prometheus.prometheusUrl;
 export const alertmanagerUrl = prometheus.alertmanagerUrl;
 export const scrapeSelector = scraping.scrapeSelector;
+export const scrapeEndpoint = { namespace: config.namespaces.licenseApi, port: config.licenseApi.metricsPortName, path: config.licenseApi.metricsPath };
 export const pagerdutyServiceId = onCall.serviceId;
+export const logBucket = logging.apiBucket;
+export const auditLogBucket = logging.auditBucket;
+export const auditLogView = logging.auditView;
+export const uptimeCheckId = uptime.checkId;
+export const otlpGrpcEndpoint = tracing.otlpGrpcEndpoint;
+export const otlpHttpEndpoint = tracing.otlpHttpEndpoint;
+export const jaegerQueryUrl = tracing.jaegerQueryUrl;
+export const dashboardUrls = dashboards.dashboardUrls;

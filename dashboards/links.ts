@@ -11,8 +11,17 @@ export const DASHBOARDS = {
 
 export type DashboardKey = keyof typeof DASHBOARDS;
 
+/** Dashboard uids are unique per Grafana organisation, and both stacks may share one Grafana. */
+export function dashboardUid(dashboard: DashboardKey, environment: string): string {
+  return `${DASHBOARDS[dashboard].uid}-${environment}`;
+}
+
 /** The URL of one panel, opened on its own, in the stack's Grafana. */
-export function panelUrl<D extends DashboardKey>(grafanaUrl: string, dashboard: D, panel: keyof (typeof DASHBOARDS)[D]["panels"]): string {
-  const { uid, panels } = DASHBOARDS[dashboard];
-  return `${grafanaUrl.replace(/\/$/, "")}/d/${uid}?viewPanel=${panels[panel as keyof typeof panels]}`;
+export function panelUrl<D extends DashboardKey>(
+  c: { grafana: { url: string }; environment: string },
+  dashboard: D,
+  panel: keyof (typeof DASHBOARDS)[D]["panels"],
+): string {
+  const { panels } = DASHBOARDS[dashboard];
+  return `${c.grafana.url.replace(/\/$/, "")}/d/${dashboardUid(dashboard, c.environment)}?viewPanel=${panels[panel as keyof typeof panels]}`;
 }

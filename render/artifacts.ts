@@ -8,6 +8,10 @@ import { inClusterTargets, prometheusConfig } from "./prometheus-config";
 import { PAGERDUTY_KEY_PLACEHOLDER, PLACEHOLDER_SECRETS } from "./secrets";
 import { BLACKBOX_EXPORTER, blackboxValues } from "./values/blackbox";
 import { KUBE_PROMETHEUS_STACK, kubePrometheusStackValues } from "./values/kube-prometheus-stack";
+import { collectorTiers, JAEGER_CHART } from "./collector-config";
+import { jaegerValues } from "./values/jaeger";
+import { dashboardJson, renderDashboards } from "../dashboards";
+import { otelCollectorValues } from "./values/otel-collector";
 
 export type Artifacts = Record<string, string>;
 
@@ -24,6 +28,16 @@ export function renderArtifacts(c: StackConfig): Artifacts {
     ),
     [`helm/${KUBE_PROMETHEUS_STACK.release}.values.yaml`]: toYaml(kubePrometheusStackValues(c)),
     [`helm/${BLACKBOX_EXPORTER.release}.values.yaml`]: toYaml(blackboxValues(c)),
+    [`helm/${JAEGER_CHART.release}.values.yaml`]: toYaml(jaegerValues(c)),
+    // The entry tier's config is otel/collector.yaml; a sampler tier (tail sampling on >1 replica) adds otel/sampler.yaml.
+    ...Object.fromEntries(
+      collectorTiers(c).flatMap((tier) => [
+        [`otel/${tier.role}.yaml`, toYaml(tier.config)],
+        [`helm/${tier.release}.values.yaml`, toYaml(otelCollectorValues(c, tier))],
+      ]),
+    ),
+    // Exactly the configJson components/grafana.ts uploads.
+    ...Object.fromEntries(renderDashboards(c).map((d) => [`grafana/dashboards/${d.uid}.json`, dashboardJson(d.model)])),
   };
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 }

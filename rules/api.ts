@@ -20,7 +20,7 @@ export function apiRules(c: StackConfig): RuleGroup {
         summary: "High license validation error rate for tier {{ $labels.tier }}",
         description: `{{ $value | humanizePercentage }} of {{ $labels.tier }} license validations are failing (threshold ${t.errorRate.threshold * 100}%).`,
         runbook: "higherrorrate",
-        dashboard: panelUrl(c.grafana.url, "licenseApi", "errorRatio"),
+        dashboard: panelUrl(c, "licenseApi", "errorRatio"),
       }),
       alert(c, "HighLatency", `license_validation_latency_seconds:p95_5m > ${t.latencyP95Seconds.threshold}`, {
         for: t.latencyP95Seconds.for,
@@ -28,7 +28,7 @@ export function apiRules(c: StackConfig): RuleGroup {
         summary: "High license validation latency",
         description: `p95 license validation latency is {{ $value | humanizeDuration }} (target: under ${t.latencyP95Seconds.threshold}s).`,
         runbook: "highlatency",
-        dashboard: panelUrl(c.grafana.url, "licenseApi", "latency"),
+        dashboard: panelUrl(c, "licenseApi", "latency"),
       }),
       alert(c, "SeatExhaustion", `license_tenant:seat_utilisation:ratio > ${t.seatUtilisation.threshold}`, {
         for: t.seatUtilisation.for,
@@ -36,7 +36,7 @@ export function apiRules(c: StackConfig): RuleGroup {
         summary: "License {{ $labels.license_key }} near its seat limit",
         description: `{{ $value | humanizePercentage }} of the ${c.licenseApi.seatLimit} seats of license {{ $labels.license_key }} (tenant {{ $labels.tenant_id }}) are in use.`,
         runbook: "seatexhaustion",
-        dashboard: panelUrl(c.grafana.url, "licenseApi", "seatUtilisation"),
+        dashboard: panelUrl(c, "licenseApi", "seatUtilisation"),
       }),
       alert(c, "FrequentSeatDenials", `license_tenant:seat_denials:rate5m > ${t.seatDenialsPerSecond.threshold}`, {
         for: t.seatDenialsPerSecond.for,
@@ -44,7 +44,7 @@ export function apiRules(c: StackConfig): RuleGroup {
         summary: "Frequent seat denials for license {{ $labels.license_key }}",
         description: "{{ $value | humanize }} seat denials per second for tenant {{ $labels.tenant_id }}.",
         runbook: "frequentseatdenials",
-        dashboard: panelUrl(c.grafana.url, "licenseApi", "activeSessions"),
+        dashboard: panelUrl(c, "licenseApi", "activeSessions"),
       }),
       alert(
         c,
@@ -56,7 +56,7 @@ export function apiRules(c: StackConfig): RuleGroup {
           summary: "Spike of invalid or revoked license keys for tier {{ $labels.tier }}",
           description: `{{ $value | humanize }} failed validations per second (invalid or revoked keys), more than ${spike.factor}x the ${spike.baseline} average: possible key guessing or a leaked, revoked key in use.`,
           runbook: "suspiciousvalidationfailures",
-          dashboard: panelUrl(c.grafana.url, "licenseApi", "validationFailures"),
+          dashboard: panelUrl(c, "licenseApi", "validationFailures"),
         },
       ),
     ],

@@ -18,6 +18,10 @@ export function infrastructureRules(c: StackConfig): RuleGroup {
   const cpuRequest = `max by (${BY_CONTAINER}) (kube_pod_container_resource_requests{${s.container}, resource="cpu"})`;
   const memoryUsage = `max by (${BY_CONTAINER}) (container_memory_working_set_bytes{${s.container}})`;
   const memoryLimit = `max by (${BY_CONTAINER}) (kube_pod_container_resource_limits{${s.container}, resource="memory"})`;
+  // A container's first minutes are no trend: its 5m CPU rate climbs while the window fills and its
+  // memory warms up, which a regression over a short history extrapolates into a false forecast after
+  // every deployment. Forecast only containers with at least half the lookback behind them.
+  const seasoned = `on (${BY_CONTAINER}) (time() - max by (${BY_CONTAINER}) (container_start_time_seconds{${s.container}})) > ${seconds(f.lookback) / 2}`;
   return {
     name: "license-api.infrastructure",
     interval: c.prometheus.evaluationInterval,
@@ -28,7 +32,7 @@ export function infrastructureRules(c: StackConfig): RuleGroup {
         summary: "High CPU usage on license API pod {{ $labels.pod }}",
         description: "CPU usage is {{ $value | humanizePercentage }} of the container's CPU request.",
         runbook: "highcpuusage",
-        dashboard: panelUrl(c.grafana.url, "capacity", "cpu"),
+        dashboard: panelUrl(c, "capacity", "cpu"),
       }),
       alert(c, "HighMemoryUsage", `${memoryUsage} / ${memoryLimit} > ${t.memoryUtilisation.threshold}`, {
         for: t.memoryUtilisation.for,
@@ -36,7 +40,7 @@ export function infrastructureRules(c: StackConfig): RuleGroup {
         summary: "High memory usage on license API pod {{ $labels.pod }}",
         description: "Working set is {{ $value | humanizePercentage }} of the container's memory limit; the OOM killer acts at 100%.",
         runbook: "highmemoryusage",
-        dashboard: panelUrl(c.grafana.url, "capacity", "memory"),
+        dashboard: panelUrl(c, "capacity", "memory"),
       }),
       alert(
         c,
@@ -49,24 +53,24 @@ export function infrastructureRules(c: StackConfig): RuleGroup {
           summary: `License {{ $labels.license_key }} will reach its seat limit within ${f.horizon}`,
           description: `At the trend of the last ${f.lookback}, license {{ $labels.license_key }} (tenant {{ $labels.tenant_id }}) reaches {{ $value | humanize }} sessions of ${c.licenseApi.seatLimit} in ${f.horizon}.`,
           runbook: "seatlimitforecast",
-          dashboard: panelUrl(c.grafana.url, "capacity", "seatForecast"),
+          dashboard: panelUrl(c, "capacity", "seatForecast"),
         },
       ),
-      alert(c, "CPUSaturationForecast", `predict_linear(${cpuUsage}[${f.lookback}:1m], ${horizon}) > ${cpuRequest}`, {
+      alert(c, "CPUSaturationForecast", `predict_linear(${cpuUsage}[${f.lookback}:1m], ${horizon}) > ${cpuRequest} and ${seasoned}`, {
         for: f.for,
         severity: "warning",
         summary: `License API pod {{ $labels.pod }} will exceed its CPU request within ${f.horizon}`,
         description: `At the trend of the last ${f.lookback}, CPU use reaches {{ $value | humanize }} cores in ${f.horizon}: scale out before latency suffers.`,
         runbook: "saturationforecast",
-        dashboard: panelUrl(c.grafana.url, "capacity", "cpu"),
+        dashboard: panelUrl(c, "capacity", "cpu"),
       }),
-      alert(c, "MemorySaturationForecast", `max by (${BY_CONTAINER}) (predict_linear(container_memory_working_set_bytes{${s.container}}[${f.lookback}], ${horizon})) > ${memoryLimit}`, {
+      alert(c, "MemorySaturationForecast", `max by (${BY_CONTAINER}) (predict_linear(container_memory_working_set_bytes{${s.container}}[${f.lookback}], ${horizon})) > ${memoryLimit} and ${seasoned}`, {
         for: f.for,
         severity: "warning",
         summary: `License API pod {{ $labels.pod }} will reach its memory limit within ${f.horizon}`,
         description: `At the trend of the last ${f.lookback}, the working set reaches {{ $value | humanize1024 }}B in ${f.horizon}.`,
         runbook: "saturationforecast",
-        dashboard: panelUrl(c.grafana.url, "capacity", "memory"),
+        dashboard: panelUrl(c, "capacity", "memory"),
       }),
     ],
   };

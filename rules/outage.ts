@@ -14,7 +14,7 @@ export function outageRules(c: StackConfig): RuleGroup {
     severity: "critical" as const,
     summary: "License API is down: customers cannot validate licenses",
     runbook: "apiserverdown",
-    dashboard: panelUrl(c.grafana.url, "licenseApi", "requestRate"),
+    dashboard: panelUrl(c, "licenseApi", "requestRate"),
   };
   return {
     name: "license-api.outage",
@@ -26,7 +26,9 @@ export function outageRules(c: StackConfig): RuleGroup {
         description: `The health endpoint has failed every black-box probe for ${c.alerts.outage.probeFor}: the API refuses connections, hangs, or has no endpoints left.`,
         labels: { signal: "probe" },
       }),
-      alert(c, "APIServerDown", `sum(up{${s.api}}) == 0 or absent(up{${s.api}})`, {
+      // `or vector(0)` rather than `or absent(...)`: both branches must carry the same (empty) labels, or
+      // targets that go from down to deleted become a new alert and its `for:` starts over.
+      alert(c, "APIServerDown", `(sum(up{${s.api}}) or vector(0)) == 0`, {
         ...common,
         for: c.alerts.outage.targetsFor,
         description: `No license API target has answered a scrape for ${c.alerts.outage.targetsFor}, or every target has vanished from discovery (pods deleted, deployment scaled to zero).`,

@@ -47,7 +47,7 @@ export function sloRules(c: StackConfig): RuleGroup {
         summary: `License validation error budget burning ${b.factor}x too fast`,
         description: `Over the last ${b.long} (and ${b.short}) {{ $value | humanizePercentage }} of license validations failed; at ${b.factor}x the ${c.slo.window} budget of ${round(budget * 100)}% lasts ${round(Number(c.slo.window.replace("d", "")) / b.factor)} days.`,
         runbook: "errorbudgetburn",
-        dashboard: panelUrl(c.grafana.url, "slo", "burnRates"),
+        dashboard: panelUrl(c, "slo", "burnRates"),
         labels: { ...labels, burn_rate: `${b.factor}x`, long_window: b.long, short_window: b.short },
       },
     );

@@ -48,6 +48,7 @@ export const TEST_SECRETS: Record<string, string> = {
 const COMPUTED: Record<string, Record<string, unknown>> = {
   "pagerduty:index/serviceIntegration:ServiceIntegration": { integrationKey: "test-integration-key-secret" },
   "gcp:logging/projectSink:ProjectSink": { writerIdentity: "serviceAccount:sink-writer@gcp-sa-logging.iam.gserviceaccount.com" },
+  "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": { uptimeCheckId: "test-uptime-check-id" },
 };
 
 export interface RunOptions {

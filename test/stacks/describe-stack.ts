@@ -2,7 +2,7 @@
 import { parseConfig, NAMESPACE, type StackConfig } from "../../config";
 import { readStackConfig, type StackName } from "../../lib/stack-file";
 import { renderRuleGroups } from "../../rules";
-import { plaintextInputs, runProgram, SECRET_VALUES, TEST_SECRETS, type ProgramRun } from "../harness";
+import { plaintextInputs, SECRET_VALUES, TEST_SECRETS, type ProgramRun } from "../harness";
 
 export function stackConfig(stack: StackName): StackConfig {
   const raw = readStackConfig(stack);

@@ -1,0 +1,137 @@
+// Traces: the OpenTelemetry Collector tier(s) apps export OTLP to, and Jaeger v2 that stores and
+// shows the sampled traces. Configs and Helm values come from render/; this only wraps them.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config";
+import {
+  collectorTiers,
+  JAEGER_CHART,
+  OTEL_COLLECTOR_CHART,
+  TRACING_PORT_NAMES,
+  TRACING_PORTS,
+} from "../render/collector-config";
+import { otelCollectorValues } from "../render/values/otel-collector";
+import { JAEGER_BADGER_PVC, JAEGER_STORAGE_SECRET, jaegerValues, usesSearchBackend } from "../render/values/jaeger";
+
+export interface TracingArgs {
+  config: StackConfig;
+  /** Password of the Elasticsearch/OpenSearch user; required when that is the storage. */
+  jaegerStoragePassword?: pulumi.Input<string>;
+}
+
+export class Tracing extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  /** OTLP/gRPC endpoint for OTEL_EXPORTER_OTLP_ENDPOINT (protocol grpc). */
+  readonly otlpGrpcEndpoint: pulumi.Output<string>;
+  /** OTLP/HTTP endpoint for OTEL_EXPORTER_OTLP_ENDPOINT (protocol http/protobuf). */
+  readonly otlpHttpEndpoint: pulumi.Output<string>;
+  /** Jaeger's query UI and API, in-cluster (also the Grafana Jaeger data source URL). */
+  readonly jaegerQueryUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("coditect:monitoring:Tracing", name, {}, opts);
+    const c = args.config;
+    const storage = c.tracing.jaeger.storage;
+    const child = { parent: this };
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: c.namespaces.tracing } }, child);
+    const ns = namespace.metadata.name;
+
+    const jaegerDeps: pulumi.Resource[] = [];
+    if (usesSearchBackend(storage)) {
+      if (args.jaegerStoragePassword === undefined) {
+        throw new Error(`Tracing: jaegerStoragePassword is required when tracing.jaeger.storage.type is ${storage.type}`);
+      }
+      jaegerDeps.push(
+        new k8s.core.v1.Secret(
+          `${name}-jaeger-storage-credentials`,
+          {
+            metadata: { name: JAEGER_STORAGE_SECRET.name, namespace: ns },
+            type: "Opaque",
+            stringData: { [JAEGER_STORAGE_SECRET.key]: pulumi.secret(args.jaegerStoragePassword) },
+          },
+          child,
+        ),
+      );
+    }
+    if (storage.type === "badger") {
+      jaegerDeps.push(
+        new k8s.core.v1.PersistentVolumeClaim(
+          `${name}-jaeger-badger`,
+          {
+            metadata: { name: JAEGER_BADGER_PVC, namespace: ns },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              storageClassName: c.prometheus.storageClass,
+              resources: { requests: { storage: storage.size } },
+            },
+          },
+          child,
+        ),
+      );
+    }
+
+    const jaeger = new k8s.helm.v3.Release(
+      `${name}-jaeger`,
+      {
+        name: JAEGER_CHART.release,
+        chart: JAEGER_CHART.chart,
+        version: c.tracing.jaeger.chartVersion,
+        repositoryOpts: { repo: JAEGER_CHART.repo },
+        namespace: ns,
+        values: jaegerValues(c),
+        atomic: true,
+        timeout: 600,
+      },
+      { ...child, dependsOn: jaegerDeps },
+    );
+
+    // Jaeger's own metrics (spans received/stored, storage latency); the chart has no ServiceMonitor for v2.
+    new k8s.apiextensions.CustomResource(
+      `${name}-jaeger-servicemonitor`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: JAEGER_CHART.release, namespace: ns, labels: { "app.kubernetes.io/part-of": "coditect-monitoring" } },
+        spec: {
+          selector: { matchLabels: { "app.kubernetes.io/instance": JAEGER_CHART.release, "app.kubernetes.io/component": "all-in-one" } },
+          endpoints: [{ port: TRACING_PORT_NAMES.jaegerMetrics, interval: "30s" }],
+        },
+      },
+      { ...child, dependsOn: [jaeger] },
+    );
+
+    // Samplers first, so the entry tier's load_balancing exporter resolves them from its start.
+    let downstream: pulumi.Resource[] = [jaeger];
+    for (const tier of [...collectorTiers(c)].reverse()) {
+      const release = new k8s.helm.v3.Release(
+        `${name}-${tier.release}`,
+        {
+          name: tier.release,
+          chart: OTEL_COLLECTOR_CHART.chart,
+          version: c.tracing.collector.chartVersion,
+          repositoryOpts: { repo: OTEL_COLLECTOR_CHART.repo },
+          namespace: ns,
+          values: otelCollectorValues(c, tier),
+          atomic: true,
+          timeout: 600,
+        },
+        { ...child, dependsOn: downstream },
+      );
+      downstream = [release];
+    }
+
+    const host = (service: string) => pulumi.interpolate`${service}.${ns}.svc.cluster.local`;
+    const collectorHost = host(collectorTiers(c)[0].release);
+    this.namespace = ns;
+    this.otlpGrpcEndpoint = pulumi.interpolate`http://${collectorHost}:${TRACING_PORTS.otlpGrpc}`;
+    this.otlpHttpEndpoint = pulumi.interpolate`http://${collectorHost}:${TRACING_PORTS.otlpHttp}`;
+    this.jaegerQueryUrl = pulumi.interpolate`http://${host(JAEGER_CHART.release)}:${TRACING_PORTS.jaegerQuery}`;
+    this.registerOutputs({
+      namespace: this.namespace,
+      otlpGrpcEndpoint: this.otlpGrpcEndpoint,
+      otlpHttpEndpoint: this.otlpHttpEndpoint,
+      jaegerQueryUrl: this.jaegerQueryUrl,
+    });
+  }
+}

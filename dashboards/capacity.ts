@@ -1,0 +1,134 @@
+// Saturation now and forecast: the API containers' CPU against their requests (CPU limits are left
+// unset on GKE; the alert measures against requests), memory against the limit the OOM killer
+// enforces, and the seat forecast the SeatLimitForecast alert pages on.
+import type { StackConfig } from "../config";
+import { seconds } from "../lib/duration";
+import { selectors } from "../rules/build";
+import {
+  buildDashboard,
+  datasourceVariable,
+  Layout,
+  licenseVariable,
+  panels,
+  statPanel,
+  timeSeriesPanel,
+  type DashboardModel,
+} from "./common";
+import { DASHBOARDS } from "./links";
+
+const P = DASHBOARDS.capacity.panels;
+
+export function capacityDashboard(c: StackConfig): DashboardModel {
+  const t = c.alerts;
+  const f = t.forecast;
+  const s = selectors(c);
+  const license = `license_key=~"$license"`;
+  const cpuUsage = `sum by (pod) (rate(container_cpu_usage_seconds_total{${s.container}}[$__rate_interval]))`;
+  const cpuRequest = `max by (pod) (kube_pod_container_resource_requests{${s.container}, resource="cpu"})`;
+  const memoryUsage = `max by (pod) (container_memory_working_set_bytes{${s.container}})`;
+  const memoryLimit = `max by (pod) (kube_pod_container_resource_limits{${s.container}, resource="memory"})`;
+  const forecast = `predict_linear(license_tenant:active_sessions:max{${license}}[${f.lookback}], ${seconds(f.horizon)})`;
+  const layout = new Layout();
+  return buildDashboard(c, {
+    key: "capacity",
+    title: "License API capacity",
+    description: "CPU and memory of the license API's containers against what they are given, and seat usage forecasts.",
+    variables: [datasourceVariable(c), licenseVariable()],
+    panels: panels(layout, [
+      [
+        timeSeriesPanel,
+        {
+          id: P.cpu,
+          title: "CPU usage / CPU request by pod",
+          description: `CPU used over the container's CPU request. HighCPUUsage fires above ${t.cpuUtilisation.threshold * 100}% for ${t.cpuUtilisation.for}; CPUSaturationForecast when the ${f.lookback} trend crosses the request within ${f.horizon}.`,
+          unit: "percentunit",
+          min: 0,
+          steps: [
+            [t.cpuUtilisation.threshold, "orange"],
+            [1, "red"],
+          ],
+          queries: [{ expr: `${cpuUsage} / ${cpuRequest}`, legend: "{{pod}}" }],
+        },
+      ],
+      [
+        timeSeriesPanel,
+        {
+          id: P.memory,
+          title: "Memory working set / memory limit by pod",
+          description: `Working set over the container's memory limit; the OOM killer acts at 100%. HighMemoryUsage fires above ${t.memoryUtilisation.threshold * 100}% for ${t.memoryUtilisation.for}.`,
+          unit: "percentunit",
+          min: 0,
+          max: 1,
+          steps: [
+            [t.memoryUtilisation.threshold, "orange"],
+            [1, "red"],
+          ],
+          queries: [{ expr: `${memoryUsage} / ${memoryLimit}`, legend: "{{pod}}" }],
+        },
+      ],
+      [
+        timeSeriesPanel,
+        {
+          id: P.seatForecast,
+          title: `Seat usage forecast (${f.horizon} ahead)`,
+          description: `Sessions of the fullest license now, and the highest any license reaches in ${f.horizon} at the trend of the last ${f.lookback}, against the ${c.licenseApi.seatLimit}-seat limit. SeatLimitForecast fires when a license is forecast to reach the limit for ${f.for}.`,
+          unit: "short",
+          min: 0,
+          steps: [
+            [round(c.licenseApi.seatLimit * t.seatUtilisation.threshold), "orange"],
+            [c.licenseApi.seatLimit, "red"],
+          ],
+          queries: [
+            { expr: `max(license_tenant:active_sessions:max{${license}})`, legend: "fullest license now" },
+            { expr: `max(${forecast})`, legend: `fullest license in ${f.horizon}` },
+          ],
+        },
+      ],
+      [
+        statPanel,
+        {
+          id: 4,
+          title: `Licenses forecast to reach ${c.licenseApi.seatLimit} seats`,
+          description: `Licenses whose ${f.lookback} trend reaches the seat limit within ${f.horizon}.`,
+          unit: "short",
+          w: 6,
+          base: "green",
+          steps: [[1, "orange"]],
+          queries: [{ expr: `count(${forecast} >= ${c.licenseApi.seatLimit}) or vector(0)`, legend: "licenses", instant: true }],
+        },
+      ],
+      [
+        timeSeriesPanel,
+        {
+          id: 5,
+          title: "CPU cores used and requested",
+          description: "Absolute CPU use of all license API containers against the sum of their requests.",
+          unit: "short",
+          min: 0,
+          w: 9,
+          queries: [
+            { expr: `sum(rate(container_cpu_usage_seconds_total{${s.container}}[$__rate_interval]))`, legend: "used" },
+            { expr: `sum(kube_pod_container_resource_requests{${s.container}, resource="cpu"})`, legend: "requested" },
+          ],
+        },
+      ],
+      [
+        timeSeriesPanel,
+        {
+          id: 6,
+          title: "Memory used and limit",
+          description: "Absolute working set of all license API containers against the sum of their memory limits.",
+          unit: "bytes",
+          min: 0,
+          w: 9,
+          queries: [
+            { expr: `sum(container_memory_working_set_bytes{${s.container}})`, legend: "working set" },
+            { expr: `sum(kube_pod_container_resource_limits{${s.container}, resource="memory"})`, legend: "limit" },
+          ],
+        },
+      ],
+    ]),
+  });
+}
+
+const round = (x: number) => Number(x.toPrecision(6));

@@ -1,0 +1,259 @@
+// What every dashboard shares: the panel factories (legend shown, refIds and panel ids set, units and
+// thresholds required), the template variables, the layout, and the dashboard frame. The foundation
+// SDK's defaults are not what a reviewed dashboard wants (no panel id, no refId, legend hidden), so
+// every panel is made here and nowhere else.
+import * as cog from "@grafana/grafana-foundation-sdk/cog";
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
+import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
+import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import type { StackConfig } from "../config";
+import { selectors } from "../rules/build";
+import { dataSources } from "./datasources";
+import { dashboardUid, type DashboardKey } from "./links";
+
+/** The JSON model Grafana stores; what `grafana.oss.Dashboard` takes as `configJson`. */
+export type DashboardModel = dashboard.Dashboard;
+
+/** Panels query whichever Prometheus the `datasource` variable names; its default is this stack's. */
+export const PROMETHEUS_VARIABLE = "datasource";
+export const promDatasource = (): common.DataSourceRef => ({ type: "prometheus", uid: `\${${PROMETHEUS_VARIABLE}}` });
+
+/** Tag shared by the stack's dashboards: the dashboard links menu lists every dashboard carrying it. */
+export const DASHBOARD_TAG = "coditect-license-api";
+
+export interface Query {
+  expr: string;
+  legend: string;
+  /** Instant queries (stat and gauge panels showing "now"). */
+  instant?: boolean;
+}
+
+export type Color = "green" | "yellow" | "orange" | "red" | "dark-red" | "blue" | "text";
+/** Threshold steps above a base colour: `[[0.9, "orange"], [1, "red"]]`. */
+export type Steps = [number, Color][];
+
+export interface PanelSpec {
+  /** Fixed panel id; alerts link to it with `viewPanel=<id>` (dashboards/links.ts). */
+  id: number;
+  title: string;
+  description: string;
+  /** A Grafana unit id: reqps, s, ms, percentunit, bytes, short, ops, ... */
+  unit: string;
+  queries: Query[];
+  /** Colour below the first step. */
+  base?: Color;
+  steps?: Steps;
+  min?: number;
+  max?: number;
+  decimals?: number;
+  w?: number;
+  h?: number;
+}
+
+const REF_IDS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+function targets(queries: Query[]): prometheus.DataqueryBuilder[] {
+  if (queries.length > REF_IDS.length) throw new Error("too many queries in one panel");
+  return queries.map((q, i) => {
+    const b = new prometheus.DataqueryBuilder()
+      .refId(REF_IDS[i])
+      .expr(q.expr)
+      .legendFormat(q.legend)
+      .editorMode(prometheus.QueryEditorMode.Code)
+      .format(prometheus.PromQueryFormat.TimeSeries);
+    return q.instant ? b.instant() : b.range();
+  });
+}
+
+function thresholds(base: Color, steps: Steps): dashboard.ThresholdsConfigBuilder {
+  return new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps([{ value: null, color: base }, ...steps.map(([value, color]) => ({ value, color }))]);
+}
+
+function common_<P extends timeseries.PanelBuilder | stat.PanelBuilder | gauge.PanelBuilder>(p: P, s: PanelSpec): P {
+  p.id(s.id).title(s.title).description(s.description).datasource(promDatasource()).unit(s.unit).targets(targets(s.queries));
+  p.thresholds(thresholds(s.base ?? "green", s.steps ?? []));
+  if (s.min !== undefined) p.min(s.min);
+  if (s.max !== undefined) p.max(s.max);
+  if (s.decimals !== undefined) p.decimals(s.decimals);
+  return p;
+}
+
+/** A time series panel: legend shown as a table with mean/max/last, thresholds drawn as dashed lines. */
+export function timeSeriesPanel(s: PanelSpec): timeseries.PanelBuilder {
+  const p = common_(new timeseries.PanelBuilder(), s)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Bottom)
+        .calcs(["mean", "max", "lastNotNull"]),
+    )
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+    .lineWidth(1)
+    .fillOpacity(10)
+    .spanNulls(false);
+  if (s.steps && s.steps.length > 0) {
+    p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+  }
+  return p;
+}
+
+/** A single number (last value) with a sparkline, coloured by the thresholds. */
+export function statPanel(s: PanelSpec): stat.PanelBuilder {
+  return common_(new stat.PanelBuilder(), s)
+    .graphMode(common.BigValueGraphMode.Area)
+    .colorMode(common.BigValueColorMode.Value)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false));
+}
+
+/** A gauge of the last value against min..max, with the thresholds as its bands. */
+export function gaugePanel(s: PanelSpec): gauge.PanelBuilder {
+  return common_(new gauge.PanelBuilder(), s)
+    .showThresholdMarkers(true)
+    .showThresholdLabels(false)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false));
+}
+
+/** Places panels left to right in rows of 24 grid units. */
+export class Layout {
+  private x = 0;
+  private y = 0;
+  private rowHeight = 0;
+
+  place(w = 12, h = 8): dashboard.GridPos {
+    if (this.x + w > 24) this.newLine();
+    const pos = { x: this.x, y: this.y, w, h };
+    this.x += w;
+    this.rowHeight = Math.max(this.rowHeight, h);
+    return pos;
+  }
+
+  /** A full-width row header; panels placed after it belong below it. */
+  row(): dashboard.GridPos {
+    this.newLine();
+    const pos = { x: 0, y: this.y, w: 24, h: 1 };
+    this.y += 1;
+    return pos;
+  }
+
+  private newLine(): void {
+    this.y += this.rowHeight;
+    this.x = 0;
+    this.rowHeight = 0;
+  }
+}
+
+/** Lays out panel specs and makes each panel with its factory. */
+export function panels(layout: Layout, specs: [(s: PanelSpec) => PanelBuilderLike, PanelSpec][]): PanelBuilderLike[] {
+  return specs.map(([make, s]) => make(s).gridPos(layout.place(s.w, s.h)));
+}
+
+export type PanelBuilderLike = timeseries.PanelBuilder | stat.PanelBuilder | gauge.PanelBuilder;
+
+// --- template variables -------------------------------------------------------------------------
+
+const ALL = { selected: true, text: "All", value: "$__all" };
+
+/** The Prometheus data source, defaulting to this stack's; lets a reader point a dashboard elsewhere. */
+export function datasourceVariable(c: StackConfig): dashboard.DatasourceVariableBuilder {
+  const ds = dataSources(c).prometheus;
+  return new dashboard.DatasourceVariableBuilder(PROMETHEUS_VARIABLE)
+    .label("Data source")
+    .type("prometheus")
+    .current({ selected: true, text: ds.name, value: ds.uid });
+}
+
+function labelValuesVariable(name: string, label: string, query: string): dashboard.QueryVariableBuilder {
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(promDatasource())
+    .query(query)
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue(".*")
+    .current(ALL);
+}
+
+/** Pricing tier, read from the recording rule (cheap: one series per tier). */
+export const tierVariable = () => labelValuesVariable("tier", "Tier", "label_values(tier:license_validation_requests:rate5m, tier)");
+
+/** A scrape target (API replica) of the license API. */
+export const instanceVariable = (c: StackConfig) =>
+  labelValuesVariable("instance", "Instance", `label_values(up{${selectors(c).api}}, instance)`);
+
+/**
+ * Narrows the seat panels to licenses whose key matches a regex. A text box, not a drop-down: a
+ * drop-down would list every customer's license key to every viewer, and would fan out thousands of
+ * values. Off (`.*`) by default, and panels aggregate across licenses, so the default view never
+ * shows one series per license.
+ */
+export const LICENSE_FILTER_OFF = ".*";
+export const licenseVariable = () =>
+  new dashboard.TextBoxVariableBuilder("license")
+    .label("License key (regex)")
+    .description("Narrows the seat panels to matching license keys. Leave at .* to aggregate over all licenses.")
+    .defaultValue(LICENSE_FILTER_OFF)
+    .current({ selected: true, text: LICENSE_FILTER_OFF, value: LICENSE_FILTER_OFF });
+
+// --- the dashboard frame ------------------------------------------------------------------------
+
+export interface DashboardSpec {
+  key: DashboardKey;
+  title: string;
+  description: string;
+  variables: cog.Builder<dashboard.VariableModel>[];
+  panels: PanelBuilderLike[];
+  rows?: dashboard.RowBuilder[];
+}
+
+export function buildDashboard(c: StackConfig, spec: DashboardSpec): DashboardModel {
+  const d = new dashboard.DashboardBuilder(`${spec.title} (${c.environment})`)
+    .uid(dashboardUid(spec.key, c.environment))
+    .description(spec.description)
+    .tags([DASHBOARD_TAG, c.environment])
+    .timezone("utc")
+    .time({ from: "now-6h", to: "now" })
+    .refresh("1m")
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    // Provisioned from code: changes in the UI would be overwritten by the next `pulumi up`.
+    .readonly()
+    .link(
+      new dashboard.DashboardLinkBuilder("License API dashboards")
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags([DASHBOARD_TAG, c.environment])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true),
+    );
+  for (const v of spec.variables) d.withVariable(v);
+  for (const p of spec.panels) d.withPanel(p);
+  for (const r of spec.rows ?? []) d.withRow(r);
+  const model = d.build();
+  for (const link of model.links ?? []) withoutPlacement(link);
+  for (const panel of allPanels(model)) {
+    for (const link of (panel.fieldConfig?.defaults?.links ?? []) as { placement?: unknown }[]) withoutPlacement(link);
+  }
+  return model;
+}
+
+/** Every panel of a dashboard, including those inside (collapsed) rows. */
+export function allPanels(model: DashboardModel): dashboard.Panel[] {
+  return (model.panels ?? []).flatMap((p) => (p.type === "row" ? [...(p as dashboard.RowPanel).panels] : [p as dashboard.Panel]));
+}
+
+/**
+ * The SDK stamps `placement: "inControlsMenu"` on every link, which tucks dashboard links into the
+ * controls menu and is meaningless on data links; Grafana's default placement is the right one.
+ */
+export function withoutPlacement<L extends { placement?: unknown }>(link: L): L {
+  delete link.placement;
+  return link;
+}

@@ -1,0 +1,29 @@
+// The few flags the local commands share.
+import { isStackName, STACKS, type StackName } from "../lib/stack-file";
+
+export const DEFAULT_BASE_PORT = 19090;
+/** The orchestrator's control port, where `npm run fault` sends faults. */
+export const controlPort = (basePort: number) => basePort + 50;
+
+export function flag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+export function stackFlag(argv: string[], fallback: StackName): StackName {
+  const stack = flag(argv, "stack") ?? fallback;
+  if (!isStackName(stack)) {
+    console.error(`--stack must be one of ${STACKS.join(", ")}, got ${stack}`);
+    process.exit(2);
+  }
+  return stack;
+}
+
+export function portFlag(argv: string[]): number {
+  const port = Number(flag(argv, "base-port") ?? DEFAULT_BASE_PORT);
+  if (!Number.isInteger(port) || port < 1024 || port > 65000) {
+    console.error(`--base-port must be a port number between 1024 and 65000`);
+    process.exit(2);
+  }
+  return port;
+}

@@ -1,0 +1,21 @@
+// The faults the local stack can inject, shared by the simulator, the orchestrator and the CLI.
+
+export const FAULTS = {
+  exit: "the process dies (connection refused)",
+  hang: "the process accepts connections and never answers",
+  vanish: "the targets disappear from discovery and the service has no endpoints",
+  errors: "half of all license validations fail",
+  latency: "validations take 1.5 to 3 s",
+  seats: "one license runs out of seats and denials pile up",
+  redis: "Redis operations fail",
+  db: "database queries take 0.6 to 1.2 s",
+  blip: "exactly one scrape of /metrics and one health probe fail (must not page)",
+  recover: "clear every fault (restarting the process after exit)",
+} as const;
+
+export type Fault = keyof typeof FAULTS;
+export const isFault = (s: string): s is Fault => s in FAULTS;
+
+/** Faults that change the simulated traffic; the rest change whether the process answers at all. */
+export const TRAFFIC_FAULTS = ["errors", "latency", "seats", "redis", "db"] as const;
+export type TrafficFault = (typeof TRAFFIC_FAULTS)[number];

@@ -1,0 +1,168 @@
+// A stand-in for the license API: serves every metric of the metric contract (same names, labels and
+// buckets as the API's metrics.py) with realistic traffic over tiers and licenses, a health endpoint,
+// and takes faults on a control port. Run as its own process so that `exit` really kills it.
+import * as http from "http";
+import type { Socket } from "net";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { TRAFFIC_FAULTS, type TrafficFault } from "./faults";
+
+export interface SimulatorOptions {
+  apiPort: number;
+  metricsPort: number;
+  controlPort: number;
+  healthPath: string;
+  metricsPath: string;
+  seatLimit: number;
+}
+
+const TIERS = { free: 40, pro: 25, enterprise: 10 } as const;
+const LICENSES = Object.entries(TIERS).flatMap(([tier, n]) =>
+  Array.from({ length: Math.ceil(n / 5) }, (_, i) => ({ key: `LIC-${tier.toUpperCase()}-${String(i + 1).padStart(4, "0")}`, tenant: `tenant-${tier}-${i + 1}`, tier })),
+);
+const ENDPOINTS = ["/api/v1/licenses/validate", "/api/v1/seats/acquire", "/api/v1/seats/release"];
+const TABLES = ["licenses", "seats", "tenants"];
+
+function metrics(registry: Registry) {
+  const r = { registers: [registry] };
+  return {
+    requests: new Counter({ name: "license_validation_requests_total", help: "Total number of license validation requests", labelNames: ["license_key", "status", "tier"], ...r }),
+    latency: new Histogram({ name: "license_validation_latency_seconds", help: "License validation request latency", labelNames: ["endpoint"], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0], ...r }),
+    errors: new Counter({ name: "license_validation_errors_total", help: "Total number of license validation errors", labelNames: ["error_type", "tier"], ...r }),
+    seatAcquisitions: new Counter({ name: "seat_acquisitions_total", help: "Total number of seat acquisitions", labelNames: ["license_key", "tenant_id", "success"], ...r }),
+    seatLatency: new Histogram({ name: "seat_acquisition_latency_seconds", help: "Seat acquisition latency", buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1], ...r }),
+    sessions: new Gauge({ name: "active_sessions", help: "Number of active sessions", labelNames: ["license_key", "tenant_id"], ...r }),
+    denials: new Counter({ name: "seat_denials_total", help: "Total number of seat denials (no seats available)", labelNames: ["license_key", "tenant_id"], ...r }),
+    redisOps: new Counter({ name: "redis_operations_total", help: "Total Redis operations", labelNames: ["operation", "status"], ...r }),
+    redisLatency: new Histogram({ name: "redis_latency_seconds", help: "Redis operation latency", labelNames: ["operation"], buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05], ...r }),
+    dbQueries: new Counter({ name: "database_queries_total", help: "Total database queries", labelNames: ["table", "operation"], ...r }),
+    dbLatency: new Histogram({ name: "database_query_latency_seconds", help: "Database query latency", labelNames: ["table", "operation"], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5], ...r }),
+    info: new Gauge({ name: "app_info", help: "Application info", labelNames: ["version", "environment", "region"], ...r }),
+  };
+}
+
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)];
+const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
+
+export function startSimulator(o: SimulatorOptions): Promise<void> {
+  const registry = new Registry();
+  const m = metrics(registry);
+  const faults = new Set<TrafficFault>();
+  let hanging = false;
+  let blipMetrics = false;
+  let blipHealth = false;
+  const levels = new Map(LICENSES.map((l) => [l.key, Math.floor(o.seatLimit * between(0.2, 0.6))]));
+  const sessions = new Map(levels);
+  m.info.set({ version: "1.0.0", environment: "local", region: "loopback" }, 1);
+
+  // Every counter starts at zero for every label set the rules read, as a long-running API's would.
+  for (const l of LICENSES) for (const status of ["valid", "invalid", "expired", "revoked", "error"]) m.requests.inc({ license_key: l.key, status, tier: l.tier }, 0);
+  for (const tier of Object.keys(TIERS)) for (const error_type of ["redis_unavailable", "database_error", "timeout", "internal"]) m.errors.inc({ error_type, tier }, 0);
+  for (const l of LICENSES) m.denials.inc({ license_key: l.key, tenant_id: l.tenant }, 0);
+  for (const operation of ["get", "set", "incr", "decr"]) for (const status of ["success", "error"]) m.redisOps.inc({ operation, status }, 0);
+
+  function tick() {
+    for (let i = 0; i < 20; i++) {
+      const l = pick(LICENSES);
+      const roll = Math.random();
+      const failed = faults.has("errors") && roll < 0.5;
+      const status = failed ? "error" : roll > 0.97 ? "invalid" : roll > 0.96 ? "expired" : roll > 0.955 ? "revoked" : "valid";
+      m.requests.inc({ license_key: l.key, status, tier: l.tier });
+      if (failed) m.errors.inc({ error_type: pick(["redis_unavailable", "database_error", "timeout", "internal"]), tier: l.tier });
+      m.latency.observe({ endpoint: pick(ENDPOINTS) }, faults.has("latency") ? between(1.5, 3) : between(0.004, 0.12));
+      const redisFailed = faults.has("redis") && Math.random() < 0.5;
+      const op = pick(["get", "set", "incr", "decr"]);
+      m.redisOps.inc({ operation: op, status: redisFailed ? "error" : "success" });
+      m.redisLatency.observe({ operation: op }, between(0.0002, 0.004));
+      const table = pick(TABLES);
+      m.dbQueries.inc({ table, operation: "select" });
+      m.dbLatency.observe({ table, operation: "select" }, faults.has("db") ? between(0.6, 1.2) : between(0.002, 0.04));
+    }
+    for (const l of LICENSES) {
+      // Healthy licenses hold their level (a trend in 20 s of noise would look like a capacity forecast);
+      // the `seats` fault fills one license to its limit and keeps denying.
+      const exhausted = faults.has("seats") && l === LICENSES[0];
+      const current = sessions.get(l.key)!;
+      const next = exhausted ? o.seatLimit : levels.get(l.key)!;
+      if (next > current) m.seatAcquisitions.inc({ license_key: l.key, tenant_id: l.tenant, success: "true" }, next - current);
+      if (exhausted) {
+        m.seatAcquisitions.inc({ license_key: l.key, tenant_id: l.tenant, success: "false" }, 3);
+        m.denials.inc({ license_key: l.key, tenant_id: l.tenant }, 3);
+      }
+      m.seatLatency.observe(between(0.001, 0.02));
+      sessions.set(l.key, next);
+      m.sessions.set({ license_key: l.key, tenant_id: l.tenant }, next);
+    }
+  }
+  const timer = setInterval(tick, 250);
+
+  const sockets = new Set<Socket>();
+  const listen = (port: number, handler: http.RequestListener, hangable: boolean) => {
+    const server = http.createServer((req, res) => {
+      if (hangable && hanging) return; // accept, read, never answer
+      handler(req, res);
+    });
+    server.on("connection", (s) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    return new Promise<http.Server>((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+  };
+
+  const apiHandler: http.RequestListener = (req, res) => {
+    if (req.url !== o.healthPath) return void res.writeHead(404).end();
+    if (blipHealth) {
+      blipHealth = false;
+      return void res.writeHead(503).end('{"status": "unavailable"}');
+    }
+    res.writeHead(200, { "content-type": "application/json" }).end('{"status": "ok"}');
+  };
+  const metricsHandler: http.RequestListener = async (req, res) => {
+    if (req.url !== o.metricsPath) return void res.writeHead(404).end();
+    if (blipMetrics) {
+      blipMetrics = false;
+      return void res.writeHead(500).end();
+    }
+    res.writeHead(200, { "content-type": registry.contentType }).end(await registry.metrics());
+  };
+
+  // Pods deleted: nothing listens any more, while the process (the "cluster") stays.
+  let serving: http.Server[] = [];
+  const open = async () => {
+    if (serving.length === 0) serving = await Promise.all([listen(o.apiPort, apiHandler, true), listen(o.metricsPort, metricsHandler, true)]);
+  };
+  const close = () => {
+    for (const server of serving) server.close();
+    for (const socket of sockets) socket.destroy();
+    serving = [];
+  };
+
+  const controlHandler: http.RequestListener = async (req, res) => {
+    const mode = (req.url ?? "").replace(/^\/fault\//, "");
+    if (req.method !== "POST") return void res.writeHead(405).end();
+    if (mode === "exit") return void res.writeHead(200).end("exiting\n", () => process.exit(1));
+    if (mode === "hang") hanging = true;
+    else if (mode === "vanish") close();
+    else if (mode === "blip") blipMetrics = blipHealth = true;
+    else if (mode === "recover") {
+      faults.clear();
+      hanging = false;
+      await open();
+    } else if ((TRAFFIC_FAULTS as readonly string[]).includes(mode)) faults.add(mode as TrafficFault);
+    else return void res.writeHead(400).end(`unknown fault ${mode}\n`);
+    res.writeHead(200).end(`${mode}\n`);
+  };
+
+  return Promise.all([open(), listen(o.controlPort, controlHandler, false)]).then(() => {
+    process.stdout.write(`simulator listening on 127.0.0.1:${o.apiPort} (api), :${o.metricsPort} (metrics), :${o.controlPort} (control)\n`);
+    process.on("SIGTERM", () => {
+      clearInterval(timer);
+      for (const socket of sockets) socket.destroy();
+      process.exit(0);
+    });
+  });
+}
+
+if (require.main === module) {
+  const options = JSON.parse(process.argv[2]) as SimulatorOptions;
+  void startSimulator(options);
+}

@@ -1,0 +1,299 @@
+// The local stack: the rendered configuration of a stack running for real on loopback — Prometheus
+// (one per configured replica), two clustered Alertmanagers, the blackbox exporter, the license API
+// simulator and the stand-in receivers. Only the receivers' URLs and the targets' addresses differ
+// from what the cluster runs.
+import { ChildProcess, spawn } from "child_process";
+import { EventEmitter } from "events";
+import * as fs from "fs";
+import * as path from "path";
+import { NAMESPACE, parseConfig, type StackConfig } from "../config";
+import { PROJECT_ROOT, readStackConfig, type StackName } from "../lib/stack-file";
+import { toYaml } from "../lib/yaml";
+import { alertmanagerConfig } from "../render/alertmanager-config";
+import { prometheusConfig } from "../render/prometheus-config";
+import { PLACEHOLDER_SECRETS } from "../render/secrets";
+import { blackboxModules } from "../render/values/blackbox";
+import { renderRuleGroups, type RuleGroup } from "../rules";
+import type { Fault } from "./faults";
+import { Receivers, type Delivery } from "./receivers";
+
+export interface LocalStackOptions {
+  stack: StackName;
+  /** Folder for configs, data and logs; emptied on start. */
+  workDir: string;
+  /** First of the ports this stack uses (about 50 above it). */
+  basePort: number;
+  /** Adjusts the stack's config (tests shorten slow alerts' `for:`; the benchmark applies the ADR's timings). */
+  adjust?: (c: StackConfig) => { config: StackConfig; rules?: RuleGroup[] };
+  deliveriesFile?: string;
+}
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  expectedExit: boolean;
+}
+
+export function loadLocalConfig(stack: StackName): StackConfig {
+  const raw = readStackConfig(stack);
+  for (const [key, value] of Object.entries(PLACEHOLDER_SECRETS)) raw[`${NAMESPACE}:${key}`] = value;
+  return parseConfig(raw).config;
+}
+
+export class LocalStack extends EventEmitter {
+  readonly config: StackConfig;
+  readonly rules: RuleGroup[];
+  readonly receivers: Receivers;
+  readonly ports;
+  private procs: Proc[] = [];
+  private stopping = false;
+
+  constructor(readonly options: LocalStackOptions) {
+    super();
+    const base = loadLocalConfig(options.stack);
+    const adjusted = options.adjust ? options.adjust(base) : { config: base };
+    this.config = adjusted.config;
+    this.rules = adjusted.rules ?? renderRuleGroups(this.config);
+    const p = options.basePort;
+    this.ports = {
+      prometheus: Array.from({ length: this.config.prometheus.replicas }, (_, i) => p + i),
+      alertmanager: [p + 10, p + 11],
+      gossip: [p + 20, p + 21],
+      blackbox: p + 30,
+      receivers: p + 31,
+      api: p + 40,
+      metrics: p + 41,
+      simulator: p + 42,
+    };
+    this.receivers = new Receivers(this.ports.receivers, options.deliveriesFile ?? path.join(options.workDir, "deliveries.jsonl"));
+    this.receivers.on("delivery", (d: Delivery) => this.emit("delivery", d));
+  }
+
+  get urls() {
+    return {
+      prometheus: this.ports.prometheus.map((p) => `http://127.0.0.1:${p}`),
+      alertmanager: this.ports.alertmanager.map((p) => `http://127.0.0.1:${p}`),
+      blackbox: `http://127.0.0.1:${this.ports.blackbox}`,
+      api: `http://127.0.0.1:${this.ports.api}${this.config.licenseApi.healthPath}`,
+      metrics: `http://127.0.0.1:${this.ports.metrics}${this.config.licenseApi.metricsPath}`,
+      receivers: `http://127.0.0.1:${this.ports.receivers}`,
+    };
+  }
+
+  private file(name: string, content: string) {
+    const full = path.join(this.options.workDir, name);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, content);
+    return full;
+  }
+
+  private writeTargets(present: boolean) {
+    const targets = present ? [{ targets: [`127.0.0.1:${this.ports.metrics}`] }] : [];
+    // Written whole then renamed, so Prometheus never reads half a file.
+    const tmp = this.file("prometheus/targets/.license-api.json", JSON.stringify(targets));
+    fs.renameSync(tmp, path.join(this.options.workDir, "prometheus/targets/license-api.json"));
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    fs.rmSync(this.options.workDir, { recursive: true, force: true });
+    await this.receivers.start();
+    this.file("prometheus/rules.yml", toYaml({ groups: this.rules }));
+    this.writeTargets(true);
+    const am = alertmanagerConfig(
+      c,
+      { pagerdutyRoutingKey: "local-routing-key", slackWebhookUrl: this.receivers.urls.slack, heartbeatUrl: this.receivers.urls.heartbeat },
+      { pagerdutyUrl: this.receivers.urls.pagerduty },
+    );
+    this.file("alertmanager/alertmanager.yml", toYaml(am));
+    this.file("blackbox/blackbox.yml", toYaml({ modules: blackboxModules(c) }));
+
+    this.startSimulator();
+    this.spawn("blackbox", "prometheus-blackbox-exporter", [
+      `--config.file=${path.join(this.options.workDir, "blackbox/blackbox.yml")}`,
+      `--web.listen-address=127.0.0.1:${this.ports.blackbox}`,
+    ]);
+    this.ports.alertmanager.forEach((_, i) => this.startAlertmanager(i));
+    this.ports.prometheus.forEach((port, i) => {
+      const config = prometheusConfig(c, {
+        apiTargetsFile: "targets/license-api.json",
+        blackbox: `127.0.0.1:${this.ports.blackbox}`,
+        healthUrl: this.urls.api,
+        alertmanagers: this.ports.alertmanager.map((p) => `127.0.0.1:${p}`),
+        replica: `prometheus-local-${i}`,
+      });
+      const file = this.file(`prometheus/prometheus-${i}.yml`, toYaml(config));
+      this.spawn(`prometheus-${i}`, "prometheus", [
+        `--config.file=${file}`,
+        `--storage.tsdb.path=${path.join(this.options.workDir, `data/prometheus-${i}`)}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--web.enable-lifecycle",
+        "--log.level=warn",
+      ]);
+    });
+  }
+
+  startAlertmanager(i: number) {
+    const peers = this.ports.gossip.filter((_, j) => j !== i);
+    this.spawn(`alertmanager-${i}`, "prometheus-alertmanager", [
+      `--config.file=${path.join(this.options.workDir, "alertmanager/alertmanager.yml")}`,
+      `--storage.path=${path.join(this.options.workDir, `data/alertmanager-${i}`)}`,
+      `--web.listen-address=127.0.0.1:${this.ports.alertmanager[i]}`,
+      `--cluster.listen-address=127.0.0.1:${this.ports.gossip[i]}`,
+      `--cluster.advertise-address=127.0.0.1:${this.ports.gossip[i]}`,
+      ...peers.map((p) => `--cluster.peer=127.0.0.1:${p}`),
+      "--cluster.settle-timeout=5s",
+      "--log.level=warn",
+    ]);
+  }
+
+  /** Kills one Alertmanager as a node failure would (SIGKILL, no goodbye to its peer). */
+  killAlertmanager(i: number) {
+    const proc = this.procs.find((p) => p.name === `alertmanager-${i}`);
+    if (!proc) return;
+    proc.expectedExit = true;
+    proc.child.kill("SIGKILL");
+  }
+
+  private startSimulator() {
+    const c = this.config;
+    this.spawn("simulator", process.execPath, [
+      "--import",
+      "tsx",
+      path.join(PROJECT_ROOT, "local", "simulator.ts"),
+      JSON.stringify({
+        apiPort: this.ports.api,
+        metricsPort: this.ports.metrics,
+        controlPort: this.ports.simulator,
+        healthPath: c.licenseApi.healthPath,
+        metricsPath: c.licenseApi.metricsPath,
+        seatLimit: c.licenseApi.seatLimit,
+      }),
+    ]);
+  }
+
+  private spawn(name: string, command: string, args: string[]) {
+    const logs = fs.openSync(path.join(this.options.workDir, `${name}.log`), "a");
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ["ignore", logs, logs] });
+    const proc: Proc = { name, child, expectedExit: false };
+    this.procs = [...this.procs.filter((p) => p.name !== name), proc];
+    child.on("exit", (code, signal) => {
+      fs.closeSync(logs);
+      if (!this.stopping && !proc.expectedExit) this.emit("crash", { name, code, signal, log: path.join(this.options.workDir, `${name}.log`) });
+    });
+    child.on("error", (e) => this.emit("crash", { name, code: null, signal: null, log: String(e) }));
+  }
+
+  async fault(mode: Fault): Promise<void> {
+    const sim = this.procs.find((p) => p.name === "simulator");
+    if (mode === "exit" && sim) sim.expectedExit = true;
+    if (mode === "vanish") this.writeTargets(false);
+    if (mode === "recover") {
+      this.writeTargets(true);
+      if (!sim || sim.child.exitCode !== null || sim.child.signalCode !== null) {
+        this.startSimulator();
+        await this.until(() => this.post(`http://127.0.0.1:${this.ports.simulator}/fault/recover`), 20_000, "the simulator to restart");
+        return;
+      }
+    }
+    await this.post(`http://127.0.0.1:${this.ports.simulator}/fault/${mode}`);
+  }
+
+  private async post(url: string): Promise<boolean> {
+    try {
+      const r = await fetch(url, { method: "POST", signal: AbortSignal.timeout(2000) });
+      return r.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  async query(expr: string, replica = 0): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+    const r = await fetch(`${this.urls.prometheus[replica]}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(5000) });
+    const body = (await r.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] }; error?: string };
+    if (body.status !== "success") throw new Error(`query ${expr} failed: ${body.error}`);
+    return body.data.result;
+  }
+
+  /** Alerts an Alertmanager holds, with their state (active, suppressed) and what inhibits them. */
+  async alertmanagerAlerts(i = 0): Promise<{ labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[]> {
+    const r = await fetch(`${this.urls.alertmanager[i]}/api/v2/alerts`, { signal: AbortSignal.timeout(5000) });
+    return (await r.json()) as never;
+  }
+
+  /** Resolves when every Prometheus scrapes and probes a healthy API with its rules loaded and both Alertmanagers have formed a cluster. */
+  async ready(timeoutMs = 90_000, progress: (step: string) => void = () => {}): Promise<void> {
+    const job = this.config.licenseApi.job;
+    for (let i = 0; i < this.ports.prometheus.length; i++) {
+      progress(`prometheus-${i}: waiting for the first scrape`);
+      await this.until(async () => (await this.query(`up{job="${job}"} == 1`, i).catch(() => [])).length > 0, timeoutMs, `prometheus-${i} to scrape the API`);
+      progress(`prometheus-${i}: waiting for the first probe`);
+      await this.until(async () => (await this.query(`probe_success{job="${job}-health"} == 1`, i).catch(() => [])).length > 0, timeoutMs, `prometheus-${i} to probe the API`);
+      progress(`prometheus-${i}: waiting for the rules to load`);
+      await this.until(async () => (await this.query("ALERTS{alertname=\"Watchdog\"}", i).catch(() => [])).length > 0 || !this.rules.some((g) => g.rules.some((r) => "alert" in r && r.alert === "Watchdog")), timeoutMs, `prometheus-${i} to load the rules`);
+    }
+    for (let i = 0; i < this.ports.alertmanager.length; i++) {
+      progress(`alertmanager-${i}: waiting for the cluster`);
+      await this.until(async () => {
+        const r = await fetch(`${this.urls.alertmanager[i]}/api/v2/status`).catch(() => undefined);
+        const status = r?.ok ? ((await r.json()) as { cluster: { status: string; peers: unknown[] } }) : undefined;
+        return status?.cluster.status === "ready" && status.cluster.peers.length === this.ports.alertmanager.length;
+      }, timeoutMs, `alertmanager-${i} to join the cluster`);
+    }
+  }
+
+  async until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await check()) return;
+      await sleep(250);
+    }
+    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+  }
+
+  /** The first delivery after `since` that matches, or undefined when none arrives in time. */
+  waitForDelivery(match: (d: Delivery) => boolean, since: number, timeoutMs: number): Promise<Delivery | undefined> {
+    const found = this.receivers.deliveries.find((d) => d.at >= since && match(d));
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => {
+      const onDelivery = (d: Delivery) => {
+        if (d.at >= since && match(d)) finish(d);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      const finish = (d: Delivery | undefined) => {
+        clearTimeout(timer);
+        this.off("delivery", onDelivery);
+        resolve(d);
+      };
+      this.on("delivery", onDelivery);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      this.procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
+            const force = setTimeout(() => p.child.kill("SIGKILL"), 3000);
+            p.child.once("exit", () => {
+              clearTimeout(force);
+              resolve();
+            });
+            p.child.kill("SIGTERM");
+          }),
+      ),
+    );
+    await this.receivers.stop();
+  }
+
+  /** Synchronous last resort for process exit handlers: no child outlives the stack. */
+  killAll() {
+    this.stopping = true;
+    for (const p of this.procs) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export type { Delivery };

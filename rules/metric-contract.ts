@@ -1,0 +1,198 @@
+// The metric contract: every metric the rules (and dashboards) read, with its labels exactly as the
+// exporter defines them. docs/metrics.md is the readable copy; tests hold the two and the rules to it.
+
+export type MetricType = "counter" | "gauge" | "histogram" | "info";
+
+export type MetricSource =
+  | "license-api" // the API's own /metrics (ADR-019 backend/monitoring/metrics.py)
+  | "prometheus" // written by Prometheus itself for every scrape
+  | "blackbox-exporter"
+  | "cadvisor"
+  | "kube-state-metrics";
+
+export interface ContractMetric {
+  /** The exported name (counters with their `_total`, histograms without `_bucket`). */
+  name: string;
+  type: MetricType;
+  source: MetricSource;
+  /** Labels the exporter sets; Prometheus adds the target labels (job, instance, ...) on top. */
+  labels: readonly string[];
+  help: string;
+  /** Label values the rules match on, where the rules depend on them. */
+  values?: Readonly<Record<string, readonly string[]>>;
+  /** Histogram bucket upper bounds, as metrics.py declares them. */
+  buckets?: readonly number[];
+}
+
+/** Status values of license_validation_requests_total; "error" means the API failed to answer. */
+export const VALIDATION_STATUSES = ["valid", "invalid", "expired", "revoked", "error"] as const;
+
+export const METRIC_CONTRACT: readonly ContractMetric[] = [
+  {
+    name: "license_validation_requests_total",
+    type: "counter",
+    source: "license-api",
+    labels: ["license_key", "status", "tier"],
+    help: "Total number of license validation requests",
+    values: { status: VALIDATION_STATUSES },
+  },
+  {
+    name: "license_validation_latency_seconds",
+    type: "histogram",
+    source: "license-api",
+    labels: ["endpoint"],
+    help: "License validation request latency",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0],
+  },
+  {
+    name: "license_validation_errors_total",
+    type: "counter",
+    source: "license-api",
+    labels: ["error_type", "tier"],
+    help: "Total number of license validation errors (validations the API failed to complete)",
+    values: { error_type: ["redis_unavailable", "database_error", "timeout", "internal"] },
+  },
+  {
+    name: "seat_acquisitions_total",
+    type: "counter",
+    source: "license-api",
+    labels: ["license_key", "tenant_id", "success"],
+    help: "Total number of seat acquisitions",
+  },
+  {
+    name: "seat_acquisition_latency_seconds",
+    type: "histogram",
+    source: "license-api",
+    labels: [],
+    help: "Seat acquisition latency",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1],
+  },
+  {
+    name: "active_sessions",
+    type: "gauge",
+    source: "license-api",
+    labels: ["license_key", "tenant_id"],
+    help: "Number of active sessions (the license's count in Redis, identical on every replica)",
+  },
+  {
+    name: "seat_denials_total",
+    type: "counter",
+    source: "license-api",
+    labels: ["license_key", "tenant_id"],
+    help: "Total number of seat denials (no seats available)",
+  },
+  {
+    name: "redis_operations_total",
+    type: "counter",
+    source: "license-api",
+    labels: ["operation", "status"],
+    help: "Total Redis operations",
+    values: { status: ["success", "error"] },
+  },
+  {
+    name: "redis_latency_seconds",
+    type: "histogram",
+    source: "license-api",
+    labels: ["operation"],
+    help: "Redis operation latency",
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
+  },
+  {
+    name: "database_queries_total",
+    type: "counter",
+    source: "license-api",
+    labels: ["table", "operation"],
+    help: "Total database queries",
+  },
+  {
+    name: "database_query_latency_seconds",
+    type: "histogram",
+    source: "license-api",
+    labels: ["table", "operation"],
+    help: "Database query latency",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
+  },
+  {
+    name: "app_info",
+    type: "info",
+    source: "license-api",
+    labels: ["version", "environment", "region"],
+    help: "Application info",
+  },
+  {
+    name: "up",
+    type: "gauge",
+    source: "prometheus",
+    labels: [],
+    help: "1 if the last scrape of the target succeeded, 0 if it failed; gone when the target leaves discovery",
+  },
+  {
+    name: "probe_success",
+    type: "gauge",
+    source: "blackbox-exporter",
+    labels: [],
+    help: "1 if the probe of the health endpoint succeeded",
+  },
+  {
+    name: "probe_duration_seconds",
+    type: "gauge",
+    source: "blackbox-exporter",
+    labels: [],
+    help: "How long the probe took (the probe timeout when the API hangs)",
+  },
+  {
+    name: "container_cpu_usage_seconds_total",
+    type: "counter",
+    source: "cadvisor",
+    labels: ["namespace", "pod", "container"],
+    help: "Cumulative CPU time consumed by the container, in core-seconds",
+  },
+  {
+    name: "container_memory_working_set_bytes",
+    type: "gauge",
+    source: "cadvisor",
+    labels: ["namespace", "pod", "container"],
+    help: "Working set of the container, what the OOM killer measures against the limit",
+  },
+  {
+    name: "container_start_time_seconds",
+    type: "gauge",
+    source: "cadvisor",
+    labels: ["namespace", "pod", "container"],
+    help: "Unix time the container started; forecasts skip containers younger than half their lookback",
+  },
+  {
+    name: "kube_pod_container_resource_requests",
+    type: "gauge",
+    source: "kube-state-metrics",
+    labels: ["namespace", "pod", "container", "resource", "unit"],
+    help: "Resources the container requests",
+    values: { resource: ["cpu", "memory"] },
+  },
+  {
+    name: "kube_pod_container_resource_limits",
+    type: "gauge",
+    source: "kube-state-metrics",
+    labels: ["namespace", "pod", "container", "resource", "unit"],
+    help: "Resource limits of the container",
+    values: { resource: ["cpu", "memory"] },
+  },
+];
+
+/** The series names a metric is stored under in Prometheus. */
+export function seriesNames(m: ContractMetric): string[] {
+  if (m.type === "histogram") return ["_bucket", "_sum", "_count"].map((s) => `${m.name}${s}`);
+  return [m.name];
+}
+
+export function contractMetric(name: string): ContractMetric {
+  const m = METRIC_CONTRACT.find((x) => x.name === name);
+  if (!m) throw new Error(`${name} is not in the metric contract`);
+  return m;
+}
+
+/** A bucket bound as the Python client writes it into the `le` label ("1.0", "0.005", "+Inf"). */
+export function leLabel(bound: number): string {
+  if (bound === Infinity) return "+Inf";
+  return Number.isInteger(bound) ? bound.toFixed(1) : String(bound);
+}

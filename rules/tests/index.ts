@@ -1,0 +1,27 @@
+// promtool runs every group of rules.yml at a test file's evaluation_interval, so tests are split by
+// the interval they need: the outage group's own, the one every other group runs at, and a coarse
+// one for tests that replay a day.
+import type { StackConfig } from "../../config";
+import { duration } from "../../lib/duration";
+import { apiTests, DAILY, suspiciousValidationTests } from "./api";
+import { dependencyTests } from "./dependencies";
+import { healthyTests } from "./healthy";
+import { infrastructureTests } from "./infrastructure";
+import { outageTests } from "./outage";
+import { testFile, type PromtoolTestFile } from "./promtool";
+import { sloTests } from "./slo";
+
+/** Every promtool test file of a stack, by file name; each loads the rendered rules.yml beside it. */
+export function promtoolTestFiles(c: StackConfig): Record<string, PromtoolTestFile> {
+  return {
+    "outage.test.yml": outageTests(c),
+    "rules.test.yml": testFile(c, c.prometheus.evaluationInterval, [
+      ...apiTests(c),
+      ...dependencyTests(c),
+      ...infrastructureTests(c),
+      ...sloTests(c),
+      ...healthyTests(c),
+    ]),
+    "daily.test.yml": testFile(c, duration(DAILY.evalEvery), suspiciousValidationTests(c)),
+  };
+}

@@ -1,0 +1,74 @@
+// The 99.9 % SLO: each burn-rate alert fires for an error ratio between its factor and the next one
+// up, and only that one; the short window ends a page once the errors stop; absent SLI metrics.
+import type { StackConfig } from "../../config";
+import { seconds } from "../../lib/duration";
+import { BURN_RATES } from "../slo";
+import { cadence, fixtures, PODS } from "./fixtures";
+import { alertRule, at, check, firesAfterFor, fireTime, firing, linear, type TestGroup } from "./promtool";
+
+/** Validations per scrape interval in the burn-rate tests. */
+const TOTAL = 1000;
+
+export function sloTests(c: StackConfig): TestGroup[] {
+  const f = fixtures(c);
+  const { step, evalEvery, rateOnset, stepsUntil, rateAt } = cadence(c);
+  const budget = 1 - c.slo.availabilityTarget;
+  const factors = BURN_RATES.map((b) => b.factor).sort((a, b) => a - b);
+
+  const traffic = (errorsPerStep: number, steps: number) => [
+    f.requests("lic-ent-0001", "valid", "enterprise", linear(0, TOTAL - errorsPerStep, steps)),
+    f.requests("lic-ent-0001", "error", "enterprise", linear(0, errorsPerStep, steps)),
+    f.errors("redis_unavailable", "enterprise", linear(0, errorsPerStep, steps)),
+  ];
+
+  const burns: TestGroup[] = BURN_RATES.map((b) => {
+    const rule = alertRule(c, "ErrorBudgetBurn", { burn_rate: `${b.factor}x` });
+    const next = factors.find((x) => x > b.factor) ?? 1 / budget;
+    const errors = Math.ceil(TOTAL * b.factor * budget * 1.25);
+    if (errors / TOTAL >= next * budget) throw new Error(`no error ratio between the ${b.factor}x and ${next}x burn thresholds at ${TOTAL} validations`);
+    const fires = fireTime(rule, rateOnset, evalEvery);
+    // The alert's value is the long window's ratio; both windows still hold the whole series here.
+    const ratio = rateAt(errors, fires, b.long) / (rateAt(TOTAL - errors, fires, b.long) + rateAt(errors, fires, b.long));
+    return {
+      name: `ErrorBudgetBurn ${b.factor}x: ${((errors / TOTAL) * 100).toFixed(1)}% of validations fail, above ${b.factor}x and below ${next}x the budget`,
+      interval: at(step),
+      input_series: traffic(errors, stepsUntil(fires)),
+      alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: rateOnset, alert: firing(rule, { slo: rule.labels.slo }, ratio) }]),
+    };
+  });
+
+  const fastest = BURN_RATES.reduce((a, b) => (a.factor > b.factor ? a : b));
+  const fast = alertRule(c, "ErrorBudgetBurn", { burn_rate: `${fastest.factor}x` });
+  const burstFires = fireTime(fast, rateOnset, evalEvery);
+  const burstEnd = burstFires + 2 * step;
+  const recovered = burstEnd + seconds(fastest.short);
+  const burstSteps = burstEnd / step;
+  const afterSteps = stepsUntil(recovered) - burstSteps;
+  const burstLong = rateAt(TOTAL, burstFires, fastest.long) / rateAt(TOTAL, burstFires, fastest.long);
+
+  const absent = alertRule(c, "SLIMetricsAbsent");
+  const absentFires = fireTime(absent, 0, evalEvery);
+
+  return [
+    ...burns,
+    {
+      name: `ErrorBudgetBurn ${fastest.factor}x: a burst of failures pages, and the page ends once the ${fastest.short} window is clean although the ${fastest.long} one is not`,
+      interval: at(step),
+      input_series: [
+        f.requests("lic-ent-0001", "error", "enterprise", `${linear(0, TOTAL, burstSteps)} ${linear(TOTAL * burstSteps, 0, afterSteps - 1)}`),
+        f.requests("lic-ent-0001", "valid", "enterprise", `${linear(0, 0, burstSteps)} ${linear(TOTAL, TOTAL, afterSteps - 1)}`),
+        f.errors("internal", "enterprise", `${linear(0, TOTAL, burstSteps)} ${linear(TOTAL * burstSteps, 0, afterSteps - 1)}`),
+      ],
+      alert_rule_test: [
+        check(fast.alert, burstFires, [firing(fast, { slo: fast.labels.slo }, burstLong)]),
+        check(fast.alert, recovered),
+      ],
+    },
+    {
+      name: "SLIMetricsAbsent: the API's targets are up but it exports no validation metrics",
+      interval: at(step),
+      input_series: PODS.map((p) => f.up(p, linear(1, 0, stepsUntil(absentFires)))),
+      alert_rule_test: firesAfterFor(evalEvery, [{ rule: absent, onset: 0, alert: firing(absent, { job: c.licenseApi.job }, 1) }]),
+    },
+  ];
+}

@@ -1,0 +1,272 @@
+// The delivery workflows, checked with GitHub's own workflow parser (@actions/workflow-parser: schema,
+// expressions, job graph) and then for what they must do: test before any preview or update, preview
+// every stack on pull requests with the policy pack, update staging then prod behind an approval,
+// keyless Google auth, least privilege, one update per stack at a time.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { PROJECT_ROOT, STACKS } from "../../lib/stack-file";
+
+const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
+const PARSER = path.join(__dirname, "parse-workflow.mjs");
+
+interface TemplateStep {
+  id: string;
+  name?: unknown;
+  uses?: string;
+  run?: string;
+}
+interface TemplateJob {
+  id: string;
+  needs?: string[];
+  steps: TemplateStep[];
+}
+interface Template {
+  events: Record<string, unknown>;
+  jobs: TemplateJob[];
+}
+interface Parsed {
+  errors: string[];
+  template: Template | null;
+}
+
+interface RawStep {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface RawJob {
+  needs?: string | string[];
+  environment?: string | { name: string };
+  permissions?: Record<string, string> | string;
+  concurrency?: string | { group: string; "cancel-in-progress"?: boolean };
+  strategy?: { matrix?: Record<string, unknown> };
+  env?: Record<string, string>;
+  steps: RawStep[];
+}
+interface RawWorkflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, RawJob>;
+}
+
+/** Runs the real parser (an ES module, hence a child process run through tsx, which loads its JSON schema). */
+function parseWorkflows(files: string[]): Record<string, Parsed> {
+  const out = execFileSync(process.execPath, ["--import", "tsx", PARSER, ...files], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  return JSON.parse(out) as Record<string, Parsed>;
+}
+
+interface Workflow {
+  parsed: Parsed;
+  template: Template;
+  raw: RawWorkflow;
+}
+
+const files = { preview: path.join(WORKFLOWS, "preview.yml"), deploy: path.join(WORKFLOWS, "deploy.yml") };
+let wf: Record<keyof typeof files, Workflow>;
+
+beforeAll(() => {
+  const parsed = parseWorkflows(Object.values(files));
+  const load = (file: string): Workflow => ({
+    parsed: parsed[file],
+    template: parsed[file].template!,
+    raw: parse(fs.readFileSync(file, "utf8")) as RawWorkflow,
+  });
+  wf = { preview: load(files.preview), deploy: load(files.deploy) };
+});
+
+const job = (w: Workflow, id: string): TemplateJob => {
+  const found = w.template.jobs.find((j) => j.id === id);
+  if (!found) throw new Error(`no job ${id}; jobs: ${w.template.jobs.map((j) => j.id).join(", ")}`);
+  return found;
+};
+const pulumiSteps = (j: RawJob) => j.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+const jobsRunningPulumi = (w: Workflow) => Object.entries(w.raw.jobs).filter(([, j]) => pulumiSteps(j).length > 0);
+
+/** Every job this job waits for, directly or not. */
+function ancestors(w: Workflow, id: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (j: string) => {
+    for (const n of job(w, j).needs ?? []) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        visit(n);
+      }
+    }
+  };
+  visit(id);
+  return seen;
+}
+
+/** True when the job installs exactly the locked dependencies and runs the whole test suite, in that order. */
+function runsTests(j: TemplateJob): boolean {
+  const runs = j.steps.map((s) => s.run?.trim() ?? "");
+  const ci = runs.indexOf("npm ci");
+  const test = runs.indexOf("npm test");
+  return ci >= 0 && test > ci;
+}
+
+describe.each(Object.keys(files) as (keyof typeof files)[])("%s.yml", (name) => {
+  it("parses with GitHub's workflow parser without errors", () => {
+    expect(wf[name].parsed.errors).toEqual([]);
+    expect(wf[name].parsed.template).not.toBeNull();
+  });
+
+  it("runs npm ci and npm test in a job that every Pulumi job waits for", () => {
+    const pulumiJobs = jobsRunningPulumi(wf[name]);
+    expect(pulumiJobs.length).toBeGreaterThan(0);
+    for (const [id, raw] of pulumiJobs) {
+      const testJobs = [...ancestors(wf[name], id)].filter((a) => runsTests(job(wf[name], a)));
+      expect({ job: id, waitsForTests: testJobs.length > 0 }).toEqual({ job: id, waitsForTests: true });
+      // Pulumi jobs run the program, so they install it, but the suite ran before them.
+      expect(raw.steps.some((s) => s.run?.trim() === "npm ci")).toBe(true);
+    }
+  });
+
+  it("grants read-only contents by default and id-token only to jobs that authenticate to Google Cloud", () => {
+    expect(wf[name].raw.permissions).toEqual({ contents: "read" });
+    for (const [id, j] of Object.entries(wf[name].raw.jobs)) {
+      const authenticates = j.steps.some((s) => s.uses?.startsWith("google-github-actions/auth@"));
+      expect({ id, idToken: (j.permissions as Record<string, string>)?.["id-token"] }).toEqual({
+        id,
+        idToken: authenticates ? "write" : undefined,
+      });
+    }
+  });
+
+  it("authenticates to Google Cloud without a key, through workload identity federation from repository variables", () => {
+    for (const [, j] of jobsRunningPulumi(wf[name])) {
+      const steps = j.steps;
+      const auth = steps.findIndex((s) => s.uses?.startsWith("google-github-actions/auth@"));
+      const gcloud = steps.findIndex((s) => s.uses?.startsWith("google-github-actions/setup-gcloud@"));
+      const pulumi = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+      expect(auth).toBeGreaterThanOrEqual(0);
+      expect(gcloud).toBeGreaterThan(auth);
+      expect(pulumi).toBeGreaterThan(gcloud);
+      expect(steps[auth].with).toEqual({
+        workload_identity_provider: "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}",
+        service_account: "${{ vars.GCP_SERVICE_ACCOUNT }}",
+      });
+      // kubectl access to GKE goes through the auth plugin; the Kubernetes provider's kubeconfig uses it.
+      expect(steps[gcloud].with?.install_components).toContain("gke-gcloud-auth-plugin");
+    }
+    expect(fs.readFileSync(files[name], "utf8")).not.toMatch(/credentials_json|GOOGLE_CREDENTIALS|service_account_key/);
+  });
+
+  it("runs Pulumi with the compliance policy pack, the access token from secrets and the org from a variable", () => {
+    for (const [, j] of jobsRunningPulumi(wf[name])) {
+      expect(j.env?.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+      for (const step of pulumiSteps(j)) {
+        expect(step.with?.policyPacks).toBe("policy");
+        expect(String(step.with?.["stack-name"])).toMatch(/^\$\{\{ vars\.PULUMI_ORG \}\}\//);
+      }
+    }
+    expect(fs.existsSync(path.join(PROJECT_ROOT, "policy", "PulumiPolicy.yaml"))).toBe(true);
+  });
+
+  it("pins every action to a major version tag or a commit", () => {
+    const uses = Object.values(wf[name].raw.jobs).flatMap((j) => j.steps.flatMap((s) => (s.uses ? [s.uses] : [])));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+    expect(uses).toContain("pulumi/actions@v6");
+  });
+});
+
+describe("preview.yml", () => {
+  it("runs on pull requests only", () => {
+    expect(Object.keys(wf.preview.template.events)).toEqual(["pull_request"]);
+  });
+
+  it("previews every stack of the project in a matrix, after the tests", () => {
+    const raw = wf.preview.raw.jobs.preview;
+    expect(raw.strategy?.matrix?.stack).toEqual([...STACKS]);
+    for (const stack of STACKS) expect(fs.existsSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`))).toBe(true);
+    expect(job(wf.preview, "preview").needs).toEqual(["test"]);
+    expect(runsTests(job(wf.preview, "test"))).toBe(true);
+    // The suite runs once, not once per stack.
+    expect(wf.preview.raw.jobs.test.strategy).toBeUndefined();
+  });
+
+  it("comments the preview on the pull request, with only the permissions that needs", () => {
+    const raw = wf.preview.raw.jobs.preview;
+    expect(raw.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+    const [step] = pulumiSteps(raw);
+    expect(step.with).toMatchObject({
+      command: "preview",
+      "comment-on-pr": true,
+      "stack-name": "${{ vars.PULUMI_ORG }}/${{ matrix.stack }}",
+      policyPacks: "policy",
+    });
+  });
+
+  it("never changes an environment", () => {
+    const commands = Object.values(wf.preview.raw.jobs).flatMap((j) => pulumiSteps(j).map((s) => s.with?.command));
+    expect(commands).toEqual(["preview"]);
+    expect(fs.readFileSync(files.preview, "utf8")).not.toMatch(/pulumi (up|destroy|refresh)\b/);
+  });
+
+  it("has a concurrency group per stack", () => {
+    const c = wf.preview.raw.jobs.preview.concurrency;
+    expect(typeof c === "object" && c.group).toContain("${{ matrix.stack }}");
+  });
+});
+
+describe("deploy.yml", () => {
+  it("runs on pushes to main only", () => {
+    expect(wf.deploy.template.events).toEqual({ push: { branches: ["main"] } });
+  });
+
+  it("updates staging after the tests, then prod after staging", () => {
+    expect(job(wf.deploy, "staging").needs).toEqual(["test"]);
+    expect(job(wf.deploy, "prod").needs).toEqual(["staging"]);
+    expect(ancestors(wf.deploy, "prod")).toEqual(new Set(["staging", "test"]));
+    expect(runsTests(job(wf.deploy, "test"))).toBe(true);
+  });
+
+  it("updates each stack with pulumi up", () => {
+    for (const stack of STACKS) {
+      const steps = pulumiSteps(wf.deploy.raw.jobs[stack]);
+      expect(steps).toHaveLength(1);
+      expect(steps[0].with).toMatchObject({ command: "up", "stack-name": `\${{ vars.PULUMI_ORG }}/${stack}`, policyPacks: "policy" });
+    }
+  });
+
+  it("puts prod behind the production environment (required reviewers) and staging outside it", () => {
+    const envName = (e: RawJob["environment"]) => (typeof e === "object" ? e.name : e);
+    expect(envName(wf.deploy.raw.jobs.prod.environment)).toBe("production");
+    expect(envName(wf.deploy.raw.jobs.staging.environment)).not.toBe("production");
+  });
+
+  it("runs one update per stack at a time and never cancels a running update", () => {
+    const groups = STACKS.map((stack) => {
+      const c = wf.deploy.raw.jobs[stack].concurrency;
+      expect(typeof c).toBe("object");
+      const setting = c as { group: string; "cancel-in-progress"?: boolean };
+      expect(setting["cancel-in-progress"]).toBe(false);
+      expect(setting.group).toContain(stack);
+      return setting.group;
+    });
+    expect(new Set(groups).size).toBe(STACKS.length);
+  });
+});
+
+describe("the parser", () => {
+  it("rejects a broken workflow (so a clean parse means something)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflows-"));
+    try {
+      const deploy = fs.readFileSync(files.deploy, "utf8");
+      const badNeeds = path.join(dir, "bad-needs.yml");
+      const badPermission = path.join(dir, "bad-permission.yml");
+      fs.writeFileSync(badNeeds, deploy.replace("needs: staging", "needs: stagin"));
+      fs.writeFileSync(badPermission, deploy.replace("id-token: write", "id-token: writ"));
+      const results = parseWorkflows([badNeeds, badPermission]);
+      expect(results[badNeeds].errors).toEqual([expect.stringMatching(/depends on unknown job 'stagin'/)]);
+      expect(results[badPermission].errors).toEqual([expect.stringMatching(/Unexpected value 'writ'/)]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,296 @@
+// The dashboards as Grafana will load them, for both stacks: every query parses and reads metrics that
+// exist, every panel is of a current type and names a data source this stack creates, the panels
+// alerts link to carry the ids the alerts use, and thresholds are the alerts' thresholds.
+import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
+import { allPanels, LICENSE_FILTER_OFF, type DashboardModel } from "../../dashboards/common";
+import { dashboardJson, dataSources, renderDashboards, DASHBOARDS, type DashboardKey } from "../../dashboards";
+import { jaegerSearchUrl, SPAN_METRICS } from "../../dashboards/tracing";
+import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
+import { renderArtifacts } from "../../render/artifacts";
+import { entryCollectorConfig } from "../../render/collector-config";
+import { PLACEHOLDER_SECRETS } from "../../render/secrets";
+import { isAlert, renderRuleGroups } from "../../rules";
+import { METRIC_CONTRACT, seriesNames } from "../../rules/metric-contract";
+import { isAggregated, parsePromql, substitute, unaggregatedQuantiles } from "./promql";
+
+function stackConfig(stack: StackName): StackConfig {
+  const raw = readStackConfig(stack);
+  for (const [k, v] of Object.entries(PLACEHOLDER_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
+  return parseConfig(raw).config;
+}
+
+type AnyPanel = ReturnType<typeof allPanels>[number];
+type Target = { refId?: string; expr?: string; legendFormat?: string; datasource?: { type?: string; uid?: string } };
+
+/** Each template variable's default, as Grafana substitutes it (All becomes the allValue). */
+function variableDefaults(model: DashboardModel): Record<string, string> {
+  return Object.fromEntries(
+    (model.templating?.list ?? []).map((v) => {
+      const value = v.current?.value;
+      const single = Array.isArray(value) ? value[0] : value;
+      return [v.name, single === "$__all" ? (v.allValue ?? ".*") : String(single ?? "")];
+    }),
+  );
+}
+
+/** Every PromQL query of a dashboard: panel targets and query-variable selectors. */
+function promQueries(model: DashboardModel): { where: string; expr: string; legend?: string }[] {
+  const vars = variableDefaults(model);
+  const fromPanels = allPanels(model).flatMap((p) =>
+    ((p.targets ?? []) as Target[])
+      .filter((t) => t.expr !== undefined)
+      .map((t) => ({ where: `${model.uid} panel ${p.id} ${t.refId}`, expr: substitute(t.expr!, vars), legend: t.legendFormat })),
+  );
+  const fromVariables = (model.templating?.list ?? [])
+    .filter((v) => v.type === "query")
+    .map((v) => {
+      const m = /^label_values\((.+),\s*\w+\)$/.exec(String(v.query));
+      if (!m) throw new Error(`${model.uid} variable ${v.name}: expected label_values(selector, label), got ${v.query}`);
+      return { where: `${model.uid} variable ${v.name}`, expr: substitute(m[1], vars) };
+    });
+  return [...fromPanels, ...fromVariables];
+}
+
+describe.each(STACKS)("%s dashboards", (stack) => {
+  const c = stackConfig(stack);
+  const built = renderDashboards(c);
+  const byKey = Object.fromEntries(built.map((d) => [d.key, d.model])) as Record<DashboardKey, DashboardModel>;
+  const ds = dataSources(c);
+  const createdUids = new Set(Object.values(ds).map((d) => d.uid));
+  const rules = renderRuleGroups(c).flatMap((g) => g.rules);
+  const recorded = new Set(rules.flatMap((r) => (isAlert(r) ? [] : [r.record])));
+  const spanMetrics = [SPAN_METRICS.calls, SPAN_METRICS.durationBucket];
+  const known = new Set([...METRIC_CONTRACT.flatMap(seriesNames), ...recorded, ...spanMetrics]);
+
+  // Series with one series per license: raw metrics labelled license_key, and rules that keep it.
+  const perLicense = new Set(METRIC_CONTRACT.filter((m) => m.labels.includes("license_key")).flatMap(seriesNames));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const r of rules) {
+      if (isAlert(r) || perLicense.has(r.record)) continue;
+      const keeps = /by \([^)]*license_key/.test(r.expr) || [...perLicense].some((m) => new RegExp(`\\b${m}\\b`).test(r.expr) && !/^(sum|max|min|avg|count)\b/.test(r.expr));
+      if (keeps) {
+        perLicense.add(r.record);
+        changed = true;
+      }
+    }
+  }
+
+  test("one dashboard per key of dashboards/links.ts, with its fixed uid, unique per environment", () => {
+    expect(built.map((d) => d.key).sort()).toEqual(Object.keys(DASHBOARDS).sort());
+    for (const d of built) {
+      expect(d.model.uid).toBe(`${DASHBOARDS[d.key].uid}-${c.environment}`);
+      expect(d.model.uid!.length).toBeLessThanOrEqual(40);
+      expect(d.model.title).toContain(`(${c.environment})`);
+    }
+  });
+
+  test("the panels alerts link to carry the ids dashboards/links.ts gives them; panel ids are unique", () => {
+    for (const d of built) {
+      const ids = (d.model.panels ?? []).flatMap((p) => [p.id, ...(p.type === "row" ? (p as { panels: { id?: number }[] }).panels.map((q) => q.id) : [])]);
+      expect(ids.every((id) => typeof id === "number")).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const [name, id] of Object.entries(DASHBOARDS[d.key].panels)) {
+        const panel = allPanels(d.model).find((p) => p.id === id);
+        expect({ panel: name, found: panel !== undefined }).toEqual({ panel: name, found: true });
+      }
+    }
+  });
+
+  test("every alert's dashboard link opens a panel that exists", () => {
+    const links = rules.flatMap((r) => (isAlert(r) && r.annotations.dashboard ? [r.annotations.dashboard] : []));
+    expect(links.length).toBeGreaterThan(5);
+    for (const link of links) {
+      const m = new RegExp(`^${c.grafana.url.replace(/\/$/, "")}/d/([^?]+)\\?viewPanel=(\\d+)$`).exec(link);
+      expect(m).not.toBeNull();
+      const model = built.find((d) => d.uid === m![1])?.model;
+      expect(model).toBeDefined();
+      expect(allPanels(model!).map((p) => p.id)).toContain(Number(m![2]));
+    }
+  });
+
+  test("no panel of a removed type (graph, singlestat, table-old); only current visualisations", () => {
+    for (const d of built) {
+      for (const p of d.model.panels ?? []) expect(["timeseries", "stat", "gauge", "row"]).toContain(p.type);
+      for (const p of allPanels(d.model)) expect(["graph", "singlestat", "table-old", "row"]).not.toContain(p.type);
+    }
+  });
+
+  test("every panel, query and variable names a data source by a uid this stack creates", () => {
+    for (const d of built) {
+      const vars = variableDefaults(d.model);
+      expect(vars.datasource).toBe(ds.prometheus.uid);
+      const refs = [
+        ...allPanels(d.model).flatMap((p) => [p.datasource, ...((p.targets ?? []) as Target[]).map((t) => t.datasource).filter(Boolean)]),
+        ...(d.model.templating?.list ?? []).filter((v) => v.type === "query").map((v) => v.datasource),
+      ];
+      for (const ref of refs) {
+        expect(ref?.uid).toBeDefined();
+        expect(createdUids).toContain(substitute(ref!.uid!, vars));
+      }
+    }
+  });
+
+  test("every query has a refId, unique in its panel; every panel has a unit, a description and thresholds", () => {
+    for (const d of built) {
+      for (const p of allPanels(d.model) as AnyPanel[]) {
+        const refIds = ((p.targets ?? []) as Target[]).map((t) => t.refId);
+        expect(refIds.length).toBeGreaterThan(0);
+        expect(refIds.every((r) => typeof r === "string" && r.length > 0)).toBe(true);
+        expect(new Set(refIds).size).toBe(refIds.length);
+        expect(p.fieldConfig?.defaults?.unit).toMatch(/\S/);
+        expect(p.description).toMatch(/\S/);
+        expect(p.fieldConfig?.defaults?.thresholds?.steps?.[0]).toMatchObject({ value: null });
+      }
+    }
+  });
+
+  test("time series panels show their legend", () => {
+    for (const d of built) {
+      for (const p of allPanels(d.model) as AnyPanel[]) {
+        if (p.type === "timeseries") expect(p.options.legend.showLegend).toBe(true);
+      }
+    }
+  });
+
+  test("every PromQL query parses (template variables substituted) and reads only known metrics", () => {
+    const queries = built.flatMap((d) => promQueries(d.model));
+    expect(queries.length).toBeGreaterThan(30);
+    for (const q of queries) {
+      const parsed = parsePromql(q.expr);
+      expect({ where: q.where, errors: parsed.errors }).toEqual({ where: q.where, errors: [] });
+      expect(parsed.metrics.length).toBeGreaterThan(0);
+      for (const metric of parsed.metrics) expect({ where: q.where, metric, known: known.has(metric) }).toEqual({ where: q.where, metric, known: true });
+      expect({ where: q.where, bad: unaggregatedQuantiles(parsed) }).toEqual({ where: q.where, bad: [] });
+    }
+  });
+
+  test("the dashboards read the recording rules where they exist", () => {
+    const read = new Set(built.flatMap((d) => promQueries(d.model)).flatMap((q) => parsePromql(q.expr).metrics));
+    for (const rule of [
+      "tier:license_validation_requests:rate5m",
+      "tier:license_validation_error_ratio:rate5m",
+      "license_validation_latency_seconds:p95_5m",
+      "license_tenant:seat_utilisation:ratio",
+      "slo:error_budget:remaining_ratio",
+      "operation_status:redis_operations:rate5m",
+      "table:database_query_latency_seconds:p95_5m",
+    ]) {
+      expect(read).toContain(rule);
+    }
+    // The raw histograms the recording rules already aggregate are never re-read.
+    for (const raw of ["license_validation_latency_seconds_bucket", "redis_latency_seconds_bucket", "database_query_latency_seconds_bucket"]) {
+      expect(read).not.toContain(raw);
+    }
+  });
+
+  test("default views never fan out per license: per-license series are always aggregated away", () => {
+    for (const d of built) {
+      for (const q of promQueries(d.model)) {
+        const parsed = parsePromql(q.expr);
+        for (const s of parsed.selectors.filter((s) => perLicense.has(s.metric))) {
+          expect({ where: q.where, metric: s.metric, aggregated: isAggregated(s.node) }).toEqual({ where: q.where, metric: s.metric, aggregated: true });
+        }
+        for (const labels of parsed.byLabels) expect(labels).not.toEqual(expect.arrayContaining(["license_key"]));
+        for (const labels of parsed.byLabels) expect(labels).not.toEqual(expect.arrayContaining(["tenant_id"]));
+        expect(parsed.withoutCount).toBe(0);
+        expect(q.legend ?? "").not.toMatch(/license_key|tenant_id/);
+      }
+    }
+  });
+
+  test("the license filter is a text box, off (.*) by default; tier and instance default to All", () => {
+    const vars = byKey.licenseApi.templating!.list!;
+    const license = vars.find((v) => v.name === "license")!;
+    expect(license.type).toBe("textbox");
+    expect(license.current?.value).toBe(LICENSE_FILTER_OFF);
+    for (const name of ["tier", "instance"]) {
+      const v = vars.find((x) => x.name === name)!;
+      expect(v).toMatchObject({ type: "query", includeAll: true, allValue: ".*", current: { value: "$__all" } });
+    }
+  });
+
+  test("thresholds are the alerts' thresholds", () => {
+    const t = c.alerts;
+    const steps = (key: DashboardKey, panel: number) =>
+      (allPanels(byKey[key]).find((p) => p.id === panel) as AnyPanel).fieldConfig!.defaults.thresholds!.steps.map((s) => s.value);
+    const P = DASHBOARDS;
+    expect(steps("licenseApi", P.licenseApi.panels.latency)).toContain(t.latencyP95Seconds.threshold);
+    expect(steps("licenseApi", P.licenseApi.panels.errorRatio)).toContain(t.errorRate.threshold);
+    expect(steps("licenseApi", P.licenseApi.panels.seatUtilisation)).toContain(t.seatUtilisation.threshold);
+    expect(steps("dependencies", P.dependencies.panels.redisErrors)).toContain(t.redisErrorsPerSecond.threshold);
+    expect(steps("dependencies", P.dependencies.panels.databaseLatency)).toContain(t.databaseP95Seconds.threshold);
+    expect(steps("capacity", P.capacity.panels.cpu)).toContain(t.cpuUtilisation.threshold);
+    expect(steps("capacity", P.capacity.panels.memory)).toContain(t.memoryUtilisation.threshold);
+    expect(steps("capacity", P.capacity.panels.seatForecast)).toContain(c.licenseApi.seatLimit);
+    expect(steps("slo", P.slo.panels.availability)).toContain(c.slo.availabilityTarget);
+    expect(steps("slo", P.slo.panels.burnRates)).toEqual([null, 1, 3, 6, 14.4]);
+  });
+
+  test("seat utilisation is measured against the configured seat limit, never a hard-coded 50", () => {
+    const seat = allPanels(byKey.licenseApi).find((p) => p.id === DASHBOARDS.licenseApi.panels.seatUtilisation)!;
+    expect(seat.title).toContain(String(c.licenseApi.seatLimit));
+    const exprs = built.flatMap((d) => promQueries(d.model)).map((q) => q.expr);
+    expect(exprs.some((e) => /active_sessions\s*\/\s*\d/.test(e))).toBe(false);
+  });
+
+  test("tracing panels link every series to its traces in Jaeger, by the Jaeger data source's uid", () => {
+    for (const id of Object.values(DASHBOARDS.tracing.panels)) {
+      const p = allPanels(byKey.tracing).find((x) => x.id === id) as AnyPanel;
+      const links = p.fieldConfig!.defaults.links as unknown as { url: string; title: string; placement?: string }[];
+      expect(links.length).toBeGreaterThan(0);
+      for (const link of links) {
+        expect(link.placement).toBeUndefined();
+        const panes = JSON.parse(decodeURIComponent(new URL(link.url, "https://grafana.invalid").searchParams.get("panes")!));
+        expect(panes.traces.datasource).toBe(ds.jaeger.uid);
+        expect(panes.traces.queries[0]).toMatchObject({ datasource: { type: "jaeger", uid: ds.jaeger.uid }, queryType: "search" });
+        expect(panes.traces.queries[0].service).toBe("${__field.labels.service_name:percentencode}");
+        expect(panes.traces.queries[0].operation).toBe("${__field.labels.span_name:percentencode}");
+      }
+    }
+    expect(jaegerSearchUrl("x")).toMatch(/^\/explore\?schemaVersion=1&panes=/);
+  });
+
+  test("the span-metric names the tracing dashboard reads are the ones the collector exports", () => {
+    const connector = entryCollectorConfig(c).connectors.span_metrics as {
+      namespace?: string;
+      histogram?: { unit?: string };
+      exclude_dimensions?: string[];
+    };
+    // The connector's default namespace, through the prometheus exporter (dots to underscores).
+    const namespace = (connector.namespace ?? "traces.span.metrics").replace(/\./g, "_");
+    const unit = { s: "seconds", ms: "milliseconds" }[connector.histogram?.unit ?? "ms"];
+    expect(SPAN_METRICS.calls).toBe(`${namespace}_calls_total`);
+    expect(SPAN_METRICS.durationBucket).toBe(`${namespace}_duration_${unit}_bucket`);
+    // The labels the dashboard groups and filters by are the connector's default dimensions.
+    expect(connector.exclude_dimensions ?? []).toEqual([]);
+    const exporter = (entryCollectorConfig(c).exporters as Record<string, Record<string, unknown>>).prometheus;
+    expect(exporter.namespace).toBeUndefined();
+    expect(exporter.add_metric_suffixes).not.toBe(false);
+  });
+
+  test("the artifacts hold each dashboard as grafana/dashboards/<uid>.json, sorted 2-space JSON with a newline", () => {
+    const files = renderArtifacts(c);
+    for (const d of built) {
+      const text = files[`grafana/dashboards/${d.uid}.json`];
+      expect(text).toBe(dashboardJson(d.model));
+      expect(text.endsWith("}\n")).toBe(true);
+      expect(JSON.parse(text).uid).toBe(d.uid);
+      const keys = Object.keys(JSON.parse(text));
+      expect(keys).toEqual([...keys].sort());
+    }
+  });
+
+  test("the dashboards are pure functions of the config", () => {
+    expect(renderDashboards(c).map((d) => dashboardJson(d.model))).toEqual(built.map((d) => dashboardJson(d.model)));
+  });
+});
+
+test("staging and prod use different data source uids (they may share a Grafana organisation)", () => {
+  const [a, b] = STACKS.map((s) => dataSources(stackConfig(s)));
+  for (const key of Object.keys(a) as (keyof typeof a)[]) {
+    expect(a[key].uid).not.toBe(b[key].uid);
+    expect(a[key].name).not.toBe(b[key].name);
+    expect(a[key].uid.length).toBeLessThanOrEqual(40);
+  }
+});

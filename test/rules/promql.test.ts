@@ -1,0 +1,71 @@
+// Every rule expression, read by Prometheus' own PromQL grammar: it parses, and it names only metrics
+// of the metric contract or of recording rules. Every alert carries what routing and on-call need,
+// and its runbook link lands on a section of docs/runbooks.md. docs/metrics.md mirrors the contract.
+import * as fs from "fs";
+import * as path from "path";
+import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
+import { PROJECT_ROOT, readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
+import { PLACEHOLDER_SECRETS } from "../../render/secrets";
+import { isAlert, renderRuleGroups } from "../../rules";
+import { METRIC_CONTRACT, seriesNames } from "../../rules/metric-contract";
+import { parsePromql } from "../grafana/promql";
+
+function stackConfig(stack: StackName): StackConfig {
+  const raw = readStackConfig(stack);
+  for (const [k, v] of Object.entries(PLACEHOLDER_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
+  return parseConfig(raw).config;
+}
+
+const doc = (name: string) => fs.readFileSync(path.join(PROJECT_ROOT, "docs", name), "utf8");
+
+/** The anchors GitHub gives a Markdown file's headings. */
+function headingAnchors(markdown: string): Set<string> {
+  return new Set(
+    [...markdown.matchAll(/^#{1,6}\s+(.+?)\s*$/gm)].map(([, text]) =>
+      text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+        .replace(/\s/g, "-"),
+    ),
+  );
+}
+
+describe.each(STACKS)("rule expressions of %s", (stack) => {
+  const c = stackConfig(stack);
+  const rules = renderRuleGroups(c).flatMap((g) => g.rules);
+  const alerts = rules.filter(isAlert);
+  const recorded = new Set(rules.flatMap((r) => (isAlert(r) ? [] : [r.record])));
+  const known = new Set([...METRIC_CONTRACT.flatMap(seriesNames), ...recorded]);
+  const named = rules.map((r) => [isAlert(r) ? r.alert : r.record, r.expr] as const);
+
+  test.each(named)("%s parses without syntax errors", (_, expr) => {
+    expect(parsePromql(expr).errors).toEqual([]);
+  });
+
+  test("a broken expression does show a syntax error (the check can fail)", () => {
+    expect(parsePromql("sum by (tier (rate(x[5m]))").errors).not.toEqual([]);
+  });
+
+  test.each(named)("%s reads only contract metrics and recorded series", (_, expr) => {
+    expect(parsePromql(expr).metrics.filter((m) => !known.has(m))).toEqual([]);
+  });
+
+  test.each(alerts.map((a) => [a.alert, a] as const))("%s carries severity, summary, description and a runbook that exists", (_, a) => {
+    expect(a.labels.severity).toMatch(/^(critical|warning|ticket|none)$/);
+    expect(a.annotations.summary).not.toBe("");
+    expect(a.annotations.description).not.toBe("");
+    const url = new URL(a.annotations.runbook_url);
+    expect(url.pathname).toMatch(/\/docs\/runbooks\.md$/);
+    expect([...headingAnchors(doc("runbooks.md"))]).toContain(url.hash.slice(1));
+  });
+});
+
+describe("docs/metrics.md", () => {
+  const text = doc("metrics.md");
+
+  test.each(METRIC_CONTRACT.map((m) => [m.name, m] as const))("documents %s with its labels", (name, m) => {
+    const row = text.split("\n").find((line) => line.startsWith("|") && line.includes(`\`${name}\``));
+    expect(row).toBeDefined();
+    for (const label of m.labels) expect(row).toContain(`\`${label}\``);
+  });
+});
