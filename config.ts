@@ -195,7 +195,15 @@ export const schema = z
         ticketChannel: z.string().regex(/^#[a-z0-9_-]+$/, { message: "must be a channel such as #alerts" }),
       })
       .strict(),
-    grafana: z.object({ url: httpsUrl, folder: z.string().min(1) }).strict(),
+    grafana: z
+      .object({
+        url: httpsUrl,
+        folder: z.string().min(1),
+        // Grafana Cloud reaches cluster-internal Prometheus and Jaeger only through a Private Data
+        // source Connect network; null for a Grafana that has a route into the cluster.
+        privateDataSourceConnectNetworkId: z.string().min(1).nullable(),
+      })
+      .strict(),
     logging: z
       .object({
         location: z.string().min(1),

@@ -50,7 +50,12 @@ const logging = new Logging("logging", { config }, { provider: gcpProvider });
 const tracing = new Tracing("tracing", { config, jaegerStoragePassword: secrets.jaegerStoragePassword }, { provider: k8sProvider, dependsOn: [prometheus] });
 const dashboards = new Grafana(
   "grafana",
-  { config, prometheusUrl: prometheus.prometheusUrl, jaegerUrl: tracing.jaegerQueryUrl },
+  {
+    config,
+    prometheusUrl: prometheus.prometheusUrl,
+    jaegerUrl: tracing.jaegerQueryUrl,
+    privateDataSourceConnectNetworkId: config.grafana.privateDataSourceConnectNetworkId ?? undefined,
+  },
   { provider: grafanaProvider },
 );
 const uptime = new Uptime("uptime", { config, pagerdutyServiceKey: onCall.integrationKey }, { provider: gcpProvider });

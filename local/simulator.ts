@@ -4,6 +4,7 @@
 import * as http from "http";
 import type { Socket } from "net";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { companionMetrics } from "./companion-metrics";
 import { TRAFFIC_FAULTS, type TrafficFault } from "./faults";
 
 export interface SimulatorOptions {
@@ -13,6 +14,8 @@ export interface SimulatorOptions {
   healthPath: string;
   metricsPath: string;
   seatLimit: number;
+  namespace: string;
+  container: string;
 }
 
 const TIERS = { free: 40, pro: 25, enterprise: 10 } as const;
@@ -40,6 +43,7 @@ function metrics(registry: Registry) {
   };
 }
 
+const TICK_MS = 250;
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)];
 const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 
@@ -60,7 +64,10 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   for (const l of LICENSES) m.denials.inc({ license_key: l.key, tenant_id: l.tenant }, 0);
   for (const operation of ["get", "set", "incr", "decr"]) for (const status of ["success", "error"]) m.redisOps.inc({ operation, status }, 0);
 
+  const companions = companionMetrics(registry, { namespace: o.namespace, container: o.container, pods: [`${o.container}-7f9c6d5b8-k2x4p`, `${o.container}-7f9c6d5b8-q8w3n`] });
+
   function tick() {
+    const spans: { name: string; seconds: number; error: boolean }[] = [];
     for (let i = 0; i < 20; i++) {
       const l = pick(LICENSES);
       const roll = Math.random();
@@ -68,7 +75,10 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       const status = failed ? "error" : roll > 0.97 ? "invalid" : roll > 0.96 ? "expired" : roll > 0.955 ? "revoked" : "valid";
       m.requests.inc({ license_key: l.key, status, tier: l.tier });
       if (failed) m.errors.inc({ error_type: pick(["redis_unavailable", "database_error", "timeout", "internal"]), tier: l.tier });
-      m.latency.observe({ endpoint: pick(ENDPOINTS) }, faults.has("latency") ? between(1.5, 3) : between(0.004, 0.12));
+      const endpoint = pick(ENDPOINTS);
+      const seconds = faults.has("latency") ? between(1.5, 3) : between(0.004, 0.12);
+      m.latency.observe({ endpoint }, seconds);
+      spans.push({ name: `POST ${endpoint}`, seconds, error: failed });
       const redisFailed = faults.has("redis") && Math.random() < 0.5;
       const op = pick(["get", "set", "incr", "decr"]);
       m.redisOps.inc({ operation: op, status: redisFailed ? "error" : "success" });
@@ -92,8 +102,9 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       sessions.set(l.key, next);
       m.sessions.set({ license_key: l.key, tenant_id: l.tenant }, next);
     }
+    companions.tick(TICK_MS / 1000, spans);
   }
-  const timer = setInterval(tick, 250);
+  const timer = setInterval(tick, TICK_MS);
 
   const sockets = new Set<Socket>();
   const listen = (port: number, handler: http.RequestListener, hangable: boolean) => {

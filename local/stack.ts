@@ -47,6 +47,8 @@ export class LocalStack extends EventEmitter {
   readonly ports;
   private procs: Proc[] = [];
   private stopping = false;
+  // Whatever ends this process (an exception, process.exit), its children end with it.
+  private readonly onExit = () => this.killAll();
 
   constructor(readonly options: LocalStackOptions) {
     super();
@@ -97,6 +99,7 @@ export class LocalStack extends EventEmitter {
   async start(): Promise<void> {
     const c = this.config;
     fs.rmSync(this.options.workDir, { recursive: true, force: true });
+    process.once("exit", this.onExit);
     await this.receivers.start();
     this.file("prometheus/rules.yml", toYaml({ groups: this.rules }));
     this.writeTargets(true);
@@ -168,6 +171,8 @@ export class LocalStack extends EventEmitter {
         healthPath: c.licenseApi.healthPath,
         metricsPath: c.licenseApi.metricsPath,
         seatLimit: c.licenseApi.seatLimit,
+        namespace: c.namespaces.licenseApi,
+        container: c.licenseApi.container,
       }),
     ]);
   }
@@ -271,6 +276,7 @@ export class LocalStack extends EventEmitter {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    process.off("exit", this.onExit);
     await Promise.all(
       this.procs.map(
         (p) =>

@@ -15,7 +15,7 @@ export function dependencyRules(c: StackConfig): RuleGroup {
         for: t.redisErrorsPerSecond.for,
         severity: "critical",
         summary: "Redis operations failing",
-        description: "{{ $value | humanize }} Redis errors per second: seat acquisition and release depend on Redis.",
+        description: `{{ $value | printf "%.2f" }} Redis errors per second: seat acquisition and release depend on Redis.`,
         runbook: "redisconnectionfailures",
         dashboard: panelUrl(c, "dependencies", "redisErrors"),
       }),

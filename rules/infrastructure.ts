@@ -60,7 +60,7 @@ export function infrastructureRules(c: StackConfig): RuleGroup {
         for: f.for,
         severity: "warning",
         summary: `License API pod {{ $labels.pod }} will exceed its CPU request within ${f.horizon}`,
-        description: `At the trend of the last ${f.lookback}, CPU use reaches {{ $value | humanize }} cores in ${f.horizon}: scale out before latency suffers.`,
+        description: `At the trend of the last ${f.lookback}, CPU use reaches {{ $value | printf "%.2f" }} cores in ${f.horizon}: scale out before latency suffers.`,
         runbook: "saturationforecast",
         dashboard: panelUrl(c, "capacity", "cpu"),
       }),

@@ -16,7 +16,7 @@ export interface Bucket {
 /** The first bucket lying wholly above `threshold`; the +Inf bucket when none does. */
 export function bucketAbove(metric: string, threshold: number): Bucket {
   const bounds = [0, ...(contractMetric(metric).buckets ?? []), Infinity];
-  const i = bounds.findIndex((b, k) => k > 0 && bounds[k - 1] >= threshold);
+  const i = bounds.findIndex((_, k) => k > 0 && bounds[k - 1] >= threshold);
   if (i < 0) throw new Error(`no bucket of ${metric} lies above ${threshold}`);
   return { lower: bounds[i - 1], upper: bounds[i] };
 }
@@ -72,6 +72,9 @@ export function fixtures(c: StackConfig) {
       series("kube_pod_container_resource_limits", { ...container(pod), resource: "memory", unit: "byte" }, linear(bytes, 0, steps)),
   };
 }
+
+/** The error budget as rules/slo.ts writes it into the rules (1 - target, without float noise). */
+export const errorBudget = (c: StackConfig) => Number((1 - c.slo.availabilityTarget).toPrecision(6));
 
 /**
  * The cadences tests run at: series sampled at the API's scrape interval, rules evaluated at the rule

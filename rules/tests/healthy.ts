@@ -4,7 +4,7 @@ import type { StackConfig } from "../../config";
 import { isAlert, renderRuleGroups } from "..";
 import { QUANTILES, quantileName } from "../recording";
 import { SLI_WINDOWS, SLO_NAME, sliRatio } from "../slo";
-import { bucketBelow, cadence, fixtures, PODS, quantileOf } from "./fixtures";
+import { bucketBelow, cadence, errorBudget, fixtures, PODS, quantileOf } from "./fixtures";
 import { alertRule, approx, at, check, fireTime, firing, linear, selector, series, type Labels, type TestGroup } from "./promtool";
 import { probeJob } from "../build";
 import { healthUrl } from "../../render/prometheus-config";
@@ -26,7 +26,7 @@ export function healthyTests(c: StackConfig): TestGroup[] {
   const latencyPerStep = 20;
   const sessions = Math.floor((c.licenseApi.seatLimit * t.seatUtilisation.threshold) / 2);
   const perSecond = (x: number) => x * step;
-  const budget = Number((1 - c.slo.availabilityTarget).toPrecision(6));
+  const budget = errorBudget(c);
   // Errors at half the budget: the SLO holds and no burn rate is reached.
   const ERRORS_PER_STEP = 1;
   const VALID_PER_STEP = Math.round(2 / budget) - 1;

@@ -4,12 +4,14 @@ import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
 import { healthUrl } from "../../render/prometheus-config";
 import { probeJob } from "../build";
+import { fixtures, PODS } from "./fixtures";
 import {
   alertRule,
   check,
   evalAtOrAfter,
   firesAfterFor,
   firing,
+  samples,
   series,
   testFile,
   at,
@@ -22,6 +24,7 @@ import {
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 export function outageTests(c: StackConfig): PromtoolTestFile {
+  const f = fixtures(c);
   const evalEvery = seconds(c.alerts.outage.evaluationInterval);
   const probeEvery = seconds(c.blackbox.probeInterval);
   const scrapeEvery = seconds(c.licenseApi.scrapeInterval);
@@ -32,20 +35,18 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
   const end = outageAt + 60 + scrapeEvery;
   const probeRule = alertRule(c, "APIServerDown", { signal: "probe" });
   const targetsRule = alertRule(c, "APIServerDown", { signal: "targets" });
-  const pods = ["license-api-5d8f7c9b4-k2x9p", "license-api-5d8f7c9b4-q7wz4"];
 
-  type Sample = number | "stale" | null;
-  const timeline = (every: number, value: (t: number) => Exclude<Sample, null>): string => {
-    const values: Sample[] = [];
+  type Sample = number | "stale";
+  const timeline = (every: number, value: (t: number) => Sample): string => {
+    const values: (Sample | null)[] = [];
     for (let t = 0; t <= end; t += step) values.push(t % every === 0 ? value(t) : null);
-    return values.map((v) => (v === null ? "_" : String(v))).join(" ");
+    return samples(values);
   };
-  const up = (pod: string, value: (t: number) => Exclude<Sample, null>): InputSeries =>
-    series("up", { job: c.licenseApi.job, instance: `${pod}:${c.licenseApi.metricsPort}`, pod, namespace: c.namespaces.licenseApi }, timeline(scrapeEvery, value));
+  const up = (pod: string, value: (t: number) => Sample): InputSeries => f.up(pod, timeline(scrapeEvery, value));
   const probeLabels = { job: probeJob(c), instance: healthUrl(c) };
   const refused = 0.001;
   const timedOut = seconds(c.blackbox.probeTimeout);
-  const probe = (value: (t: number) => Exclude<Sample, null>, failedAfter = refused): InputSeries[] => [
+  const probe = (value: (t: number) => Sample, failedAfter = refused): InputSeries[] => [
     series("probe_success", probeLabels, timeline(probeEvery, value)),
     series("probe_duration_seconds", probeLabels, timeline(probeEvery, (t) => (value(t) === 1 ? 0.004 : failedAfter))),
   ];
@@ -63,6 +64,9 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
     onset: evalAtOrAfter(firstSampleFrom(outageAt, scrapeEvery), evalEvery),
     alert: firing(targetsRule, {}, 0),
   };
+  // The ADR's promise: a page within 60 s of the outage, whatever its phase against the probes.
+  const worstCase = probeEvery + seconds(c.alerts.outage.probeFor) + evalEvery + seconds(c.alertmanager.critical.groupWait);
+  if (worstCase > 60) throw new Error(`an outage can take ${worstCase}s to page (probe interval + probeFor + evaluation + critical groupWait), more than 60s`);
   const bothSignals = firesAfterFor(evalEvery, [probeDown, targetsDown]);
   const everyEvaluation = (from: number, to: number) => {
     const checks = [];
@@ -74,14 +78,14 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
     {
       name: "outage: the process exits, connections are refused; both signals page",
       interval: at(step),
-      input_series: [...pods.map((p) => up(p, downFrom(outageAt))), ...probe(downFrom(outageAt))],
+      input_series: [...PODS.map((p) => up(p, downFrom(outageAt))), ...probe(downFrom(outageAt))],
       alert_rule_test: bothSignals,
     },
     {
       name: "outage: the process hangs, probes and scrapes time out; both signals page",
       interval: at(step),
       input_series: [
-        ...pods.map((p) => up(p, downFrom(outageAt))),
+        ...PODS.map((p) => up(p, downFrom(outageAt))),
         ...probe(downFrom(outageAt), timedOut),
       ],
       alert_rule_test: bothSignals,
@@ -89,13 +93,13 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
     {
       name: "outage: scaled to zero, the targets vanish (staleness) and the probe finds no endpoint; both signals page",
       interval: at(step),
-      input_series: [...pods.map((p) => up(p, (t) => (t < outageAt ? 1 : "stale"))), ...probe(downFrom(outageAt))],
+      input_series: [...PODS.map((p) => up(p, (t) => (t < outageAt ? 1 : "stale"))), ...probe(downFrom(outageAt))],
       alert_rule_test: bothSignals,
     },
     {
       name: "outage: all targets down, then deleted; the targets alert keeps firing as one alert",
       interval: at(step),
-      input_series: pods.map((p) => up(p, (t) => (t < outageAt ? 1 : t < outageAt + 30 ? 0 : "stale"))),
+      input_series: PODS.map((p) => up(p, (t) => (t < outageAt ? 1 : t < outageAt + 30 ? 0 : "stale"))),
       alert_rule_test: [
         ...firesAfterFor(evalEvery, [targetsDown]),
         ...[outageAt + 30, outageAt + 30 + evalEvery, end].map((t) => check("APIServerDown", t, [targetsDown.alert])),
@@ -104,14 +108,14 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
     {
       name: "outage: the blackbox exporter is gone too; the targets signal alone pages",
       interval: at(step),
-      input_series: pods.map((p) => up(p, downFrom(outageAt))),
+      input_series: PODS.map((p) => up(p, downFrom(outageAt))),
       alert_rule_test: firesAfterFor(evalEvery, [targetsDown]),
     },
     {
       name: "silent: a single failed probe and a single failed scrape of every target page nobody",
       interval: at(step),
       input_series: [
-        ...pods.map((p) => up(p, (t) => (t === outageAt + 2 * scrapeEvery ? 0 : 1))),
+        ...PODS.map((p) => up(p, (t) => (t === outageAt + 2 * scrapeEvery ? 0 : 1))),
         ...probe((t) => (t === outageAt ? 0 : 1)),
       ],
       alert_rule_test: everyEvaluation(0, end),
@@ -119,7 +123,7 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
     {
       name: "silent: one of two replicas down, the service still answers",
       interval: at(step),
-      input_series: [up(pods[0], downFrom(outageAt)), up(pods[1], () => 1), ...probe(() => 1)],
+      input_series: [up(PODS[0], downFrom(outageAt)), up(PODS[1], () => 1), ...probe(() => 1)],
       alert_rule_test: everyEvaluation(outageAt, end),
     },
   ];

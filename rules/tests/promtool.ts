@@ -73,12 +73,7 @@ export function selector(name: string, labels: Labels): string {
 export const linear = (start: number, perStep: number, steps: number) => `${start}+${perStep}x${steps}`;
 
 /** Explicit sample values; `null` is a missed sample (promtool's `_`). */
-export const samples = (values: (number | null | "stale")[]) => values.map((v) => (v === null ? "_" : String(v))).join(" ");
-
-/** Values of a series scraped every `every` steps of the test interval: missed in between. */
-export function scrapedEvery(every: number, values: (number | "stale")[]): string {
-  return samples(values.flatMap((v, i) => (i === values.length - 1 ? [v] : [v, ...Array<null>(every - 1).fill(null)])));
-}
+export const samples = (values: (number | "stale" | null)[]) => values.map((v) => (v === null ? "_" : String(v))).join(" ");
 
 export const at = (s: number) => duration(s);
 
@@ -167,6 +162,8 @@ export function expand(template: string, labels: Labels, value: number): string 
     const [head, ...pipes] = action.split("|").map((p) => p.trim());
     if (head.startsWith("$labels.") && pipes.length === 0) return labels[head.slice("$labels.".length)] ?? "";
     if (head === "$value" && pipes.length === 1 && HUMANIZERS[pipes[0]]) return HUMANIZERS[pipes[0]](value);
+    const fixed = /^printf "%\.(\d)f"$/.exec(pipes[0] ?? "");
+    if (head === "$value" && pipes.length === 1 && fixed) return value.toFixed(Number(fixed[1]));
     return unsupported(action);
   });
 }

@@ -3,7 +3,7 @@
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
 import { BURN_RATES } from "../slo";
-import { cadence, fixtures, PODS } from "./fixtures";
+import { cadence, errorBudget, fixtures, PODS } from "./fixtures";
 import { alertRule, at, check, firesAfterFor, fireTime, firing, linear, type TestGroup } from "./promtool";
 
 /** Validations per scrape interval in the burn-rate tests. */
@@ -12,7 +12,7 @@ const TOTAL = 1000;
 export function sloTests(c: StackConfig): TestGroup[] {
   const f = fixtures(c);
   const { step, evalEvery, rateOnset, stepsUntil, rateAt } = cadence(c);
-  const budget = 1 - c.slo.availabilityTarget;
+  const budget = errorBudget(c);
   const factors = BURN_RATES.map((b) => b.factor).sort((a, b) => a - b);
 
   const traffic = (errorsPerStep: number, steps: number) => [
@@ -23,14 +23,14 @@ export function sloTests(c: StackConfig): TestGroup[] {
 
   const burns: TestGroup[] = BURN_RATES.map((b) => {
     const rule = alertRule(c, "ErrorBudgetBurn", { burn_rate: `${b.factor}x` });
-    const next = factors.find((x) => x > b.factor) ?? 1 / budget;
+    const next = factors.find((x) => x > b.factor);
     const errors = Math.ceil(TOTAL * b.factor * budget * 1.25);
-    if (errors / TOTAL >= next * budget) throw new Error(`no error ratio between the ${b.factor}x and ${next}x burn thresholds at ${TOTAL} validations`);
+    if (next && errors / TOTAL >= next * budget) throw new Error(`no error ratio between the ${b.factor}x and ${next}x burn thresholds at ${TOTAL} validations`);
     const fires = fireTime(rule, rateOnset, evalEvery);
     // The alert's value is the long window's ratio; both windows still hold the whole series here.
     const ratio = rateAt(errors, fires, b.long) / (rateAt(TOTAL - errors, fires, b.long) + rateAt(errors, fires, b.long));
     return {
-      name: `ErrorBudgetBurn ${b.factor}x: ${((errors / TOTAL) * 100).toFixed(1)}% of validations fail, above ${b.factor}x and below ${next}x the budget`,
+      name: `ErrorBudgetBurn ${b.factor}x: ${((errors / TOTAL) * 100).toFixed(1)}% of validations fail, above ${b.factor}x${next ? ` and below ${next}x` : ""} the budget`,
       interval: at(step),
       input_series: traffic(errors, stepsUntil(fires)),
       alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: rateOnset, alert: firing(rule, { slo: rule.labels.slo }, ratio) }]),

@@ -3,8 +3,10 @@
 // they are; only the slow-burning alerts' `for:` is shortened so the whole file stays within minutes.
 import * as os from "os";
 import * as path from "path";
+import { renderDashboards } from "../../dashboards";
 import type { Delivery } from "../../local/receivers";
 import { LocalStack } from "../../local/stack";
+import { promQueries } from "../grafana/dashboard-queries";
 
 const SHORT_FOR = "15s";
 const local = new LocalStack({
@@ -58,6 +60,16 @@ describe("local stack, prod timings", () => {
     const page = await local.waitForDelivery(is("pagerduty", "HighErrorRate"), since, 150_000);
     expect(page).toBeDefined();
   }, 160_000);
+
+  test("every Prometheus query of every dashboard returns data", async () => {
+    const empty: string[] = [];
+    for (const { model } of renderDashboards(local.config)) {
+      for (const q of promQueries(model)) {
+        if ((await local.query(q.expr)).length === 0) empty.push(`${q.where}: ${q.expr}`);
+      }
+    }
+    expect(empty).toEqual([]);
+  }, 60_000);
 
   test("an outage pages once within 60 s, even with an Alertmanager killed, and inhibits the symptoms", async () => {
     const since = Date.now();

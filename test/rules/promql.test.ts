@@ -64,7 +64,7 @@ describe("docs/metrics.md", () => {
   const text = doc("metrics.md");
 
   test.each(METRIC_CONTRACT.map((m) => [m.name, m] as const))("documents %s with its labels", (name, m) => {
-    const row = text.split("\n").find((line) => line.startsWith("|") && line.includes(`\`${name}\``));
+    const row = text.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
     expect(row).toBeDefined();
     for (const label of m.labels) expect(row).toContain(`\`${label}\``);
   });

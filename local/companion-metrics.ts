@@ -1,0 +1,61 @@
+// What other exporters report about the license API in the cluster: cAdvisor and kube-state-metrics
+// on its containers, and the OpenTelemetry Collector's span metrics of its spans. The simulator serves
+// them beside its own metrics so every rule and dashboard query has data on the local stack.
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+const MiB = 1024 * 1024;
+
+export interface CompanionOptions {
+  namespace: string;
+  container: string;
+  /** Simulated pods of the API's Deployment. */
+  pods: string[];
+}
+
+export function companionMetrics(registry: Registry, o: CompanionOptions) {
+  const r = { registers: [registry] };
+  const podLabels = ["namespace", "pod", "container"];
+  const cpu = new Counter({ name: "container_cpu_usage_seconds_total", help: "Cumulative cpu time consumed in seconds.", labelNames: podLabels, ...r });
+  const memory = new Gauge({ name: "container_memory_working_set_bytes", help: "Current working set in bytes.", labelNames: podLabels, ...r });
+  const started = new Gauge({ name: "container_start_time_seconds", help: "Start time of the container since unix epoch in seconds.", labelNames: podLabels, ...r });
+  const requests = new Gauge({ name: "kube_pod_container_resource_requests", help: "The number of requested request resource by a container.", labelNames: [...podLabels, "node", "resource", "unit"], ...r });
+  const limits = new Gauge({ name: "kube_pod_container_resource_limits", help: "The number of requested limit resource by a container.", labelNames: [...podLabels, "node", "resource", "unit"], ...r });
+  const spanLabels = ["service_name", "span_name", "span_kind", "status_code"];
+  const calls = new Counter({ name: "traces_span_metrics_calls_total", help: "Span calls.", labelNames: spanLabels, ...r });
+  const duration = new Histogram({
+    name: "traces_span_metrics_duration_seconds",
+    help: "Span duration.",
+    labelNames: spanLabels,
+    buckets: [0.002, 0.004, 0.006, 0.008, 0.01, 0.05, 0.1, 0.2, 0.4, 0.8, 1, 1.4, 2, 5, 10, 15],
+    ...r,
+  });
+
+  const now = Date.now() / 1000;
+  for (const pod of o.pods) {
+    const labels = { namespace: o.namespace, pod, container: o.container };
+    const node = "gke-node-1";
+    started.set(labels, now);
+    requests.set({ ...labels, node, resource: "cpu", unit: "core" }, 0.5);
+    requests.set({ ...labels, node, resource: "memory", unit: "byte" }, 256 * MiB);
+    limits.set({ ...labels, node, resource: "memory", unit: "byte" }, 512 * MiB);
+  }
+
+  return {
+    /** One tick of `seconds`, with each request's latency and outcome. */
+    tick(seconds: number, spans: { name: string; seconds: number; error: boolean }[]) {
+      for (const pod of o.pods) {
+        const labels = { namespace: o.namespace, pod, container: o.container };
+        cpu.inc(labels, seconds * (0.15 + Math.random() * 0.1));
+        memory.set(labels, (220 + Math.random() * 20) * MiB);
+      }
+      for (const span of spans) {
+        const server = { service_name: "license-api", span_name: span.name, span_kind: "SPAN_KIND_SERVER", status_code: span.error ? "STATUS_CODE_ERROR" : "STATUS_CODE_UNSET" };
+        calls.inc(server);
+        duration.observe(server, span.seconds);
+        const client = { service_name: "license-api", span_name: "redis GET", span_kind: "SPAN_KIND_CLIENT", status_code: "STATUS_CODE_UNSET" };
+        calls.inc(client);
+        duration.observe(client, span.seconds / 20);
+      }
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// The PromQL a dashboard sends, as Grafana would send it with every template variable at its default.
+import { allPanels, type DashboardModel } from "../../dashboards/common";
+import { substitute } from "./promql";
+export type Target = { refId?: string; expr?: string; legendFormat?: string; datasource?: { type?: string; uid?: string } };
+
+/** Each template variable's default, as Grafana substitutes it (All becomes the allValue). */
+export function variableDefaults(model: DashboardModel): Record<string, string> {
+  return Object.fromEntries(
+    (model.templating?.list ?? []).map((v) => {
+      const value = v.current?.value;
+      const single = Array.isArray(value) ? value[0] : value;
+      return [v.name, single === "$__all" ? (v.allValue ?? ".*") : String(single ?? "")];
+    }),
+  );
+}
+
+/** Every PromQL query of a dashboard: panel targets and query-variable selectors. */
+export function promQueries(model: DashboardModel): { where: string; expr: string; legend?: string }[] {
+  const vars = variableDefaults(model);
+  const fromPanels = allPanels(model).flatMap((p) =>
+    ((p.targets ?? []) as Target[])
+      .filter((t) => t.expr !== undefined)
+      .map((t) => ({ where: `${model.uid} panel ${p.id} ${t.refId}`, expr: substitute(t.expr!, vars), legend: t.legendFormat })),
+  );
+  const fromVariables = (model.templating?.list ?? [])
+    .filter((v) => v.type === "query")
+    .map((v) => {
+      const m = /^label_values\((.+),\s*\w+\)$/.exec(String(v.query));
+      if (!m) throw new Error(`${model.uid} variable ${v.name}: expected label_values(selector, label), got ${v.query}`);
+      return { where: `${model.uid} variable ${v.name}`, expr: substitute(m[1], vars) };
+    });
+  return [...fromPanels, ...fromVariables];
+}
+
