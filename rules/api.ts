@@ -2,14 +2,13 @@
 // seat limit from config. Plus the security signal the ADR asks for.
 import type { StackConfig } from "../config";
 import { panelUrl } from "../dashboards/links";
-import { alert, selectors } from "./build";
+import { alert } from "./build";
 import type { RuleGroup } from "./types";
 
 export function apiRules(c: StackConfig): RuleGroup {
-  const { api } = selectors(c);
   const t = c.alerts;
   const spike = t.failedValidationSpike;
-  const failed = `sum by (tier) (rate(license_validation_requests_total{${api}, status=~"invalid|revoked"}[5m]))`;
+  const failed = "tier:license_validation_failed:rate5m";
   return {
     name: "license-api.api",
     interval: c.prometheus.evaluationInterval,
@@ -49,7 +48,8 @@ export function apiRules(c: StackConfig): RuleGroup {
       alert(
         c,
         "SuspiciousValidationFailures",
-        `${failed} > ${spike.factor} * (${failed.replace("[5m]", `[${spike.baseline}]`)}) and ${failed} > ${spike.minPerSecond}`,
+        // The baseline averages the recorded per-tier rate: a day of raw per-license counters is too heavy.
+        `${failed} > ${spike.factor} * avg_over_time(${failed}[${spike.baseline}]) and ${failed} > ${spike.minPerSecond}`,
         {
           for: spike.for,
           severity: "warning",

@@ -25,6 +25,7 @@ export function recordingRules(c: StackConfig): RuleGroup {
     rules: [
       record("tier:license_validation_requests:rate5m", `sum by (tier) (rate(license_validation_requests_total{${api}}[5m]))`),
       record("status_tier:license_validation_requests:rate5m", `sum by (status, tier) (rate(license_validation_requests_total{${api}}[5m]))`),
+      record("tier:license_validation_failed:rate5m", `sum by (tier) (rate(license_validation_requests_total{${api}, status=~"invalid|revoked"}[5m]))`),
       record("tier:license_validation_errors:rate5m", `sum by (tier) (rate(license_validation_errors_total{${api}}[5m]))`),
       record("error_type_tier:license_validation_errors:rate5m", `sum by (error_type, tier) (rate(license_validation_errors_total{${api}}[5m]))`),
       // Both sides are summed by tier first: the raw counters carry different label sets and never match.
