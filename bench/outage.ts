@@ -22,6 +22,9 @@ const CONFIGS: Record<string, { adjust?: Adjust; timeoutMs: number }> = {
 };
 const MODES: Fault[] = ["exit", "hang", "vanish"];
 const BLIPS = 5;
+// Farther apart than any config's evaluation interval plus `for:` (the ADR's 60 s + 1m), so two blips
+// can never look like one sustained failure to a rule that evaluates rarely.
+const BLIP_SPACING_MS = 150_000;
 
 const trials = Number(flag(process.argv.slice(2), "trials") ?? 5);
 const isPage = (since: number) => (d: Delivery) => d.receiver === "pagerduty" && d.status === "firing" && d.alerts.includes("APIServerDown") && d.at >= since;
@@ -61,9 +64,8 @@ async function flaps(config: string, basePort: number): Promise<number> {
     const since = Date.now();
     for (let i = 0; i < BLIPS; i++) {
       await local.fault("blip");
-      await sleep(30_000);
+      await sleep(BLIP_SPACING_MS);
     }
-    await sleep(60_000);
     const pages = local.receivers.deliveries.filter(isPage(since)).length;
     log(`${config}: ${BLIPS} blips caused ${pages} page(s)`);
     return pages;

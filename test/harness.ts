@@ -13,6 +13,10 @@ export interface RecordedResource {
   secretPaths: string[];
   /** Provider reference (urn::id) the resource was registered with. */
   provider?: string;
+  /** Name of the parent resource (undefined for children of the stack). */
+  parent?: string;
+  /** Whether the resource is protected from deletion. */
+  protect: boolean;
 }
 
 export interface ProgramRun {
@@ -24,6 +28,13 @@ export interface ProgramRun {
   ofType(type: string): RecordedResource[];
   /** The one resource of that type and name; fails the test when missing. */
   get(type: string, name: string): RecordedResource;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProtect(): boolean;
 }
 
 /** The program threw; carries what it had registered by then (which should be nothing). */
@@ -69,6 +80,8 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
   const secretKeys = Object.keys(secrets).map(full);
 
   const resources: RecordedResource[] = [];
+  // Mocks see inputs only; a stack transformation sees every resource's options as the program set them.
+  const resourceOptions = new Map<string, { parent?: string; protect: boolean }>();
   let pulumi!: typeof pulumiType;
   let program: Record<string, unknown> = {};
   let failure: unknown;
@@ -84,6 +97,8 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
             inputs: values as Record<string, unknown>,
             secretPaths,
             provider: args.provider,
+            parent: resourceOptions.get(`${args.type}::${args.name}`)?.parent,
+            protect: resourceOptions.get(`${args.type}::${args.name}`)?.protect ?? false,
           });
           return { id: `${args.name}-id`, state: { ...args.inputs, ...COMPUTED[args.type] } };
         },
@@ -96,6 +111,14 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
       false,
     );
     pulumi.runtime.setAllConfig(raw, secretKeys);
+    // Mocks hand newResource the inputs only; the registration request also carries parent and protect.
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): void };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+      const parent = req.getParent();
+      resourceOptions.set(`${req.getType()}::${req.getName()}`, { parent: parent ? parent.split("::").pop() : undefined, protect: req.getProtect() });
+      register(req, callback);
+    };
     try {
       program = require("../index");
     } catch (e) {

@@ -134,3 +134,23 @@ export function describeStack(stack: StackName, run: () => ProgramRun) {
     });
   });
 }
+
+/** Every resource of a component is its child, named after it, as the component convention asks. */
+export function describeComponentTree(stack: StackName, run: () => ProgramRun) {
+  test(`${stack}: every resource but the providers and components' roots has its component as parent`, () => {
+    const components = run().resources.filter((r) => r.type.startsWith("coditect:monitoring:"));
+    expect(components.map((c) => c.type.split(":")[2]).sort()).toEqual(["Grafana", "LicenseApiScraping", "Logging", "OnCall", "Prometheus", "Tracing", "Uptime"]);
+    for (const component of components) expect(component.parent).toBeUndefined();
+    const names = new Set(components.map((c) => c.name));
+    for (const r of run().resources) {
+      if (r.type.startsWith("pulumi:providers:") || r.type.startsWith("coditect:monitoring:")) continue;
+      expect({ resource: `${r.type} ${r.name}`, parent: r.parent && names.has(r.parent) ? "component" : r.parent }).toEqual({ resource: `${r.type} ${r.name}`, parent: "component" });
+      expect(r.name.startsWith(`${r.parent}-`)).toBe(true);
+    }
+  });
+
+  test(`${stack}: only the log buckets are protected`, () => {
+    const protectedNames = run().resources.filter((r) => r.protect).map((r) => r.name).sort();
+    expect(protectedNames).toEqual(["logging-api-bucket", "logging-audit-bucket"]);
+  });
+}

@@ -1,6 +1,6 @@
 // The real program for the prod stack under mocks: config set before the program is imported.
 import { runProgram, type ProgramRun } from "../harness";
-import { describeStack, stackConfig, T } from "./describe-stack";
+import { describeComponentTree, describeStack, stackConfig, T } from "./describe-stack";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -8,6 +8,7 @@ beforeAll(async () => {
 });
 
 describeStack("prod", () => run);
+describeComponentTree("prod", () => run);
 
 describe("prod is highly available and pages urgently", () => {
   const c = stackConfig("prod");

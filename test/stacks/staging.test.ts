@@ -1,6 +1,6 @@
 // The real program for the staging stack under mocks: config set before the program is imported.
 import { runProgram, type ProgramRun } from "../harness";
-import { describeStack, stackConfig, T } from "./describe-stack";
+import { describeComponentTree, describeStack, stackConfig, T } from "./describe-stack";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -8,6 +8,7 @@ beforeAll(async () => {
 });
 
 describeStack("staging", () => run);
+describeComponentTree("staging", () => run);
 
 describe("staging is small and pages gently", () => {
   test("one Prometheus, one Alertmanager, shorter retention than prod", () => {
