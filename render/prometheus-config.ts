@@ -24,7 +24,7 @@ export function inClusterTargets(c: StackConfig): PrometheusTargets {
     blackbox: `blackbox-exporter.${c.namespaces.monitoring}.svc:9115`,
     healthUrl: healthUrl(c),
     alertmanagers: [`alertmanager-operated.${c.namespaces.monitoring}.svc:9093`],
-    replica: "prometheus-kube-prometheus-prometheus-0",
+    replica: "prometheus-kps-prometheus-0",
   };
 }
 
@@ -41,7 +41,8 @@ export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {
     global: {
       scrape_interval: c.prometheus.scrapeInterval,
       evaluation_interval: c.prometheus.evaluationInterval,
-      external_labels: { ...externalLabels(c), [REPLICA_LABEL]: t.replica },
+      // The Operator adds `prometheus` and the replica label to the configured external labels.
+      external_labels: { ...externalLabels(c), prometheus: `${c.namespaces.monitoring}/kps-prometheus`, [REPLICA_LABEL]: t.replica },
     },
     rule_files: ["rules.yml"],
     alerting: {
