@@ -93,7 +93,9 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       const exhausted = faults.has("seats") && l === LICENSES[0];
       const current = sessions.get(l.key)!;
       const next = exhausted ? o.seatLimit : levels.get(l.key)!;
-      if (next > current) m.seatAcquisitions.inc({ license_key: l.key, tenant_id: l.tenant, success: "true" }, next - current);
+      // Sessions end and new ones take their seats: acquisitions go on while the level holds.
+      const churn = Math.random() < 0.3 ? 1 : 0;
+      m.seatAcquisitions.inc({ license_key: l.key, tenant_id: l.tenant, success: "true" }, Math.max(0, next - current) + churn);
       if (exhausted) {
         m.seatAcquisitions.inc({ license_key: l.key, tenant_id: l.tenant, success: "false" }, 3);
         m.denials.inc({ license_key: l.key, tenant_id: l.tenant }, 3);

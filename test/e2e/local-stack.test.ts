@@ -102,3 +102,15 @@ describe("local stack, prod timings", () => {
     expect(resolved).toBeDefined();
   }, 160_000);
 });
+
+describe("local stack, the remaining faults drive their alerts", () => {
+  test("seats, db and redis faults raise SeatExhaustion, FrequentSeatDenials, DatabaseSlowQueries and RedisConnectionFailures", async () => {
+    for (const fault of ["seats", "db", "redis"] as const) await local.fault(fault);
+    const expected = ["DatabaseSlowQueries", "FrequentSeatDenials", "RedisConnectionFailures", "SeatExhaustion"];
+    await local.until(async () => {
+      const raised = new Set((await local.query("ALERTS")).map((a) => a.metric.alertname));
+      return expected.every((name) => raised.has(name));
+    }, 90_000, expected.join(", "));
+    await local.fault("recover");
+  }, 100_000);
+});
