@@ -8,6 +8,7 @@ import { healthUrl } from "../render/prometheus-config";
 import { BLACKBOX_EXPORTER, blackboxValues } from "../render/values/blackbox";
 import { BLACKBOX_MODULE } from "../render/prometheus-config";
 import { probeJob } from "../rules/build";
+import { pinnedRelease } from "./helm-release";
 
 export interface LicenseApiScrapingArgs {
   config: StackConfig;
@@ -51,16 +52,14 @@ export class LicenseApiScraping extends pulumi.ComponentResource {
       child,
     );
 
-    const blackbox = new k8s.helm.v3.Release(
+    const blackbox = pinnedRelease(
       `${name}-blackbox`,
       {
-        name: BLACKBOX_EXPORTER.release,
-        chart: BLACKBOX_EXPORTER.chart,
+        release: BLACKBOX_EXPORTER.release,
+        source: BLACKBOX_EXPORTER,
         version: c.blackbox.chartVersion,
-        repositoryOpts: { repo: BLACKBOX_EXPORTER.repo },
         namespace: args.monitoringNamespace,
         values: blackboxValues(c),
-        atomic: true,
       },
       child,
     );

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { toYaml } from "../lib/yaml";
+import { pinnedRelease } from "./helm-release";
 import { alertmanagerConfig } from "../render/alertmanager-config";
 import { KUBE_PROMETHEUS_STACK, kubePrometheusStackValues } from "../render/values/kube-prometheus-stack";
 import { renderRuleGroups } from "../rules";
@@ -43,18 +44,15 @@ export class Prometheus extends pulumi.ComponentResource {
       child,
     );
 
-    const release = new k8s.helm.v3.Release(
+    // The chart installs the CRDs this stack's PrometheusRule, ServiceMonitor and Probe objects need.
+    const release = pinnedRelease(
       `${name}-stack`,
       {
-        name: KUBE_PROMETHEUS_STACK.release,
-        chart: KUBE_PROMETHEUS_STACK.chart,
+        release: KUBE_PROMETHEUS_STACK.release,
+        source: KUBE_PROMETHEUS_STACK,
         version: c.prometheus.chartVersion,
-        repositoryOpts: { repo: KUBE_PROMETHEUS_STACK.repo },
         namespace: ns,
         values: kubePrometheusStackValues(c),
-        // CRDs must exist before this stack's PrometheusRule, ServiceMonitor and Probe objects.
-        skipCrds: false,
-        atomic: true,
         timeout: 900,
       },
       { ...child, dependsOn: [secret] },

@@ -12,6 +12,7 @@ import {
 } from "../render/collector-config";
 import { otelCollectorValues } from "../render/values/otel-collector";
 import { JAEGER_BADGER_PVC, JAEGER_STORAGE_SECRET, jaegerValues, usesSearchBackend } from "../render/values/jaeger";
+import { pinnedRelease } from "./helm-release";
 
 export interface TracingArgs {
   config: StackConfig;
@@ -71,16 +72,14 @@ export class Tracing extends pulumi.ComponentResource {
       );
     }
 
-    const jaeger = new k8s.helm.v3.Release(
+    const jaeger = pinnedRelease(
       `${name}-jaeger`,
       {
-        name: JAEGER_CHART.release,
-        chart: JAEGER_CHART.chart,
+        release: JAEGER_CHART.release,
+        source: JAEGER_CHART,
         version: c.tracing.jaeger.chartVersion,
-        repositoryOpts: { repo: JAEGER_CHART.repo },
         namespace: ns,
         values: jaegerValues(c),
-        atomic: true,
         timeout: 600,
       },
       { ...child, dependsOn: jaegerDeps },
@@ -104,16 +103,14 @@ export class Tracing extends pulumi.ComponentResource {
     // Samplers first, so the entry tier's load_balancing exporter resolves them from its start.
     let downstream: pulumi.Resource[] = [jaeger];
     for (const tier of [...collectorTiers(c)].reverse()) {
-      const release = new k8s.helm.v3.Release(
+      const release = pinnedRelease(
         `${name}-${tier.release}`,
         {
-          name: tier.release,
-          chart: OTEL_COLLECTOR_CHART.chart,
+          release: tier.release,
+          source: OTEL_COLLECTOR_CHART,
           version: c.tracing.collector.chartVersion,
-          repositoryOpts: { repo: OTEL_COLLECTOR_CHART.repo },
           namespace: ns,
           values: otelCollectorValues(c, tier),
-          atomic: true,
           timeout: 600,
         },
         { ...child, dependsOn: downstream },
