@@ -29,9 +29,6 @@ const positive = z.number().positive({ message: "must be greater than 0" });
 const httpsUrl = z.url({ protocol: /^https$/, message: "must be an https:// URL" });
 const urlPath = z.string().regex(/^\/[^\s]*$/, { message: "must be a URL path starting with /" });
 const email = z.email({ message: "must be an email address" });
-const chartVersion = z
-  .string()
-  .regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact chart version such as 1.2.3 (no ranges)" });
 const labels = z
   .record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]+$/, { message: "must be a label key" }), z.string())
   .refine((m) => Object.keys(m).length > 0, { message: "must name at least one label" });
@@ -66,6 +63,8 @@ export const schema = z
         location: z.string().regex(/^[a-z]+-[a-z]+\d(-[a-z])?$/, {
           message: "must be a GCP region or zone such as us-central1 or us-central1-a",
         }),
+        // GKE Dataplane V2 replaces kube-proxy with eBPF: there is no kube-proxy to scrape or alert on.
+        dataplaneV2: z.boolean({ message: "must be true or false" }),
       })
       .strict(),
     namespaces: z.object({ monitoring: k8sName, licenseApi: k8sName, tracing: k8sName }).strict(),
@@ -88,7 +87,6 @@ export const schema = z
       .strict(),
     prometheus: z
       .object({
-        chartVersion,
         replicas: positiveInt,
         retention: duration,
         retentionSize: z.string().regex(/^\d+(B|KB|MB|GB|TB)$/, { message: "must be a size such as 45GB" }),
@@ -111,7 +109,7 @@ export const schema = z
       })
       .strict(),
     blackbox: z
-      .object({ chartVersion, probeInterval: duration, probeTimeout: duration, resources })
+      .object({ probeInterval: duration, probeTimeout: duration, resources })
       .strict(),
     slo: z
       .object({
@@ -193,6 +191,8 @@ export const schema = z
       .object({
         channel: z.string().regex(/^#[a-z0-9_-]+$/, { message: "must be a channel such as #alerts" }),
         ticketChannel: z.string().regex(/^#[a-z0-9_-]+$/, { message: "must be a channel such as #alerts" }),
+        // Cluster alerts from kube-prometheus-stack's own rules that do not page (see rules/platform-alerts.ts).
+        platformChannel: z.string().regex(/^#[a-z0-9_-]+$/, { message: "must be a channel such as #alerts" }),
       })
       .strict(),
     grafana: z
@@ -210,6 +210,11 @@ export const schema = z
         retentionDays: z.number().int().min(90, { message: "must be at least 90 (compliance retention)" }),
         auditRetentionDays: z.number().int().min(90, { message: "must be at least 90 (compliance retention)" }),
         auditLocked: z.boolean({ message: "must be true or false" }),
+        // The committed record of what a locked audit bucket was locked with. Cloud Logging never changes
+        // a locked bucket's retention (not even upwards), never unlocks it, and cannot move it; the record
+        // lets the config refuse such an edit before anything is registered, where the provider would
+        // only fail halfway through an update.
+        auditLockedAs: z.object({ retentionDays: z.number().int(), location: z.string().min(1) }).strict().optional(),
         auditedServices: z
           .array(z.string().regex(/^[a-z0-9-]+\.googleapis\.com$/, { message: "must be a service such as redis.googleapis.com" }))
           .min(1),
@@ -217,7 +222,35 @@ export const schema = z
           .array(z.string().regex(/^(group|user|serviceAccount):\S+@\S+$/, { message: "must be an IAM member such as group:auditors@example.com" }))
           .min(1),
       })
-      .strict(),
+      .strict()
+      .superRefine((l, ctx) => {
+        const locked = l.auditLockedAs;
+        const record = `auditLockedAs: { retentionDays: ${l.auditRetentionDays}, location: ${l.location} }`;
+        if (!locked) {
+          if (l.auditLocked) {
+            ctx.addIssue({ code: "custom", path: ["auditLocked"], message: `locks the audit bucket for good: record what it is locked with in the same change (logging.${record}), so that no later edit can try to change it` });
+          }
+          return;
+        }
+        const never = "Cloud Logging never changes a locked bucket";
+        if (!l.auditLocked) {
+          ctx.addIssue({ code: "custom", path: ["auditLocked"], message: `must stay true: logging.auditLockedAs records that the audit bucket is locked, and ${never} back to unlocked` });
+        }
+        if (l.auditRetentionDays !== locked.retentionDays) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["auditRetentionDays"],
+            message: `must stay ${locked.retentionDays}: the audit bucket is locked with that retention (logging.auditLockedAs) and ${never}'s retention, not even to keep entries longer; to keep them longer, add a second bucket and sink with the new retention`,
+          });
+        }
+        if (l.location !== locked.location) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["location"],
+            message: `must stay ${locked.location}: the audit bucket is locked there (logging.auditLockedAs), and a locked bucket can neither move nor be deleted before its entries age out`,
+          });
+        }
+      }),
     uptime: z
       .object({
         path: urlPath,
@@ -233,8 +266,6 @@ export const schema = z
       .object({
         collector: z
           .object({
-            chartVersion,
-            imageTag: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be an exact image version such as 0.139.0" }),
             replicas: positiveInt,
             resources,
           })
@@ -256,7 +287,6 @@ export const schema = z
         ),
         jaeger: z
           .object({
-            chartVersion,
             storage: z.discriminatedUnion(
               "type",
               [

@@ -4,10 +4,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { healthUrl } from "../render/prometheus-config";
-import { BLACKBOX_EXPORTER, blackboxValues } from "../render/values/blackbox";
-import { BLACKBOX_MODULE } from "../render/prometheus-config";
-import { probeJob } from "../rules/build";
+import { licenseApiHealthProbe, licenseApiServiceMonitor } from "../render/custom-resources";
+import { blackboxRelease } from "../render/releases";
 import { pinnedRelease } from "./helm-release";
 
 export interface LicenseApiScrapingArgs {
@@ -28,59 +26,11 @@ export class LicenseApiScraping extends pulumi.ComponentResource {
     const api = c.licenseApi;
     const child = { parent: this };
 
-    new k8s.apiextensions.CustomResource(
-      `${name}-servicemonitor`,
-      {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: { name: api.service, namespace: c.namespaces.licenseApi },
-        spec: {
-          selector: { matchLabels: api.selector },
-          namespaceSelector: { matchNames: [c.namespaces.licenseApi] },
-          endpoints: [
-            {
-              port: api.metricsPortName,
-              path: api.metricsPath,
-              interval: api.scrapeInterval,
-              scrapeTimeout: api.scrapeTimeout,
-              // The job label is what every rule selects on; pin it instead of inheriting the Service name.
-              relabelings: [{ targetLabel: "job", replacement: api.job, action: "replace" }],
-            },
-          ],
-        },
-      },
-      child,
-    );
+    new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, licenseApiServiceMonitor(c), child);
 
-    const blackbox = pinnedRelease(
-      `${name}-blackbox`,
-      {
-        release: BLACKBOX_EXPORTER.release,
-        source: BLACKBOX_EXPORTER,
-        version: c.blackbox.chartVersion,
-        namespace: args.monitoringNamespace,
-        values: blackboxValues(c),
-      },
-      child,
-    );
+    const blackbox = pinnedRelease(`${name}-blackbox`, blackboxRelease(c), args.monitoringNamespace, child);
 
-    new k8s.apiextensions.CustomResource(
-      `${name}-probe`,
-      {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "Probe",
-        metadata: { name: `${api.service}-health`, namespace: args.monitoringNamespace },
-        spec: {
-          jobName: probeJob(c),
-          interval: c.blackbox.probeInterval,
-          scrapeTimeout: c.blackbox.probeTimeout,
-          module: BLACKBOX_MODULE,
-          prober: { url: pulumi.interpolate`${BLACKBOX_EXPORTER.release}.${args.monitoringNamespace}.svc:9115` },
-          targets: { staticConfig: { static: [healthUrl(c)] } },
-        },
-      },
-      { ...child, dependsOn: [blackbox] },
-    );
+    new k8s.apiextensions.CustomResource(`${name}-probe`, licenseApiHealthProbe(c), { ...child, dependsOn: [blackbox] });
 
     // Once a pod is selected by a policy, all ingress not allowed is denied: so the API port stays
     // open to everyone and the metrics port is opened to Prometheus only.

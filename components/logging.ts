@@ -30,6 +30,19 @@ export function statefulOptions(parent: pulumi.Resource): pulumi.CustomResourceO
 }
 export const STATEFUL_DELETION_POLICY = "PREVENT";
 
+/**
+ * The audit bucket's last line of defence against edits Cloud Logging would reject halfway through an
+ * update: the config's lock record (logging.auditLockedAs) refuses them first, but it is only as good
+ * as the record. Here the engine compares with the bucket's real recorded state: a change of these
+ * fields is planned as a replacement, which `protect` refuses during the preview, before any step runs.
+ * When locked, that is the retention; when unlocked, the lock itself, so that a bucket the state knows
+ * as locked is never sent `locked: false`. (Its location is a replacement already.) Locking a bucket
+ * and changing its retention therefore take two updates.
+ */
+export function lockGuard(locked: boolean): string[] {
+  return locked ? ["retentionDays"] : ["locked"];
+}
+
 export class Logging extends pulumi.ComponentResource {
   /** Full resource name of the API log bucket (projects/…/locations/…/buckets/license-api). */
   readonly apiBucket: pulumi.Output<string>;
@@ -67,12 +80,12 @@ export class Logging extends pulumi.ComponentResource {
         bucketId: BUCKET_IDS.audit,
         description: `License API audit events and Data Access audit logs (${c.environment})`,
         retentionDays: c.logging.auditRetentionDays,
-        // Always explicit: a locked bucket can never be unlocked and its retention never shortened.
+        // Always explicit: a locked bucket can never be unlocked and its retention never changed.
         locked: c.logging.auditLocked,
         enableAnalytics: false,
         deletionPolicy: STATEFUL_DELETION_POLICY,
       },
-      statefulOptions(this),
+      { ...statefulOptions(this), replaceOnChanges: lockGuard(c.logging.auditLocked) },
     );
 
     // A sink to a log bucket in its own project is authorized by Cloud Logging itself: no IAM grant

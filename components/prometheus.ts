@@ -6,8 +6,9 @@ import type { StackConfig } from "../config";
 import { toYaml } from "../lib/yaml";
 import { pinnedRelease } from "./helm-release";
 import { alertmanagerConfig } from "../render/alertmanager-config";
-import { KUBE_PROMETHEUS_STACK, kubePrometheusStackValues } from "../render/values/kube-prometheus-stack";
-import { renderRuleGroups } from "../rules";
+import { kubePrometheusStackRelease } from "../render/releases";
+import { KUBE_PROMETHEUS_STACK } from "../render/values/kube-prometheus-stack";
+import { licenseApiRules } from "../render/custom-resources";
 
 export interface PrometheusArgs {
   config: StackConfig;
@@ -45,29 +46,10 @@ export class Prometheus extends pulumi.ComponentResource {
     );
 
     // The chart installs the CRDs this stack's PrometheusRule, ServiceMonitor and Probe objects need.
-    const release = pinnedRelease(
-      `${name}-stack`,
-      {
-        release: KUBE_PROMETHEUS_STACK.release,
-        source: KUBE_PROMETHEUS_STACK,
-        version: c.prometheus.chartVersion,
-        namespace: ns,
-        values: kubePrometheusStackValues(c),
-        timeout: 900,
-      },
-      { ...child, dependsOn: [secret] },
-    );
+    const release = pinnedRelease(`${name}-stack`, kubePrometheusStackRelease(c), ns, { ...child, dependsOn: [secret] });
 
-    new k8s.apiextensions.CustomResource(
-      `${name}-rules`,
-      {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "PrometheusRule",
-        metadata: { name: "license-api", namespace: ns, labels: { "app.kubernetes.io/part-of": "coditect-monitoring" } },
-        spec: { groups: renderRuleGroups(c) },
-      },
-      { ...child, dependsOn: [release] },
-    );
+    // After the release: its CRDs define PrometheusRule.
+    new k8s.apiextensions.CustomResource(`${name}-rules`, licenseApiRules(c), { ...child, dependsOn: [release] });
 
     this.namespace = ns;
     this.prometheusUrl = pulumi.interpolate`http://kps-prometheus.${ns}.svc:9090`;

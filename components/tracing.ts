@@ -3,15 +3,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import {
-  collectorTiers,
-  JAEGER_CHART,
-  OTEL_COLLECTOR_CHART,
-  TRACING_PORT_NAMES,
-  TRACING_PORTS,
-} from "../render/collector-config";
-import { otelCollectorValues } from "../render/values/otel-collector";
-import { JAEGER_BADGER_PVC, JAEGER_STORAGE_SECRET, jaegerValues, usesSearchBackend } from "../render/values/jaeger";
+import { collectorTiers, JAEGER_CHART, TRACING_PORTS } from "../render/collector-config";
+import { jaegerServiceMonitor } from "../render/custom-resources";
+import { collectorReleases, jaegerRelease } from "../render/releases";
+import { JAEGER_BADGER_PVC, JAEGER_STORAGE_SECRET, usesSearchBackend } from "../render/values/jaeger";
 import { pinnedRelease } from "./helm-release";
 
 export interface TracingArgs {
@@ -72,50 +67,15 @@ export class Tracing extends pulumi.ComponentResource {
       );
     }
 
-    const jaeger = pinnedRelease(
-      `${name}-jaeger`,
-      {
-        release: JAEGER_CHART.release,
-        source: JAEGER_CHART,
-        version: c.tracing.jaeger.chartVersion,
-        namespace: ns,
-        values: jaegerValues(c),
-        timeout: 600,
-      },
-      { ...child, dependsOn: jaegerDeps },
-    );
+    const jaeger = pinnedRelease(`${name}-jaeger`, jaegerRelease(c), ns, { ...child, dependsOn: jaegerDeps });
 
     // Jaeger's own metrics (spans received/stored, storage latency); the chart has no ServiceMonitor for v2.
-    new k8s.apiextensions.CustomResource(
-      `${name}-jaeger-servicemonitor`,
-      {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: { name: JAEGER_CHART.release, namespace: ns, labels: { "app.kubernetes.io/part-of": "coditect-monitoring" } },
-        spec: {
-          selector: { matchLabels: { "app.kubernetes.io/instance": JAEGER_CHART.release, "app.kubernetes.io/component": "all-in-one" } },
-          endpoints: [{ port: TRACING_PORT_NAMES.jaegerMetrics, interval: "30s" }],
-        },
-      },
-      { ...child, dependsOn: [jaeger] },
-    );
+    new k8s.apiextensions.CustomResource(`${name}-jaeger-servicemonitor`, jaegerServiceMonitor(c), { ...child, dependsOn: [jaeger] });
 
     // Samplers first, so the entry tier's load_balancing exporter resolves them from its start.
     let downstream: pulumi.Resource[] = [jaeger];
-    for (const tier of [...collectorTiers(c)].reverse()) {
-      const release = pinnedRelease(
-        `${name}-${tier.release}`,
-        {
-          release: tier.release,
-          source: OTEL_COLLECTOR_CHART,
-          version: c.tracing.collector.chartVersion,
-          namespace: ns,
-          values: otelCollectorValues(c, tier),
-          timeout: 600,
-        },
-        { ...child, dependsOn: downstream },
-      );
-      downstream = [release];
+    for (const spec of [...collectorReleases(c)].reverse()) {
+      downstream = [pinnedRelease(`${name}-${spec.release}`, spec, ns, { ...child, dependsOn: downstream })];
     }
 
     const host = (service: string) => pulumi.interpolate`${service}.${ns}.svc.cluster.local`;

@@ -6,11 +6,15 @@ import { isStackName, readStackConfig, STACKS } from "../lib/stack-file";
 import { renderArtifacts } from "./artifacts";
 import { PLACEHOLDER_SECRETS } from "./secrets";
 
-export function renderStack(stack: (typeof STACKS)[number]) {
+/** A stack's config with placeholders for the secrets: secrets never reach a rendered file. */
+export function stackConfigForRender(stack: (typeof STACKS)[number]) {
   const raw = readStackConfig(stack);
-  // Secrets never reach a rendered file: placeholders stand in for them.
   for (const [key, value] of Object.entries(PLACEHOLDER_SECRETS)) raw[`${NAMESPACE}:${key}`] = value;
-  return renderArtifacts(parseConfig(raw).config);
+  return parseConfig(raw).config;
+}
+
+export function renderStack(stack: (typeof STACKS)[number]) {
+  return renderArtifacts(stackConfigForRender(stack));
 }
 
 export function writeArtifacts(files: Record<string, string>, out: string): void {

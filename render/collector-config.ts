@@ -5,13 +5,11 @@
 // a second tier ("otel-sampler") behind a headless Service, and the entry tier routes by trace ID with
 // the load_balancing exporter, so that every span of a trace meets the same sampler.
 //
-// Component names are those of collector 0.160 (the 2026 lower_snake_case renames: otlp_grpc,
-// k8s_attributes, resource_detection, load_balancing, span_metrics).
+// Component names are the lower_snake_case ones (otlp_grpc, k8s_attributes, resource_detection,
+// load_balancing, span_metrics), which the pinned collector 0.158 knows: the last of them arrived in 0.153.
 import type { StackConfig } from "../config";
 
 export const OTEL_COLLECTOR_CHART = {
-  chart: "opentelemetry-collector",
-  repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
   /**
    * The contrib image: the otelcol-k8s image has no `prometheus` exporter ("unknown type: prometheus",
    * opentelemetry-helm-charts#1532), and span metrics are exposed to Prometheus through it.
@@ -21,8 +19,6 @@ export const OTEL_COLLECTOR_CHART = {
 } as const;
 
 export const JAEGER_CHART = {
-  chart: "jaeger",
-  repo: "https://jaegertracing.github.io/helm-charts",
   release: "jaeger",
 } as const;
 
@@ -250,7 +246,9 @@ export function entryCollectorConfig(c: StackConfig): CollectorConfig {
       routing_key: "traceID",
       protocol: { otlp: { tls: { insecure: true }, timeout: "10s" } },
       resolver: {
-        dns: { hostname: serviceHost(c, SAMPLER_RELEASE), port: TRACING_PORTS.otlpGrpc, interval: "5s", timeout: "1s" },
+        // A string: the exporter's `port` field is one, and the collector's config decoder converts no
+        // types (WeaklyTypedInput false in confmap), so a YAML number stops it at startup.
+        dns: { hostname: serviceHost(c, SAMPLER_RELEASE), port: String(TRACING_PORTS.otlpGrpc), interval: "5s", timeout: "1s" },
       },
     };
     pipelines.traces = { receivers: ["otlp"], processors: enrich, exporters: ["span_metrics", "load_balancing"] };

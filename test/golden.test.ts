@@ -3,7 +3,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT, STACKS } from "../lib/stack-file";
-import { renderStack } from "../render/cli";
+import { renderStack, stackConfigForRender } from "../render/cli";
+import { renderManifests } from "../tools/manifests";
 
 function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -19,7 +20,7 @@ function readTree(dir: string): Record<string, string> {
 }
 
 describe.each(STACKS)("golden artifacts of %s", (stack) => {
-  const rendered = renderStack(stack);
+  const rendered = { ...renderStack(stack), ...renderManifests(stackConfigForRender(stack)) };
   const golden = readTree(path.join(PROJECT_ROOT, "test", "golden", stack));
 
   test("the same files exist", () => {
@@ -30,8 +31,8 @@ describe.each(STACKS)("golden artifacts of %s", (stack) => {
     expect(rendered[file]).toBe(golden[file]);
   });
 
-  test("rendering is deterministic", () => {
-    expect(renderStack(stack)).toEqual(rendered);
+  test("rendering is deterministic, through Helm too", () => {
+    expect({ ...renderStack(stack), ...renderManifests(stackConfigForRender(stack)) }).toEqual(rendered);
   });
 });
 

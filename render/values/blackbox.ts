@@ -4,8 +4,6 @@ import { seconds } from "../../lib/duration";
 import { BLACKBOX_MODULE } from "../prometheus-config";
 
 export const BLACKBOX_EXPORTER = {
-  chart: "prometheus-blackbox-exporter",
-  repo: "https://prometheus-community.github.io/helm-charts",
   release: "blackbox-exporter",
 } as const;
 

@@ -8,6 +8,13 @@ import { JAEGER_CHART, TRACING_PORTS } from "../collector-config";
 /** The Secret (created by the Tracing component from the Pulumi secret) holding the storage password. */
 export const JAEGER_STORAGE_SECRET = { name: "jaeger-storage-credentials", key: "password" } as const;
 export const JAEGER_PASSWORD_ENV = "JAEGER_STORAGE_PASSWORD";
+/** What Jaeger's Elasticsearch maintenance tools (index cleaner, rollover, lookback) read the password from. */
+export const ES_PASSWORD_ENV = "ES_PASSWORD";
+
+const passwordFromSecret = (name: string) => ({
+  name,
+  valueFrom: { secretKeyRef: { name: JAEGER_STORAGE_SECRET.name, key: JAEGER_STORAGE_SECRET.key } },
+});
 /** The PersistentVolumeClaim of the Badger store (created by the Tracing component). */
 export const JAEGER_BADGER_PVC = "jaeger-badger";
 const BADGER_MOUNT = "/badger";
@@ -80,7 +87,6 @@ export function jaegerValues(c: StackConfig) {
   const storage = c.tracing.jaeger.storage;
   const search = usesSearchBackend(storage) ? storage : undefined;
   const badger = storage.type === "badger";
-  const url = search ? new URL(search.url) : undefined;
   return {
     fullnameOverride: JAEGER_CHART.release,
     userconfig: jaegerConfig(c),
@@ -90,34 +96,18 @@ export function jaegerValues(c: StackConfig) {
       service: { type: "ClusterIP" },
       ingress: { enabled: false },
       podSecurityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
-      extraEnv: search
-        ? [{ name: JAEGER_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: JAEGER_STORAGE_SECRET.name, key: JAEGER_STORAGE_SECRET.key } } }]
-        : [],
+      extraEnv: search ? [passwordFromSecret(JAEGER_PASSWORD_ENV)] : [],
       extraVolumes: badger ? [{ name: "badger", persistentVolumeClaim: { claimName: JAEGER_BADGER_PVC } }] : [],
       extraVolumeMounts: badger ? [{ name: "badger", mountPath: BADGER_MOUNT }] : [],
     },
-    // Read by the ES maintenance jobs only (the index cleaner); the password comes from the same Secret.
-    ...(search && url
-      ? {
-          storage: {
-            type: "elasticsearch",
-            elasticsearch: {
-              url: search.url,
-              scheme: url.protocol.replace(":", ""),
-              host: url.hostname,
-              port: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
-              user: search.username,
-              anonymous: false,
-              usePassword: true,
-              existingSecret: JAEGER_STORAGE_SECRET.name,
-              existingSecretKey: JAEGER_STORAGE_SECRET.key,
-            },
-          },
-        }
-      : {}),
+    // Read by the ES maintenance jobs only (the index cleaner). The chart has no way to take their
+    // password from a Secret (storage.elasticsearch.password is plaintext in the CronJob, and there is no
+    // existingSecret for Elasticsearch), so it is left unset here and each job gets ES_PASSWORD from the
+    // Secret through its extraEnv.
+    ...(search ? { storage: { type: "elasticsearch", elasticsearch: { url: search.url, user: search.username } } } : {}),
     // Elasticsearch/OpenSearch have no TTL in Jaeger: the index cleaner deletes indices older than retention.
     esIndexCleaner: search
-      ? { enabled: true, numberOfDays: search.retentionDays, schedule: "55 23 * * *" }
+      ? { enabled: true, numberOfDays: search.retentionDays, schedule: "55 23 * * *", extraEnv: [passwordFromSecret(ES_PASSWORD_ENV)] }
       : { enabled: false },
     esRollover: { enabled: false },
     esLookback: { enabled: false },

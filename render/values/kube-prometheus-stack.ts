@@ -1,12 +1,16 @@
 // Helm values of kube-prometheus-stack. Grafana is managed elsewhere, Alertmanager reads its config
 // from this stack's own Secret, and the selectors pick up this stack's ServiceMonitors, Probes and
 // PrometheusRules whatever labels they carry (the chart's default only matches `release: <name>`).
+// On GKE the control plane (scheduler, controller manager, etcd) is not reachable from the cluster, so
+// scraping it and its alerts are off: they would only ever report it as down.
 import type { StackConfig } from "../../config";
+import { CHART_RULE_LABEL, chartAlertsDecided } from "../chart-alerts";
 import { externalLabels } from "../prometheus-config";
 
+/** busybox of the CRD upgrade job, pinned instead of the chart's `latest`. */
+const CRD_UPGRADE_BUSYBOX_TAG = "1.37.0";
+
 export const KUBE_PROMETHEUS_STACK = {
-  chart: "kube-prometheus-stack",
-  repo: "https://prometheus-community.github.io/helm-charts",
   release: "kube-prometheus-stack",
   /** The Secret holding alertmanager.yaml, created by this stack instead of the chart. */
   alertmanagerSecret: "alertmanager-license-api",
@@ -21,7 +25,25 @@ export function kubePrometheusStackValues(c: StackConfig) {
   });
   return {
     fullnameOverride: "kps",
+    // Helm installs CRDs on first install only and never upgrades them; this pre-install/pre-upgrade
+    // hook applies the chart's CRDs with server-side apply first, so a chart bump never runs a new
+    // operator on old CRDs.
+    crds: {
+      enabled: true,
+      upgradeJob: { enabled: true, forceConflicts: true, image: { busybox: { tag: CRD_UPGRADE_BUSYBOX_TAG } } },
+    },
     grafana: { enabled: false, forceDeployDashboards: false, forceDeployDatasources: false },
+    defaultRules: {
+      additionalRuleLabels: CHART_RULE_LABEL,
+      disabled: Object.fromEntries(chartAlertsDecided("off").map((alert) => [alert, true])),
+    },
+    kubeScheduler: { enabled: false },
+    kubeControllerManager: { enabled: false },
+    kubeEtcd: { enabled: false },
+    kubeProxy: { enabled: !c.cluster.dataplaneV2 },
+    // GKE serves cluster DNS with kube-dns or Cloud DNS, not CoreDNS: the chart's CoreDNS target would
+    // select kube-dns pods on a port they do not serve.
+    coreDns: { enabled: false },
     prometheus: {
       service: { type: "ClusterIP" },
       prometheusSpec: {

@@ -24,7 +24,8 @@ export function otelCollectorValues(c: StackConfig, tier: CollectorTier) {
   return {
     mode: "deployment",
     fullnameOverride: tier.release,
-    image: { repository: OTEL_COLLECTOR_CHART.image, tag: c.tracing.collector.imageTag },
+    // No tag: the chart runs its appVersion, so the collector image moves with the chart pin.
+    image: { repository: OTEL_COLLECTOR_CHART.image },
     command: { name: OTEL_COLLECTOR_CHART.command },
     replicaCount: tier.replicas,
     resources: c.tracing.collector.resources,

@@ -39,7 +39,9 @@ const cases: Case[] = [
   { name: "scrape interval slower than the metrics contract", config: prodSection("licenseApi", { scrapeInterval: "30s" }), expect: [/licenseApi\.scrapeInterval: must be 15s or shorter/] },
   { name: "too few uptime regions", config: prodSection("uptime", { regions: ["USA", "EUROPE"] }), expect: [/uptime\.regions: must list at least three regions/] },
   { name: "unknown environment", config: { "coditect-monitoring:environment": "production" }, expect: [/environment: must be staging or prod \(got "production"\)/] },
-  { name: "chart version range", config: prodSection("prometheus", { chartVersion: "^81.0.0" }), expect: [/prometheus\.chartVersion: must be an exact chart version/] },
+  // Chart versions are pinned once for every stack (render/charts.ts); a stack file cannot diverge.
+  { name: "chart version in a stack file", config: prodSection("prometheus", { chartVersion: "81.4.5" }), expect: [/prometheus\.chartVersion: unknown key/] },
+  { name: "dataplane flag not a boolean", config: prodSection("cluster", { dataplaneV2: "yes" }), expect: [/cluster\.dataplaneV2: must be true or false \(got "yes"\)/] },
   { name: "missing secret", secrets: secretsWithoutSlack, expect: [/coditect-monitoring:slackWebhookUrl: is required \(got missing\)/] },
   { name: "secret value is never echoed", secrets: { ...TEST_SECRETS, slackWebhookUrl: "not-a-url-but-secret" }, expect: [/slackWebhookUrl: must be an https:\/\/ URL \(got <secret>\)/] },
   { name: "Elasticsearch without its password", secrets: (({ jaegerStoragePassword: _p, ...rest }) => rest)(TEST_SECRETS), expect: [/jaegerStoragePassword: must be set as a secret when tracing\.jaeger\.storage\.type is elasticsearch/] },

@@ -1,6 +1,7 @@
 // What every stack must provision, asserted on the resource graph the real program registers.
 import { parseConfig, NAMESPACE, type StackConfig } from "../../config";
 import { readStackConfig, type StackName } from "../../lib/stack-file";
+import { CHARTS } from "../../render/charts";
 import { renderRuleGroups } from "../../rules";
 import { plaintextInputs, SECRET_VALUES, TEST_SECRETS, type ProgramRun } from "../harness";
 
@@ -75,7 +76,7 @@ export function describeStack(stack: StackName, run: () => ProgramRun) {
 
     test("kube-prometheus-stack: pinned, no bundled Grafana, selectors that pick up this stack's objects", () => {
       const release = run().get(T.release, "prometheus-stack");
-      expect(release.inputs.version).toBe(c.prometheus.chartVersion);
+      expect(release.inputs).toMatchObject({ chart: CHARTS.kubePrometheusStack.chart, version: CHARTS.kubePrometheusStack.version });
       const v = release.inputs.values;
       expect(v.grafana.enabled).toBe(false);
       const spec = v.prometheus.prometheusSpec;

@@ -1,6 +1,7 @@
 // What the Tracing component must register in every stack, asserted on the real program under mocks.
 import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
 import { readStackConfig, type StackName } from "../../lib/stack-file";
+import { CHARTS } from "../../render/charts";
 import { collectorTiers, otlpEndpoints, jaegerQueryUrl } from "../../render/collector-config";
 import { allStrings, plaintextInputs, SECRET_VALUES, TEST_SECRETS, type ProgramRun, type RecordedResource } from "../harness";
 
@@ -36,7 +37,7 @@ export function describeTracing(stack: StackName, run: () => ProgramRun) {
 
     test("the Jaeger release is pinned, in the tracing namespace, ClusterIP only, with the stack's storage", () => {
       const jaeger = run().get(T.release, "tracing-jaeger").inputs;
-      expect(jaeger).toMatchObject({ chart: "jaeger", version: c.tracing.jaeger.chartVersion, namespace: ns, name: "jaeger" });
+      expect(jaeger).toMatchObject({ chart: "jaeger", version: CHARTS.jaeger.version, namespace: ns, name: "jaeger" });
       expect(jaeger.repositoryOpts.repo).toBe("https://jaegertracing.github.io/helm-charts");
       expect(jaeger.values.jaeger.service.type).toBe("ClusterIP");
       expect(jaeger.values.jaeger.ingress.enabled).toBe(false);
@@ -52,11 +53,12 @@ export function describeTracing(stack: StackName, run: () => ProgramRun) {
       expect(releases.map((r) => r.inputs.name).sort()).toEqual(tiers.map((t) => t.release).sort());
       for (const tier of tiers) {
         const r = run().get(T.release, `tracing-${tier.release}`).inputs;
-        expect(r).toMatchObject({ version: c.tracing.collector.chartVersion, namespace: ns, name: tier.release });
+        expect(r).toMatchObject({ version: CHARTS.openTelemetryCollector.version, namespace: ns, name: tier.release });
         expect(r.repositoryOpts.repo).toBe("https://open-telemetry.github.io/opentelemetry-helm-charts");
         const v = r.values;
         expect(v.mode).toBe("deployment");
-        expect(v.image).toEqual({ repository: "otel/opentelemetry-collector-contrib", tag: c.tracing.collector.imageTag });
+        // No tag: the chart's appVersion, so the image moves with the chart pin.
+        expect(v.image).toEqual({ repository: "otel/opentelemetry-collector-contrib" });
         expect(v.command.name).toBe("otelcol-contrib");
         expect(v.replicaCount).toBe(c.tracing.collector.replicas);
         expect(v.resources).toEqual(c.tracing.collector.resources);

@@ -1,0 +1,84 @@
+// The Prometheus Operator objects this stack creates itself (outside any chart), as pure functions of
+// the config: the components apply them, and the tests validate them against the pinned chart's CRD
+// schemas, so a wrong field fails a test instead of an `up`.
+import type { StackConfig } from "../config";
+import { renderRuleGroups } from "../rules";
+import { probeJob } from "../rules/build";
+import { JAEGER_CHART, TRACING_PORT_NAMES } from "./collector-config";
+import { BLACKBOX_MODULE, healthUrl } from "./prometheus-config";
+import { BLACKBOX_EXPORTER } from "./values/blackbox";
+
+export const MONITORING_API_VERSION = "monitoring.coreos.com/v1";
+const PART_OF = { "app.kubernetes.io/part-of": "coditect-monitoring" };
+
+export interface CustomResourceObject {
+  apiVersion: typeof MONITORING_API_VERSION;
+  kind: "PrometheusRule" | "ServiceMonitor" | "Probe";
+  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
+export function licenseApiRules(c: StackConfig): CustomResourceObject {
+  return {
+    apiVersion: MONITORING_API_VERSION,
+    kind: "PrometheusRule",
+    metadata: { name: "license-api", namespace: c.namespaces.monitoring, labels: PART_OF },
+    spec: { groups: renderRuleGroups(c) },
+  };
+}
+
+export function licenseApiServiceMonitor(c: StackConfig): CustomResourceObject {
+  const api = c.licenseApi;
+  return {
+    apiVersion: MONITORING_API_VERSION,
+    kind: "ServiceMonitor",
+    metadata: { name: api.service, namespace: c.namespaces.licenseApi, labels: PART_OF },
+    spec: {
+      selector: { matchLabels: api.selector },
+      namespaceSelector: { matchNames: [c.namespaces.licenseApi] },
+      endpoints: [
+        {
+          port: api.metricsPortName,
+          path: api.metricsPath,
+          interval: api.scrapeInterval,
+          scrapeTimeout: api.scrapeTimeout,
+          // The job label is what every rule selects on; pin it instead of inheriting the Service name.
+          relabelings: [{ targetLabel: "job", replacement: api.job, action: "replace" }],
+        },
+      ],
+    },
+  };
+}
+
+export function licenseApiHealthProbe(c: StackConfig): CustomResourceObject {
+  return {
+    apiVersion: MONITORING_API_VERSION,
+    kind: "Probe",
+    metadata: { name: `${c.licenseApi.service}-health`, namespace: c.namespaces.monitoring, labels: PART_OF },
+    spec: {
+      jobName: probeJob(c),
+      interval: c.blackbox.probeInterval,
+      scrapeTimeout: c.blackbox.probeTimeout,
+      module: BLACKBOX_MODULE,
+      prober: { url: `${BLACKBOX_EXPORTER.release}.${c.namespaces.monitoring}.svc:9115` },
+      targets: { staticConfig: { static: [healthUrl(c)] } },
+    },
+  };
+}
+
+/** Jaeger's own metrics (spans received/stored, storage latency); the chart has no ServiceMonitor for v2. */
+export function jaegerServiceMonitor(c: StackConfig): CustomResourceObject {
+  return {
+    apiVersion: MONITORING_API_VERSION,
+    kind: "ServiceMonitor",
+    metadata: { name: JAEGER_CHART.release, namespace: c.namespaces.tracing, labels: PART_OF },
+    spec: {
+      selector: { matchLabels: { "app.kubernetes.io/instance": JAEGER_CHART.release, "app.kubernetes.io/component": "all-in-one" } },
+      endpoints: [{ port: TRACING_PORT_NAMES.jaegerMetrics, interval: "30s" }],
+    },
+  };
+}
+
+export function customResources(c: StackConfig): CustomResourceObject[] {
+  return [licenseApiRules(c), licenseApiServiceMonitor(c), licenseApiHealthProbe(c), jaegerServiceMonitor(c)];
+}
