@@ -6,9 +6,11 @@ import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import { Grafana } from "./components/grafana";
+import { LicenseApiNamespace } from "./components/license-api-namespace";
 import { LicenseApiScraping } from "./components/license-api-scraping";
 import { Logging } from "./components/logging";
 import { OnCall } from "./components/on-call";
+import { ProjectServices } from "./components/project-services";
 import { Prometheus } from "./components/prometheus";
 import { Tracing } from "./components/tracing";
 import { Uptime } from "./components/uptime";
@@ -18,6 +20,8 @@ import { gkeKubeconfig } from "./lib/kubeconfig";
 const { config, secrets } = loadStackConfig();
 
 const gcpProvider = new gcp.Provider("gcp", { project: config.gcp.project, region: config.gcp.region });
+// The APIs the GCP resources below call; each component that has such resources waits for them.
+const services = new ProjectServices("project", { project: config.gcp.project }, { provider: gcpProvider });
 const cluster = gcp.container.getClusterOutput(
   { name: config.cluster.name, location: config.cluster.location, project: config.gcp.project },
   { provider: gcpProvider },
@@ -44,8 +48,14 @@ const prometheus = new Prometheus(
   },
   { provider: k8sProvider },
 );
-const scraping = new LicenseApiScraping("license-api", { config, monitoringNamespace: prometheus.namespace }, { provider: k8sProvider, dependsOn: [prometheus] });
-const logging = new Logging("logging", { config }, { provider: gcpProvider });
+// The API's namespace exists before its ServiceMonitor and NetworkPolicy go into it.
+const apiNamespace = new LicenseApiNamespace("license-api-namespace", { namespace: config.namespaces.licenseApi }, { provider: k8sProvider });
+const scraping = new LicenseApiScraping(
+  "license-api",
+  { config, monitoringNamespace: prometheus.namespace },
+  { provider: k8sProvider, dependsOn: [prometheus, apiNamespace] },
+);
+const logging = new Logging("logging", { config }, { provider: gcpProvider, dependsOn: [services] });
 // dependsOn prometheus: the ServiceMonitor CRD comes with kube-prometheus-stack.
 const tracing = new Tracing("tracing", { config, jaegerStoragePassword: secrets.jaegerStoragePassword }, { provider: k8sProvider, dependsOn: [prometheus] });
 const dashboards = new Grafana(
@@ -58,9 +68,10 @@ const dashboards = new Grafana(
   },
   { provider: grafanaProvider },
 );
-const uptime = new Uptime("uptime", { config, pagerdutyServiceKey: onCall.integrationKey }, { provider: gcpProvider });
+const uptime = new Uptime("uptime", { config, pagerdutyServiceKey: onCall.integrationKey }, { provider: gcpProvider, dependsOn: [services] });
 
 export const monitoringNamespace = prometheus.namespace;
+export const licenseApiNamespace = apiNamespace.name;
 export const prometheusUrl = prometheus.prometheusUrl;
 export const alertmanagerUrl = prometheus.alertmanagerUrl;
 export const scrapeSelector = scraping.scrapeSelector;

@@ -11,6 +11,8 @@
 export interface StackOutputs {
   /** Namespace of Prometheus, Alertmanager and the blackbox exporter. */
   monitoringNamespace: string;
+  /** Namespace the license API deploys into; this stack applies it (and never deletes it). */
+  licenseApiNamespace: string;
   /** In-cluster URL of Prometheus (HTTP API and UI). */
   prometheusUrl: string;
   /** In-cluster URL of Alertmanager (HTTP API and UI). */
@@ -53,6 +55,7 @@ export interface StackOutputDoc {
 /** Every output, at run time (the interface above disappears at compile time). */
 export const STACK_OUTPUTS = {
   monitoringNamespace: { summary: "namespace of Prometheus and Alertmanager" },
+  licenseApiNamespace: { summary: "namespace the license API deploys into, applied by this stack" },
   prometheusUrl: { summary: "in-cluster Prometheus URL" },
   alertmanagerUrl: { summary: "in-cluster Alertmanager URL" },
   scrapeSelector: { summary: "labels the license API's Service must carry to be scraped" },

@@ -18,7 +18,7 @@ export class LicenseApiNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: LicenseApiNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("coditect:monitoring:LicenseApiNamespace", name, {}, opts);
-    const namespace = new k8s.core.v1.NamespacePatch(`${name}-namespace`, { metadata: { name: args.namespace } }, { parent: this });
+    const namespace = new k8s.core.v1.NamespacePatch(`${name}-patch`, { metadata: { name: args.namespace } }, { parent: this });
     this.name = namespace.id.apply(() => args.namespace);
     this.registerOutputs({ name: this.name });
   }

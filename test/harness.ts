@@ -15,8 +15,12 @@ export interface RecordedResource {
   provider?: string;
   /** Name of the parent resource (undefined for children of the stack). */
   parent?: string;
+  /** Type of the parent resource (names alone are unique only per type). */
+  parentType?: string;
   /** Whether the resource is protected from deletion. */
   protect: boolean;
+  /** Names of the resources it was registered to wait for (dependsOn; a component's stand for its children). */
+  dependencies: string[];
 }
 
 export interface ProgramRun {
@@ -35,6 +39,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getProtect(): boolean;
+  getDependenciesList(): string[];
 }
 
 /** The program threw; carries what it had registered by then (which should be nothing). */
@@ -81,7 +86,7 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
 
   const resources: RecordedResource[] = [];
   // Mocks see inputs only; a stack transformation sees every resource's options as the program set them.
-  const resourceOptions = new Map<string, { parent?: string; protect: boolean }>();
+  const resourceOptions = new Map<string, { parent?: string; parentType?: string; protect: boolean; dependencies: string[] }>();
   let pulumi!: typeof pulumiType;
   let program: Record<string, unknown> = {};
   let failure: unknown;
@@ -98,7 +103,9 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
             secretPaths,
             provider: args.provider,
             parent: resourceOptions.get(`${args.type}::${args.name}`)?.parent,
+            parentType: resourceOptions.get(`${args.type}::${args.name}`)?.parentType,
             protect: resourceOptions.get(`${args.type}::${args.name}`)?.protect ?? false,
+            dependencies: resourceOptions.get(`${args.type}::${args.name}`)?.dependencies ?? [],
           });
           return { id: `${args.name}-id`, state: { ...args.inputs, ...COMPUTED[args.type] } };
         },
@@ -111,12 +118,17 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
       false,
     );
     pulumi.runtime.setAllConfig(raw, secretKeys);
-    // Mocks hand newResource the inputs only; the registration request also carries parent and protect.
+    // Mocks hand newResource the inputs only; the registration request also carries parent, protect and dependencies.
     const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): void };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
       const parent = req.getParent();
-      resourceOptions.set(`${req.getType()}::${req.getName()}`, { parent: parent ? parent.split("::").pop() : undefined, protect: req.getProtect() });
+      resourceOptions.set(`${req.getType()}::${req.getName()}`, {
+        parent: parent ? parent.split("::").pop() : undefined,
+        parentType: parent ? parent.split("::").slice(-2, -1)[0].split("$").pop() : undefined,
+        protect: req.getProtect(),
+        dependencies: req.getDependenciesList().map((urn) => urn.split("::").pop()!),
+      });
       register(req, callback);
     };
     try {

@@ -1,13 +1,16 @@
 // The delivery workflows, checked with GitHub's own workflow parser (@actions/workflow-parser: schema,
 // expressions, job graph) and then for what they must do: test before any preview or update, preview
-// every stack on pull requests with the policy pack, update staging then prod behind an approval,
-// keyless Google auth, least privilege, one update per stack at a time.
+// every stack on pull requests with the policy pack and a read-only identity, update staging then prod
+// with the deploy identity only inside their GitHub environments, keyless Google auth, every secret of
+// the stack from its ESC environment, one update per stack at a time.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { PROJECT_ROOT, STACKS } from "../../lib/stack-file";
+import { PROJECT_ROOT, STACKS, type StackName } from "../../lib/stack-file";
+import { pulumiConfigOf, readBootstrap } from "../bootstrap/bootstrap-doc";
+import { fullKey, stackConfigProblems, stackFileValues, type ConfigValue, type Project } from "../bootstrap/pulumi-config-rule";
 
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 const PARSER = path.join(__dirname, "parse-workflow.mjs");
@@ -43,7 +46,7 @@ interface RawJob {
   environment?: string | { name: string };
   permissions?: Record<string, string> | string;
   concurrency?: string | { group: string; "cancel-in-progress"?: boolean };
-  strategy?: { matrix?: Record<string, unknown> };
+  strategy?: { matrix?: { include?: Record<string, string>[] } & Record<string, unknown> };
   env?: Record<string, string>;
   steps: RawStep[];
 }
@@ -101,6 +104,18 @@ function ancestors(w: Workflow, id: string): Set<string> {
   return seen;
 }
 
+/** The deploy identity: the Google service account of `pulumi up` and the Pulumi token that may update a stack. */
+const DEPLOY_IDENTITY = { serviceAccount: "${{ vars.GCP_SERVICE_ACCOUNT }}", pulumiToken: "${{ secrets.PULUMI_ACCESS_TOKEN }}" };
+/** The GitHub environment whose protection rules guard each stack's deploy identity (docs/bootstrap.md, step 8). */
+const GITHUB_ENVIRONMENT: Record<StackName, string> = { staging: "staging", prod: "production" };
+const envName = (e: RawJob["environment"]) => (typeof e === "object" ? e.name : e);
+const mentionsDeployIdentity = (j: RawJob) => {
+  const text = JSON.stringify(j);
+  return /vars\.GCP_SERVICE_ACCOUNT\b/.test(text) || /secrets\.PULUMI_ACCESS_TOKEN\b/.test(text);
+};
+const authStep = (j: RawJob) => j.steps.find((s) => s.uses?.startsWith("google-github-actions/auth@"));
+const runsOnPullRequests = (w: Workflow) => Object.keys(w.template.events).some((e) => e === "pull_request" || e === "pull_request_target");
+
 /** True when the job installs exactly the locked dependencies and runs the whole test suite, in that order. */
 function runsTests(j: TemplateJob): boolean {
   const runs = j.steps.map((s) => s.run?.trim() ?? "");
@@ -137,7 +152,7 @@ describe.each(Object.keys(files) as (keyof typeof files)[])("%s.yml", (name) => 
     }
   });
 
-  it("authenticates to Google Cloud without a key, through workload identity federation from repository variables", () => {
+  it("authenticates to Google Cloud without a key, through workload identity federation", () => {
     for (const [, j] of jobsRunningPulumi(wf[name])) {
       const steps = j.steps;
       const auth = steps.findIndex((s) => s.uses?.startsWith("google-github-actions/auth@"));
@@ -146,25 +161,39 @@ describe.each(Object.keys(files) as (keyof typeof files)[])("%s.yml", (name) => 
       expect(auth).toBeGreaterThanOrEqual(0);
       expect(gcloud).toBeGreaterThan(auth);
       expect(pulumi).toBeGreaterThan(gcloud);
-      expect(steps[auth].with).toEqual({
-        workload_identity_provider: "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}",
-        service_account: "${{ vars.GCP_SERVICE_ACCOUNT }}",
-      });
+      expect(Object.keys(steps[auth].with ?? {}).sort()).toEqual(["service_account", "workload_identity_provider"]);
       // kubectl access to GKE goes through the auth plugin; the Kubernetes provider's kubeconfig uses it.
       expect(steps[gcloud].with?.install_components).toContain("gke-gcloud-auth-plugin");
     }
     expect(fs.readFileSync(files[name], "utf8")).not.toMatch(/credentials_json|GOOGLE_CREDENTIALS|service_account_key/);
   });
 
-  it("runs Pulumi with the compliance policy pack, the access token from secrets and the org from a variable", () => {
+  it("runs Pulumi with the compliance policy pack, a Pulumi token from secrets and the org from a variable", () => {
     for (const [, j] of jobsRunningPulumi(wf[name])) {
-      expect(j.env?.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+      expect(j.env?.PULUMI_ACCESS_TOKEN).toMatch(/^\$\{\{ secrets\.PULUMI_(PREVIEW_)?ACCESS_TOKEN \}\}$/);
       for (const step of pulumiSteps(j)) {
         expect(step.with?.policyPacks).toBe("policy");
         expect(String(step.with?.["stack-name"])).toMatch(/^\$\{\{ vars\.PULUMI_ORG \}\}\//);
       }
     }
     expect(fs.existsSync(path.join(PROJECT_ROOT, "policy", "PulumiPolicy.yaml"))).toBe(true);
+  });
+
+  it("needs no secret of ours but the Pulumi token: the stack's config comes from its ESC environment", () => {
+    const text = fs.readFileSync(files[name], "utf8");
+    const secrets = new Set([...text.matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]));
+    expect([...secrets].filter((s) => !["PULUMI_ACCESS_TOKEN", "PULUMI_PREVIEW_ACCESS_TOKEN", "GITHUB_TOKEN"].includes(s))).toEqual([]);
+    for (const [, j] of jobsRunningPulumi(wf[name])) {
+      for (const step of pulumiSteps(j)) expect(step.with?.["config-map"]).toBeUndefined();
+    }
+    expect(text).not.toMatch(/pulumi config set/);
+  });
+
+  it("uses the deploy identity only in a job of its stack's GitHub environment", () => {
+    for (const [id, j] of Object.entries(wf[name].raw.jobs)) {
+      if (!mentionsDeployIdentity(j)) continue;
+      expect({ id, environment: envName(j.environment) }).toEqual({ id, environment: expect.stringMatching(/^(staging|production)$/) });
+    }
   });
 
   it("pins every action to a major version tag or a commit", () => {
@@ -182,12 +211,34 @@ describe("preview.yml", () => {
 
   it("previews every stack of the project in a matrix, after the tests", () => {
     const raw = wf.preview.raw.jobs.preview;
-    expect(raw.strategy?.matrix?.stack).toEqual([...STACKS]);
+    expect(raw.strategy?.matrix?.include?.map((i) => i.stack)).toEqual([...STACKS]);
     for (const stack of STACKS) expect(fs.existsSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`))).toBe(true);
     expect(job(wf.preview, "preview").needs).toEqual(["test"]);
     expect(runsTests(job(wf.preview, "test"))).toBe(true);
     // The suite runs once, not once per stack.
     expect(wf.preview.raw.jobs.test.strategy).toBeUndefined();
+  });
+
+  it("runs no job with the deploy identity: pull-request code gets the read-only identity only", () => {
+    expect(runsOnPullRequests(wf.preview)).toBe(true);
+    for (const w of Object.values(wf).filter(runsOnPullRequests)) {
+      for (const [id, j] of Object.entries(w.raw.jobs)) {
+        expect({ id, deployIdentity: mentionsDeployIdentity(j), environment: envName(j.environment) }).toEqual({ id, deployIdentity: false, environment: undefined });
+      }
+    }
+  });
+
+  it("previews each stack as that project's read-only service account, with a Pulumi token that cannot update", () => {
+    const raw = wf.preview.raw.jobs.preview;
+    for (const [i, stack] of STACKS.entries()) {
+      expect(raw.strategy?.matrix?.include?.[i]).toEqual({
+        stack,
+        "workload-identity-provider": `\${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER_${stack.toUpperCase()} }}`,
+        "service-account": `\${{ vars.GCP_PREVIEW_SERVICE_ACCOUNT_${stack.toUpperCase()} }}`,
+      });
+    }
+    expect(authStep(raw)?.with).toEqual({ workload_identity_provider: "${{ matrix.workload-identity-provider }}", service_account: "${{ matrix.service-account }}" });
+    expect(raw.env?.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_PREVIEW_ACCESS_TOKEN }}");
   });
 
   it("comments the preview on the pull request, with only the permissions that needs", () => {
@@ -226,18 +277,25 @@ describe("deploy.yml", () => {
     expect(runsTests(job(wf.deploy, "test"))).toBe(true);
   });
 
-  it("updates each stack with pulumi up", () => {
+  it("previews each stack, then updates it: whatever the engine refuses while planning stops the job before any change", () => {
+    // pulumi/actions runs `up` through the Automation API, which passes --skip-preview.
     for (const stack of STACKS) {
       const steps = pulumiSteps(wf.deploy.raw.jobs[stack]);
-      expect(steps).toHaveLength(1);
-      expect(steps[0].with).toMatchObject({ command: "up", "stack-name": `\${{ vars.PULUMI_ORG }}/${stack}`, policyPacks: "policy" });
+      expect(steps.map((s) => s.with?.command)).toEqual(["preview", "up"]);
+      for (const step of steps) expect(step.with).toMatchObject({ "stack-name": `\${{ vars.PULUMI_ORG }}/${stack}`, policyPacks: "policy" });
     }
   });
 
-  it("puts prod behind the production environment (required reviewers) and staging outside it", () => {
-    const envName = (e: RawJob["environment"]) => (typeof e === "object" ? e.name : e);
-    expect(envName(wf.deploy.raw.jobs.prod.environment)).toBe("production");
-    expect(envName(wf.deploy.raw.jobs.staging.environment)).not.toBe("production");
+  it("updates each stack as the deploy identity, inside that stack's GitHub environment only", () => {
+    for (const stack of STACKS) {
+      const j = wf.deploy.raw.jobs[stack];
+      expect(envName(j.environment)).toBe(GITHUB_ENVIRONMENT[stack]);
+      expect(authStep(j)?.with).toEqual({
+        workload_identity_provider: `\${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER_${stack.toUpperCase()} }}`,
+        service_account: DEPLOY_IDENTITY.serviceAccount,
+      });
+      expect(j.env?.PULUMI_ACCESS_TOKEN).toBe(DEPLOY_IDENTITY.pulumiToken);
+    }
   });
 
   it("runs one update per stack at a time and never cancels a running update", () => {
@@ -250,6 +308,37 @@ describe("deploy.yml", () => {
       return setting.group;
     });
     expect(new Set(groups).size).toBe(STACKS.length);
+  });
+});
+
+describe("every config value a Pulumi job needs has a source in CI", () => {
+  // What a CI job's `pulumi preview`/`up` gets: the committed stack file, the ESC environments it
+  // imports (filled as docs/bootstrap.md says), and any config the step passes. Pulumi's own rule
+  // (test/bootstrap/pulumi-config-rule.ts) must accept that, or every CI run stops on missing config.
+  const project = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as Project;
+  const bootstrap = readBootstrap();
+
+  function ciConfig(stack: StackName, step: RawStep): [Record<string, ConfigValue>, Record<string, ConfigValue>] {
+    const file = parse(fs.readFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { environment?: string[]; config: Record<string, unknown> };
+    const fromEnvironments: Record<string, ConfigValue> = {};
+    for (const env of file.environment ?? []) {
+      for (const [key, set] of Object.entries(pulumiConfigOf(bootstrap, env))) fromEnvironments[fullKey(project.name, key)] = { value: "<secret>", secure: set.secret };
+    }
+    const fromStep = parse(String(step.with?.["config-map"] ?? "{}")) as Record<string, { value: string; secret?: boolean }>;
+    const stackValues = stackFileValues(project.name, file.config);
+    for (const [key, v] of Object.entries(fromStep)) stackValues[fullKey(project.name, key)] = { value: v.value, secure: v.secret === true };
+    return [stackValues, fromEnvironments];
+  }
+
+  test.each(Object.keys(files) as (keyof typeof files)[])("%s.yml", (name) => {
+    const runs = jobsRunningPulumi(wf[name]).flatMap(([, j]) => {
+      const stacks = j.strategy?.matrix?.include?.map((i) => i.stack as StackName) ?? STACKS.filter((s) => pulumiSteps(j).some((p) => String(p.with?.["stack-name"]).endsWith(`/${s}`)));
+      return stacks.flatMap((stack) => pulumiSteps(j).map((step) => ({ stack, step })));
+    });
+    expect(runs.length).toBeGreaterThan(0);
+    for (const { stack, step } of runs) {
+      expect({ stack, problems: stackConfigProblems(project, stack, ...ciConfig(stack, step)) }).toEqual({ stack, problems: [] });
+    }
   });
 });
 

@@ -1,0 +1,83 @@
+// docs/bootstrap.md is the one written path from nothing to a first deploy. These tests hold the rest of
+// the project to it: every variable and secret the workflows read is one it sets, at the scope that
+// keeps the deploy identity inside the GitHub environments; the README's roles are the ones it grants;
+// the README's ESC commands are its own; its steps are in the order its table promises.
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { PROJECT_ROOT } from "../../lib/stack-file";
+import { PASSES, readBootstrap } from "./bootstrap-doc";
+
+const bootstrap = readBootstrap();
+const README = path.join(PROJECT_ROOT, "README.md");
+const readme = fs.readFileSync(README, "utf8");
+const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
+
+interface Job {
+  environment?: string | { name: string };
+}
+const workflows = fs.readdirSync(WORKFLOWS).map((f) => ({ file: f, text: fs.readFileSync(path.join(WORKFLOWS, f), "utf8") }));
+
+/** Every `vars.X` / `secrets.X` a job reads, with the GitHub environment the job runs in. */
+function reads(): { file: string; job: string; kind: "variable" | "secret"; name: string; environment?: string }[] {
+  return workflows.flatMap(({ file, text }) => {
+    const jobs = (parse(text) as { jobs: Record<string, Job> }).jobs;
+    return Object.entries(jobs).flatMap(([job, j]) => {
+      const environment = typeof j.environment === "object" ? j.environment.name : j.environment;
+      return [...JSON.stringify(j).matchAll(/\b(vars|secrets)\.([A-Z0-9_]+)/g)]
+        .filter((m) => m[2] !== "GITHUB_TOKEN")
+        .map((m) => ({ file, job, kind: m[1] === "vars" ? ("variable" as const) : ("secret" as const), name: m[2], environment }));
+    });
+  });
+}
+
+test("every variable and secret a workflow reads is set by the bootstrap, where that job can read it", () => {
+  const all = reads();
+  expect(all.length).toBeGreaterThan(0);
+  for (const r of all) {
+    const where = bootstrap.github.filter((g) => g.kind === r.kind && g.name === r.name).map((g) => g.environment ?? "repository");
+    expect({ ...r, setIn: where.filter((w) => w === "repository" || w === r.environment) }).toEqual({ ...r, setIn: [expect.any(String)] });
+  }
+});
+
+test("the deploy identity is set only in the GitHub environments, never for the whole repository", () => {
+  for (const name of ["GCP_SERVICE_ACCOUNT", "PULUMI_ACCESS_TOKEN"]) {
+    const settings = bootstrap.github.filter((g) => g.name === name);
+    expect(settings.map((g) => g.environment).sort()).toEqual(PASSES.map((p) => p.GITHUB_ENVIRONMENT).sort());
+  }
+});
+
+test("the README lists exactly the roles the bootstrap grants, per identity", () => {
+  const rows = [...readme.matchAll(/^\| (deploy|preview) \| `(roles\/[^`]+)` \|/gm)].map((m) => ({ identity: m[1], role: m[2] }));
+  const listed = (identity: string) => rows.filter((r) => r.identity === identity).map((r) => r.role).sort();
+  expect(bootstrap.roles.deploy.length).toBeGreaterThan(0);
+  expect(listed("deploy")).toEqual([...bootstrap.roles.deploy].sort());
+  expect(listed("preview")).toEqual([...bootstrap.roles.preview].sort());
+  // The preview identity can change nothing.
+  for (const role of bootstrap.roles.preview) expect(role).toMatch(/(^roles\/viewer$|[.]viewer$|Viewer$)/);
+});
+
+test("the README's ESC commands are the bootstrap's own", () => {
+  const fromReadme = readBootstrap(README);
+  expect(fromReadme.escSets.length).toBeGreaterThan(0);
+  const lines = new Set(bootstrap.escSets.map((s) => s.line));
+  for (const s of fromReadme.escSets) expect(lines).toContain(s.line);
+  for (const env of fromReadme.escInits) expect(bootstrap.escInits).toContain(env);
+});
+
+test("people deploy through a -deploy environment per stack, which only the deploy account's binding trusts", () => {
+  for (const { STACK } of PASSES) expect(bootstrap.escInits).toContain(`coditect-monitoring/${STACK}-deploy`);
+  expect(bootstrap.text).toMatch(/subjectAttributes: \[currentEnvironment\.name\]/);
+  expect(bootstrap.text).toContain('--member "principal://iam.googleapis.com/$POOL/subject/pulumi:environments:pulumi.organization.login:$PULUMI_ORG:currentEnvironment.name:coditect-monitoring/$STACK-deploy"');
+  // The preview account trusts pull requests only; the deploy account a GitHub environment only.
+  expect(bootstrap.text).toMatch(/add-iam-policy-binding "\$PREVIEW_SA"[^\n]*\\\n[^\n]*subject\/repo:\$GITHUB_REPO:pull_request"/);
+  expect(bootstrap.text).toMatch(/add-iam-policy-binding "\$DEPLOY_SA"[^\n]*\\\n[^\n]*subject\/repo:\$GITHUB_REPO:environment:\$GITHUB_ENVIRONMENT"/);
+});
+
+test("its steps come in the order its table lists them", () => {
+  const table = [...bootstrap.text.matchAll(/^\| (\d+)\. ([^|]+) \|/gm)].map((m) => `${m[1]}. ${m[2].trim()}`);
+  const headings = [...bootstrap.text.matchAll(/^## (\d+)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2].trim()}`);
+  expect(headings.length).toBeGreaterThan(5);
+  expect(headings).toEqual(table);
+  expect(headings.map((h) => Number(h.split(".")[0]))).toEqual(headings.map((_, i) => i + 1));
+});
