@@ -2,6 +2,8 @@
 // component passes the real ones inside a Pulumi secret, the render command passes placeholders,
 // the local stack passes its stand-in receivers' URLs.
 import type { StackConfig } from "../config";
+import { OWNER_LABEL } from "../rules/build";
+import { chartAlertsDecided } from "./chart-alerts";
 
 export interface ReceiverSecrets {
   pagerdutyRoutingKey: string;
@@ -15,7 +17,33 @@ export interface ReceiverEndpoints {
   pagerdutyUrl?: string;
 }
 
-export const RECEIVERS = { pagerduty: "pagerduty", slack: "slack", tickets: "slack-tickets", heartbeat: "heartbeat", none: "null" } as const;
+export const RECEIVERS = {
+  pagerduty: "pagerduty",
+  slack: "slack",
+  tickets: "slack-tickets",
+  platform: "slack-platform",
+  heartbeat: "heartbeat",
+  none: "null",
+} as const;
+
+/**
+ * Every alert not of this stack's own rules (those carry OWNER_LABEL): kube-prometheus-stack's. The few
+ * decided "page" in render/chart-alerts.ts page the license API's on-call; those about the license
+ * API's own namespace go to its channel; info is dropped; everything else goes to the platform channel.
+ */
+function foreignAlertRoute(c: StackConfig, timing: (t: StackConfig["alertmanager"]["critical"]) => Record<string, string>) {
+  const [label, value] = Object.entries(OWNER_LABEL)[0];
+  return {
+    receiver: RECEIVERS.platform,
+    matchers: [`${label}!="${value}"`],
+    ...timing(c.alertmanager.warning),
+    routes: [
+      { receiver: RECEIVERS.pagerduty, matchers: [`alertname=~"${chartAlertsDecided("page").join("|")}"`], ...timing(c.alertmanager.critical) },
+      { receiver: RECEIVERS.slack, matchers: [`namespace="${c.namespaces.licenseApi}"`, 'severity=~"critical|warning"'] },
+      { receiver: RECEIVERS.none, matchers: ['severity=~"info|none"'] },
+    ],
+  };
+}
 
 /** Alerts that are consequences of the API being down, silenced while APIServerDown fires. */
 const OUTAGE = "APIServerDown";
@@ -51,6 +79,7 @@ export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, end
           group_interval: "1m",
           repeat_interval: "1m",
         },
+        foreignAlertRoute(c, timing),
         { receiver: RECEIVERS.pagerduty, matchers: ['severity="critical"'], ...timing(c.alertmanager.critical) },
         { receiver: RECEIVERS.tickets, matchers: ['severity="ticket"'], ...timing(c.alertmanager.ticket) },
         { receiver: RECEIVERS.slack, matchers: ['severity="warning"'], ...timing(c.alertmanager.warning) },
@@ -91,9 +120,10 @@ export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, end
       },
       { name: RECEIVERS.slack, slack_configs: [slack(c.slack.channel)] },
       { name: RECEIVERS.tickets, slack_configs: [slack(c.slack.ticketChannel)] },
-      ...(secrets.heartbeatUrl
-        ? [{ name: RECEIVERS.heartbeat, webhook_configs: [{ url: secrets.heartbeatUrl, send_resolved: false }] }]
-        : [{ name: RECEIVERS.none }]),
+      { name: RECEIVERS.platform, slack_configs: [slack(c.slack.platformChannel)] },
+      ...(secrets.heartbeatUrl ? [{ name: RECEIVERS.heartbeat, webhook_configs: [{ url: secrets.heartbeatUrl, send_resolved: false }] }] : []),
+      // Drops what it receives: the chart's info alerts, and the Watchdog when there is no heartbeat URL.
+      { name: RECEIVERS.none },
     ],
   };
 }

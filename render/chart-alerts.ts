@@ -13,9 +13,6 @@ export interface ChartAlert {
   why: string;
 }
 
-/** The label every rule of the chart carries (defaultRules.additionalRuleLabels), which the routing keys on. */
-export const CHART_RULE_LABEL = { team: "platform" } as const;
-
 export const CHART_ALERTS = {
   // The paging path itself. If it breaks, an API outage pages nobody.
   AlertmanagerClusterDown: { decision: "page", why: "half or more Alertmanagers unreachable: pages may not go out" },

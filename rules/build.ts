@@ -14,12 +14,18 @@ export interface AlertSpec {
   labels?: Record<string, string>;
 }
 
+/**
+ * Carried by every alert of this stack's own rules and by no other: Alertmanager tells them apart from
+ * kube-prometheus-stack's alerts by it (render/chart-alerts.ts decides what happens to those).
+ */
+export const OWNER_LABEL = { team: "license-api" } as const;
+
 export function alert(c: StackConfig, name: string, expr: string, spec: AlertSpec): AlertingRule {
   return {
     alert: name,
     expr: oneLine(expr),
     ...(spec.for && spec.for !== "0s" ? { for: spec.for } : {}),
-    labels: { severity: spec.severity, service: c.licenseApi.service, ...spec.labels },
+    labels: { severity: spec.severity, service: c.licenseApi.service, ...OWNER_LABEL, ...spec.labels },
     annotations: {
       summary: spec.summary,
       description: spec.description,

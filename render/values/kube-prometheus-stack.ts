@@ -4,7 +4,7 @@
 // On GKE the control plane (scheduler, controller manager, etcd) is not reachable from the cluster, so
 // scraping it and its alerts are off: they would only ever report it as down.
 import type { StackConfig } from "../../config";
-import { CHART_RULE_LABEL, chartAlertsDecided } from "../chart-alerts";
+import { chartAlertsDecided } from "../chart-alerts";
 import { externalLabels } from "../prometheus-config";
 
 /** busybox of the CRD upgrade job, pinned instead of the chart's `latest`. */
@@ -34,7 +34,6 @@ export function kubePrometheusStackValues(c: StackConfig) {
     },
     grafana: { enabled: false, forceDeployDashboards: false, forceDeployDatasources: false },
     defaultRules: {
-      additionalRuleLabels: CHART_RULE_LABEL,
       disabled: Object.fromEntries(chartAlertsDecided("off").map((alert) => [alert, true])),
     },
     kubeScheduler: { enabled: false },
