@@ -9,7 +9,8 @@
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { dashboardJson, dataSources, renderDashboards, type DashboardKey } from "../dashboards";
+import { dashboardJson, dataSources, renderDashboards } from "../dashboards";
+import type { DashboardKey } from "../lib/identities";
 
 export interface GrafanaArgs {
   config: StackConfig;
@@ -26,7 +27,7 @@ const kebab = (key: string) => key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase(
 
 export class Grafana extends pulumi.ComponentResource {
   readonly folderUid: pulumi.Output<string>;
-  /** URL of each dashboard, by the key dashboards/links.ts gives it. */
+  /** URL of each dashboard, by the key lib/identities.ts gives it. */
   readonly dashboardUrls: pulumi.Output<Record<DashboardKey, string>>;
   /** The data sources' fixed uids, by key. */
   readonly dataSourceUids: Record<"prometheus" | "jaeger" | "cloudMonitoring", string>;

@@ -3,7 +3,6 @@
 // enforces, and the seat forecast the SeatLimitForecast alert pages on.
 import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
-import { selectors } from "../rules/build";
 import {
   buildDashboard,
   datasourceVariable,
@@ -14,7 +13,7 @@ import {
   timeSeriesPanel,
   type DashboardModel,
 } from "./common";
-import { DASHBOARDS } from "./links";
+import { DASHBOARDS, selectors } from "../lib/identities";
 
 const P = DASHBOARDS.capacity.panels;
 

@@ -10,9 +10,8 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import type { StackConfig } from "../config";
-import { selectors } from "../rules/build";
 import { dataSources } from "./datasources";
-import { dashboardUid, type DashboardKey } from "./links";
+import { type DashboardKey, dashboardUid, selectors } from "../lib/identities";
 
 /** The JSON model Grafana stores; what `grafana.oss.Dashboard` takes as `configJson`. */
 export type DashboardModel = dashboard.Dashboard;
@@ -36,7 +35,7 @@ export type Color = "green" | "yellow" | "orange" | "red" | "dark-red" | "blue" 
 export type Steps = [number, Color][];
 
 export interface PanelSpec {
-  /** Fixed panel id; alerts link to it with `viewPanel=<id>` (dashboards/links.ts). */
+  /** Fixed panel id; alerts link to it with `viewPanel=<id>` (lib/identities.ts). */
   id: number;
   title: string;
   description: string;

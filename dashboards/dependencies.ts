@@ -1,7 +1,7 @@
 // What the license API depends on: Redis (seat state) and the database, from the recording rules.
 import type { StackConfig } from "../config";
 import { buildDashboard, datasourceVariable, Layout, panels, timeSeriesPanel, type DashboardModel } from "./common";
-import { DASHBOARDS } from "./links";
+import { DASHBOARDS } from "../lib/identities";
 
 const P = DASHBOARDS.dependencies.panels;
 

@@ -1,4 +1,4 @@
-// Every dashboard of the stack, by the key dashboards/links.ts gives it. Each is a pure function of
+// Every dashboard of the stack, by the key lib/identities.ts gives it. Each is a pure function of
 // the stack config returning Grafana's dashboard JSON model; components/grafana.ts uploads them and
 // render/artifacts.ts writes them to grafana/dashboards/<uid>.json.
 import type { StackConfig } from "../config";
@@ -6,9 +6,9 @@ import { capacityDashboard } from "./capacity";
 import type { DashboardModel } from "./common";
 import { dependenciesDashboard } from "./dependencies";
 import { licenseApiDashboard } from "./license-api";
-import type { DashboardKey } from "./links";
 import { sloDashboard } from "./slo";
 import { tracingDashboard } from "./tracing";
+import { type DashboardKey } from "../lib/identities";
 
 export const DASHBOARD_BUILDERS: Record<DashboardKey, (c: StackConfig) => DashboardModel> = {
   licenseApi: licenseApiDashboard,
@@ -51,4 +51,3 @@ function sortKeys(value: unknown): unknown {
 
 export { type DashboardModel } from "./common";
 export { dataSources, type DataSourceKey, type DataSourceRef } from "./datasources";
-export { DASHBOARDS, type DashboardKey } from "./links";

@@ -4,8 +4,6 @@
 // configured seat limit instead of a hard-coded 50. No default view has one series per license key.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { StackConfig } from "../config";
-import { selectors } from "../rules/build";
-import { QUANTILES, quantileName } from "../rules/recording";
 import {
   buildDashboard,
   datasourceVariable,
@@ -18,7 +16,7 @@ import {
   timeSeriesPanel,
   type DashboardModel,
 } from "./common";
-import { DASHBOARDS } from "./links";
+import { DASHBOARDS, quantileName, QUANTILES, selectors } from "../lib/identities";
 
 const P = DASHBOARDS.licenseApi.panels;
 

@@ -6,7 +6,6 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { StackConfig } from "../config";
-import { BURN_RATES, SLI_WINDOWS, SLO_NAME, sliRatio } from "../rules/slo";
 import {
   buildDashboard,
   datasourceVariable,
@@ -20,7 +19,7 @@ import {
   type Steps,
 } from "./common";
 import { dataSources } from "./datasources";
-import { DASHBOARDS } from "./links";
+import { BURN_RATES, DASHBOARDS, SLI_WINDOWS, sliRatio, SLO_NAME } from "../lib/identities";
 
 const P = DASHBOARDS.slo.panels;
 const round = (x: number) => Number(x.toPrecision(6));

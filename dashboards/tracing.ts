@@ -9,7 +9,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { StackConfig } from "../config";
 import { buildDashboard, datasourceVariable, Layout, promDatasource, type DashboardModel, type PanelSpec, timeSeriesPanel } from "./common";
 import { dataSources } from "./datasources";
-import { DASHBOARDS } from "./links";
+import { DASHBOARDS } from "../lib/identities";
 
 const P = DASHBOARDS.tracing.panels;
 

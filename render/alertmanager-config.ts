@@ -2,8 +2,8 @@
 // component passes the real ones inside a Pulumi secret, the render command passes placeholders,
 // the local stack passes its stand-in receivers' URLs.
 import type { StackConfig } from "../config";
-import { OWNER_LABEL } from "../rules/build";
 import { chartAlertsDecided } from "./chart-alerts";
+import { OWNER_LABEL } from "../lib/identities";
 
 export interface ReceiverSecrets {
   pagerdutyRoutingKey: string;

@@ -3,10 +3,10 @@
 // schemas, so a wrong field fails a test instead of an `up`.
 import type { StackConfig } from "../config";
 import { renderRuleGroups } from "../rules";
-import { probeJob } from "../rules/build";
 import { JAEGER_CHART, TRACING_PORT_NAMES } from "./collector-config";
-import { BLACKBOX_MODULE, healthUrl } from "./prometheus-config";
+import { BLACKBOX_MODULE } from "./prometheus-config";
 import { BLACKBOX_EXPORTER } from "./values/blackbox";
+import { healthUrl, probeJob } from "../lib/identities";
 
 export const MONITORING_API_VERSION = "monitoring.coreos.com/v1";
 const PART_OF = { "app.kubernetes.io/part-of": "coditect-monitoring" };

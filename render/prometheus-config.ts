@@ -2,7 +2,7 @@
 // license API: same intervals, job names, external labels and alert relabelling. Kubernetes service
 // discovery is replaced by file discovery so the same file runs outside a cluster.
 import type { StackConfig } from "../config";
-import { probeJob } from "../rules/build";
+import { healthUrl, probeJob } from "../lib/identities";
 
 export const REPLICA_LABEL = "prometheus_replica";
 export const BLACKBOX_MODULE = "http_2xx";
@@ -28,9 +28,6 @@ export function inClusterTargets(c: StackConfig): PrometheusTargets {
   };
 }
 
-export function healthUrl(c: StackConfig): string {
-  return `http://${c.licenseApi.service}.${c.namespaces.licenseApi}.svc:${c.licenseApi.port}${c.licenseApi.healthPath}`;
-}
 
 export function externalLabels(c: StackConfig): Record<string, string> {
   return { cluster: c.cluster.name, environment: c.environment };

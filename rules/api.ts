@@ -1,9 +1,9 @@
 // The ADR's license API alerts, corrected: ratios of aggregates, quantiles of summed histograms, the
 // seat limit from config. Plus the security signal the ADR asks for.
 import type { StackConfig } from "../config";
-import { panelUrl } from "../dashboards/links";
 import { alert } from "./build";
 import type { RuleGroup } from "./types";
+import { panelUrl } from "../lib/identities";
 
 export function apiRules(c: StackConfig): RuleGroup {
   const t = c.alerts;

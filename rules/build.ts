@@ -1,6 +1,7 @@
 // Small builders shared by the rule modules: one place decides the labels and annotations every alert
 // carries, and how the license API's series are selected.
 import type { StackConfig } from "../config";
+import { OWNER_LABEL } from "../lib/identities";
 import type { AlertingRule, RecordingRule, Severity } from "./types";
 
 export interface AlertSpec {
@@ -13,12 +14,6 @@ export interface AlertSpec {
   dashboard?: string;
   labels?: Record<string, string>;
 }
-
-/**
- * Carried by every alert of this stack's own rules and by no other: Alertmanager tells them apart from
- * kube-prometheus-stack's alerts by it (render/chart-alerts.ts decides what happens to those).
- */
-export const OWNER_LABEL = { team: "license-api" } as const;
 
 export function alert(c: StackConfig, name: string, expr: string, spec: AlertSpec): AlertingRule {
   return {
@@ -39,19 +34,6 @@ export function record(name: string, expr: string, labels?: Record<string, strin
   return { record: name, expr: oneLine(expr), ...(labels ? { labels } : {}) };
 }
 
-/** Label matchers that pick the license API's own series out of everything Prometheus scrapes. */
-export function selectors(c: StackConfig) {
-  return {
-    /** Series the API exports on /metrics. */
-    api: `job="${c.licenseApi.job}"`,
-    /** cAdvisor and kube-state-metrics series of the API's containers. */
-    container: `namespace="${c.namespaces.licenseApi}", container="${c.licenseApi.container}"`,
-    /** Black-box probes of the API's health endpoint. */
-    probe: `job="${probeJob(c)}"`,
-  };
-}
-
-export const probeJob = (c: StackConfig) => `${c.licenseApi.job}-health`;
 
 /** Rule expressions are written multi-line for reading; Prometheus and the golden files get one line. */
 function oneLine(expr: string): string {

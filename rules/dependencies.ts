@@ -1,8 +1,8 @@
 // Redis (seat state) and the database behind the license API.
 import type { StackConfig } from "../config";
-import { panelUrl } from "../dashboards/links";
-import { alert, selectors } from "./build";
+import { alert } from "./build";
 import type { RuleGroup } from "./types";
+import { panelUrl, selectors } from "../lib/identities";
 
 export function dependencyRules(c: StackConfig): RuleGroup {
   const { api } = selectors(c);

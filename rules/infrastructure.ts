@@ -2,9 +2,9 @@
 // containers are given instead of against one core) and forecast (capacity planning).
 import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
-import { panelUrl } from "../dashboards/links";
-import { alert, selectors } from "./build";
+import { alert } from "./build";
 import type { RuleGroup } from "./types";
+import { panelUrl, selectors } from "../lib/identities";
 
 const BY_CONTAINER = "namespace, pod, container";
 

@@ -4,9 +4,9 @@
 // - the /metrics targets: all down, or gone from discovery, which `up == 0` alone never sees.
 // Each rule's `for:` outlasts one interval of its signal, so a single failed scrape or probe never pages.
 import type { StackConfig } from "../config";
-import { panelUrl } from "../dashboards/links";
-import { alert, selectors } from "./build";
+import { alert } from "./build";
 import type { RuleGroup } from "./types";
+import { panelUrl, selectors } from "../lib/identities";
 
 export function outageRules(c: StackConfig): RuleGroup {
   const s = selectors(c);

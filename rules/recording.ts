@@ -1,11 +1,10 @@
 // Aggregations dashboards and alerts query often. Pre-computing them keeps panels fast when the API
 // exports a series per license key (thousands of them).
 import type { StackConfig } from "../config";
-import { record, selectors } from "./build";
+import { record } from "./build";
 import type { RuleGroup } from "./types";
+import { quantileName, QUANTILES, selectors } from "../lib/identities";
 
-export const QUANTILES = [0.5, 0.95, 0.99] as const;
-export const quantileName = (q: number) => `p${Math.round(q * 100)}`;
 
 export function recordingRules(c: StackConfig): RuleGroup {
   const { api } = selectors(c);

@@ -2,24 +2,12 @@
 // The SLI counts validations the API failed to complete (license_validation_errors_total) against
 // all validations; an invalid or revoked key is a correct answer, not an error.
 import type { StackConfig } from "../config";
-import { panelUrl } from "../dashboards/links";
-import { alert, record, selectors } from "./build";
+import { alert, record } from "./build";
 import type { RuleGroup } from "./types";
+import { BURN_RATES, panelUrl, selectors, SLI_WINDOWS, sliRatio, SLO_NAME } from "../lib/identities";
 
-export const SLO_NAME = "license-validation-availability";
-export const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"] as const;
-export type SliWindow = (typeof SLI_WINDOWS)[number];
-export const sliRatio = (window: SliWindow) => `slo:sli_error:ratio_rate${window}`;
 const SLI_ERRORS_RATE = "slo:sli_errors:rate5m";
 const SLI_REQUESTS_RATE = "slo:sli_requests:rate5m";
-
-/** The workbook's burn-rate table for a 30-day budget: two pages and two tickets. */
-export const BURN_RATES = [
-  { factor: 14.4, long: "1h", short: "5m", severity: "critical", for: "2m" },
-  { factor: 6, long: "6h", short: "30m", severity: "critical", for: "15m" },
-  { factor: 3, long: "1d", short: "2h", severity: "ticket", for: "1h" },
-  { factor: 1, long: "3d", short: "6h", severity: "ticket", for: "3h" },
-] as const satisfies readonly { factor: number; long: SliWindow; short: SliWindow; severity: string; for: string }[];
 
 const round = (x: number) => Number(x.toPrecision(6));
 

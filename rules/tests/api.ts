@@ -2,9 +2,9 @@
 // dashboards read, at the rule groups' evaluation interval.
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
-import { QUANTILES, quantileName } from "../recording";
 import { bucketAbove, bucketBelow, cadence, fixtures, quantileOf } from "./fixtures";
 import { alertRule, approx, at, check, evalAtOrAfter, expr, firesAfterFor, fireTime, firing, linear, type TestGroup } from "./promtool";
+import { quantileName, QUANTILES } from "../../lib/identities";
 
 const VALIDATE = "/api/v1/licenses/validate/";
 

@@ -2,12 +2,9 @@
 // and the recording rules dashboards and the SLO read hold the values the traffic implies.
 import type { StackConfig } from "../../config";
 import { isAlert, renderRuleGroups } from "..";
-import { QUANTILES, quantileName } from "../recording";
-import { SLI_WINDOWS, SLO_NAME, sliRatio } from "../slo";
 import { bucketBelow, cadence, errorBudget, fixtures, PODS, quantileOf } from "./fixtures";
 import { alertRule, approx, at, check, fireTime, firing, linear, selector, series, type Labels, type TestGroup } from "./promtool";
-import { probeJob } from "../build";
-import { healthUrl } from "../../render/prometheus-config";
+import { healthUrl, probeJob, quantileName, QUANTILES, SLI_WINDOWS, sliRatio, SLO_NAME } from "../../lib/identities";
 
 
 export function healthyTests(c: StackConfig): TestGroup[] {

@@ -2,8 +2,6 @@
 // pages within 60 s through at least one signal, and a single failed scrape or probe pages nobody.
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
-import { healthUrl } from "../../render/prometheus-config";
-import { probeJob } from "../build";
 import { fixtures, PODS } from "./fixtures";
 import {
   alertRule,
@@ -20,6 +18,7 @@ import {
   type PromtoolTestFile,
   type TestGroup,
 } from "./promtool";
+import { healthUrl, probeJob } from "../../lib/identities";
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 

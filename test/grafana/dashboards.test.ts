@@ -3,7 +3,8 @@
 // alerts link to carry the ids the alerts use, and thresholds are the alerts' thresholds.
 import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
 import { allPanels, LICENSE_FILTER_OFF, type DashboardModel } from "../../dashboards/common";
-import { dashboardJson, dataSources, renderDashboards, DASHBOARDS, type DashboardKey } from "../../dashboards";
+import { dashboardJson, dataSources, renderDashboards } from "../../dashboards";
+import { DASHBOARDS, type DashboardKey } from "../../lib/identities";
 import { jaegerSearchUrl, SPAN_METRICS } from "../../dashboards/tracing";
 import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
 import { renderArtifacts } from "../../render/artifacts";
@@ -47,7 +48,7 @@ describe.each(STACKS)("%s dashboards", (stack) => {
     }
   }
 
-  test("one dashboard per key of dashboards/links.ts, with its fixed uid, unique per environment", () => {
+  test("one dashboard per key of lib/identities.ts, with its fixed uid, unique per environment", () => {
     expect(built.map((d) => d.key).sort()).toEqual(Object.keys(DASHBOARDS).sort());
     for (const d of built) {
       expect(d.model.uid).toBe(`${DASHBOARDS[d.key].uid}-${c.environment}`);
@@ -56,7 +57,7 @@ describe.each(STACKS)("%s dashboards", (stack) => {
     }
   });
 
-  test("the panels alerts link to carry the ids dashboards/links.ts gives them; panel ids are unique", () => {
+  test("the panels alerts link to carry the ids lib/identities.ts gives them; panel ids are unique", () => {
     for (const d of built) {
       const ids = (d.model.panels ?? []).flatMap((p) => [p.id, ...(p.type === "row" ? (p as { panels: { id?: number }[] }).panels.map((q) => q.id) : [])]);
       expect(ids.every((id) => typeof id === "number")).toBe(true);

@@ -1,6 +1,7 @@
 // What the Grafana component must register in every stack, asserted on the real program under mocks.
 import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
-import { dashboardJson, dataSources, renderDashboards, DASHBOARDS } from "../../dashboards";
+import { dashboardJson, dataSources, renderDashboards } from "../../dashboards";
+import { DASHBOARDS } from "../../lib/identities";
 import { readStackConfig, type StackName } from "../../lib/stack-file";
 import { jaegerQueryUrl } from "../../render/collector-config";
 import { allStrings, plaintextInputs, TEST_SECRETS, type ProgramRun } from "../harness";

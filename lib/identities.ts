@@ -1,0 +1,75 @@
+// The identities the rules, the dashboards, the renderers and the components share: which series are
+// the license API's, the names of the recorded series and the SLO, the dashboard and panel ids alerts
+// link to, the health URL probed and the label that marks this stack's alerts. Like a monitoring
+// mixin's one `_config`, it sits below all of them, so every import points down (README, "Layout").
+import type { StackConfig } from "../config";
+
+/**
+ * Carried by every alert of this stack's own rules and by no other: Alertmanager tells them apart from
+ * kube-prometheus-stack's alerts by it (render/chart-alerts.ts decides what happens to those).
+ */
+export const OWNER_LABEL = { team: "license-api" } as const;
+
+/** Label matchers that pick the license API's own series out of everything Prometheus scrapes. */
+export function selectors(c: StackConfig) {
+  return {
+    /** Series the API exports on /metrics. */
+    api: `job="${c.licenseApi.job}"`,
+    /** cAdvisor and kube-state-metrics series of the API's containers. */
+    container: `namespace="${c.namespaces.licenseApi}", container="${c.licenseApi.container}"`,
+    /** Black-box probes of the API's health endpoint. */
+    probe: `job="${probeJob(c)}"`,
+  };
+}
+
+/** The job label of the black-box probes of the health endpoint. */
+export const probeJob = (c: StackConfig) => `${c.licenseApi.job}-health`;
+
+/** The health endpoint as probed from inside the cluster. */
+export function healthUrl(c: StackConfig): string {
+  return `http://${c.licenseApi.service}.${c.namespaces.licenseApi}.svc:${c.licenseApi.port}${c.licenseApi.healthPath}`;
+}
+
+/** Latency quantiles recorded by the rules and drawn by the dashboards. */
+export const QUANTILES = [0.5, 0.95, 0.99] as const;
+export const quantileName = (q: number) => `p${Math.round(q * 100)}`;
+
+export const SLO_NAME = "license-validation-availability";
+export const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"] as const;
+export type SliWindow = (typeof SLI_WINDOWS)[number];
+export const sliRatio = (window: SliWindow) => `slo:sli_error:ratio_rate${window}`;
+
+/** The workbook's burn-rate table for a 30-day budget: two pages and two tickets. */
+export const BURN_RATES = [
+  { factor: 14.4, long: "1h", short: "5m", severity: "critical", for: "2m" },
+  { factor: 6, long: "6h", short: "30m", severity: "critical", for: "15m" },
+  { factor: 3, long: "1d", short: "2h", severity: "ticket", for: "1h" },
+  { factor: 1, long: "3d", short: "6h", severity: "ticket", for: "3h" },
+] as const satisfies readonly { factor: number; long: SliWindow; short: SliWindow; severity: string; for: string }[];
+
+// Dashboard and panel identities, so an alert's `dashboard` annotation always opens the panel that
+// explains it.
+export const DASHBOARDS = {
+  licenseApi: { uid: "coditect-license-api", panels: { requestRate: 1, latency: 2, errorRatio: 3, activeSessions: 4, seatUtilisation: 5, validationFailures: 6 } },
+  slo: { uid: "coditect-license-slo", panels: { availability: 1, budgetRemaining: 2, burnRates: 3 } },
+  dependencies: { uid: "coditect-license-deps", panels: { redisOperations: 1, redisErrors: 2, redisLatency: 3, databaseLatency: 4 } },
+  capacity: { uid: "coditect-license-capacity", panels: { cpu: 1, memory: 2, seatForecast: 3 } },
+  tracing: { uid: "coditect-license-tracing", panels: { spanRate: 1, spanErrors: 2, spanDuration: 3 } },
+} as const;
+
+export type DashboardKey = keyof typeof DASHBOARDS;
+
+/** Dashboard uids are unique per Grafana organisation, and both stacks may share one Grafana. */
+export function dashboardUid(dashboard: DashboardKey, environment: string): string {
+  return `${DASHBOARDS[dashboard].uid}-${environment}`;
+}
+
+/** The URL of one panel, opened on its own, in the stack's Grafana. */
+export function panelUrl<D extends DashboardKey>(
+  c: { grafana: { url: string }; environment: string },
+  dashboard: D,
+  panel: keyof (typeof DASHBOARDS)[D]["panels"],
+): string {
+  const { panels } = DASHBOARDS[dashboard];
+  return `${c.grafana.url.replace(/\/$/, "")}/d/${dashboardUid(dashboard, c.environment)}?viewPanel=${panels[panel as keyof typeof panels]}`;
+}
