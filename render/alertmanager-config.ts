@@ -31,7 +31,13 @@ export const RECEIVERS = {
  * decided "page" in render/chart-alerts.ts page the license API's on-call; those about the license
  * API's own namespace go to its channel; info is dropped; everything else goes to the platform channel.
  */
-function foreignAlertRoute(c: StackConfig, timing: (t: StackConfig["alertmanager"]["critical"]) => Record<string, string>) {
+interface RouteTiming {
+  group_wait: string;
+  group_interval: string;
+  repeat_interval: string;
+}
+
+function foreignAlertRoute(c: StackConfig, timing: (t: StackConfig["alertmanager"]["critical"]) => RouteTiming) {
   const [label, value] = Object.entries(OWNER_LABEL)[0];
   return {
     receiver: RECEIVERS.platform,

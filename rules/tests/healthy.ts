@@ -7,6 +7,9 @@ import { alertRule, approx, at, check, fireTime, firing, linear, selector, serie
 import { healthUrl, probeJob, quantileName, QUANTILES, SLI_WINDOWS, sliRatio, SLO_NAME } from "../../lib/identities";
 
 
+/** The sweep's name prefix: its silent checks of every alert are not a case written for any one of them. */
+export const HEALTHY_SWEEP = "healthy:";
+
 export function healthyTests(c: StackConfig): TestGroup[] {
   const f = fixtures(c);
   const { step, evalEvery, rateOnset, stepsUntil, rateAt } = cadence(c);
@@ -35,7 +38,7 @@ export function healthyTests(c: StackConfig): TestGroup[] {
 
   return [
     {
-      name: `healthy: ${at(end)} of normal traffic pages nobody; the Watchdog fires throughout`,
+      name: `${HEALTHY_SWEEP} ${at(end)} of normal traffic pages nobody; the Watchdog fires throughout`,
       interval: at(step),
       input_series: [
         f.requests("lic-ent-0001", "valid", "enterprise", linear(0, VALID_PER_STEP, steps)),

@@ -43,6 +43,18 @@ export function infrastructureTests(c: StackConfig): TestGroup[] {
       ]),
     },
     {
+      name: "HighCPUUsage silent: both pods just under the threshold of their CPU request, past for:",
+      interval: at(step),
+      input_series: [...PODS.map((p) => f.cpu(p, linear(0, coresPerStep(t.cpuUtilisation.threshold * 0.9), cpuSteps))), ...resources(cpuSteps)],
+      alert_rule_test: [check(cpu.alert, cpuFires)],
+    },
+    {
+      name: "HighMemoryUsage silent: both pods' working sets just under the threshold of their limit",
+      interval: at(step),
+      input_series: [...PODS.map((p) => f.memory(p, linear(MEMORY_LIMIT * t.memoryUtilisation.threshold * 0.95, 0, memorySteps))), ...resources(memorySteps)],
+      alert_rule_test: [check(memory.alert, memoryFires)],
+    },
+    {
       name: "HighMemoryUsage: one pod's working set near its limit, the other at half",
       interval: at(step),
       input_series: [f.memory(hot, linear(hotBytes, 0, memorySteps)), f.memory(cool, linear(MEMORY_LIMIT / 2, 0, memorySteps)), ...resources(memorySteps)],

@@ -1,9 +1,10 @@
-// promtool unit-test files as typed data, and the helpers the test modules share. Expected labels
-// and annotations are derived from the rendered rule itself (its static labels, its annotation
-// templates expanded the way Prometheus expands them), so a test pins what an alert says, not a copy.
+// promtool unit-test files as typed data, and the helpers the test modules share. Expected severity,
+// service and team come from the hand-written table in expected-alerts.ts; the annotations are the
+// rule's templates expanded the way Prometheus expands them.
 import type { StackConfig } from "../../config";
 import { duration, seconds } from "../../lib/duration";
 import { isAlert, renderRuleGroups, type AlertingRule } from "..";
+import { EXPECTED_COMMON_LABELS, expectedRow } from "./expected-alerts";
 
 export interface InputSeries {
   series: string;
@@ -90,9 +91,14 @@ export function alertRule(c: StackConfig, alertname: string, match: Labels = {})
   return found[0];
 }
 
-/** The alert as Prometheus sends it: the series' labels plus the rule's, annotations expanded. */
+/**
+ * The alert as Prometheus sends it: the series' labels, the rule's own distinguishing labels (signal,
+ * burn_rate, …), and severity, service and team as rules/tests/expected-alerts.ts says they must be,
+ * not as the rule has them; annotations expanded.
+ */
 export function firing(rule: AlertingRule, seriesLabels: Labels, value: number): ExpectedAlert {
-  const labels = { ...seriesLabels, ...rule.labels };
+  const { severity: _severity, service: _service, team: _team, ...own } = rule.labels;
+  const labels = { ...seriesLabels, ...own, ...EXPECTED_COMMON_LABELS, severity: expectedRow(rule.alert, rule.labels).severity };
   return {
     exp_labels: labels,
     exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, t]) => [k, expand(t, labels, value)])),

@@ -49,6 +49,10 @@ export function sloTests(c: StackConfig): TestGroup[] {
   const absent = alertRule(c, "SLIMetricsAbsent");
   const absentFires = fireTime(absent, 0, evalEvery);
 
+  // Past the longest for: of the burn-rate alerts, with every window holding only this traffic.
+  const slowest = Math.max(...BURN_RATES.map((b) => fireTime(alertRule(c, "ErrorBudgetBurn", { burn_rate: `${b.factor}x` }), rateOnset, evalEvery)));
+  const halfBudgetPerStep = (TOTAL * budget) / 2;
+
   return [
     ...burns,
     {
@@ -63,6 +67,18 @@ export function sloTests(c: StackConfig): TestGroup[] {
         check(fast.alert, burstFires, [firing(fast, { slo: fast.labels.slo }, burstLong)]),
         check(fast.alert, recovered),
       ],
+    },
+    {
+      name: "ErrorBudgetBurn silent: failures at half the budget, past every burn-rate alert's for:",
+      interval: at(step),
+      input_series: traffic(halfBudgetPerStep, stepsUntil(slowest)),
+      alert_rule_test: [check("ErrorBudgetBurn", slowest)],
+    },
+    {
+      name: "SLIMetricsAbsent silent: the API exports its validation counter",
+      interval: at(step),
+      input_series: [...PODS.map((p) => f.up(p, linear(1, 0, stepsUntil(absentFires)))), f.requests("lic-ent-0001", "valid", "enterprise", linear(0, 10, stepsUntil(absentFires)))],
+      alert_rule_test: [check(absent.alert, absentFires)],
     },
     {
       name: "SLIMetricsAbsent: the API's targets are up but it exports no validation metrics",

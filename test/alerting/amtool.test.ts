@@ -7,6 +7,9 @@ import { alertmanagerConfig, RECEIVERS } from "../../render/alertmanager-config"
 import { renderStack } from "../../render/cli";
 import { PAGERDUTY_KEY_PLACEHOLDER } from "../../render/secrets";
 import { TEST_SECRETS } from "../harness";
+import { seconds } from "../../lib/duration";
+import { EXPECTED_ALERTS, EXPECTED_COMMON_LABELS } from "../../rules/tests/expected-alerts";
+import { testStackConfig } from "../stack-config";
 import { run, writeTemp } from "../tools";
 
 const OURS = "team=license-api";
@@ -73,14 +76,31 @@ test("without a heartbeat URL the Watchdog goes to a receiver that drops it", ()
   expect(r.code).toBe(0);
 });
 
-test("critical alerts wait less than warnings before notifying", () => {
-  for (const stack of STACKS) {
-    const raw = readStackConfig(stack);
-    for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-    const { config } = parseConfig(raw);
-    const am = alertmanagerConfig(config, { pagerdutyRoutingKey: "k", slackWebhookUrl: TEST_SECRETS.slackWebhookUrl });
-    const critical = am.route.routes.find((r) => r.receiver === RECEIVERS.pagerduty)!;
-    expect(critical.group_wait).toBe(config.alertmanager.critical.groupWait);
-    expect(am.inhibit_rules.map((r) => r.source_matchers[0])).toEqual(['severity="critical"', 'alertname="APIServerDown"']);
-  }
+/** group_wait of the route our alerts of this severity take, in seconds. */
+function groupWaitOf(am: ReturnType<typeof alertmanagerConfig>, severity: string): number {
+  const route = am.route.routes.find((r) => r.matchers.includes(`severity="${severity}"`));
+  if (!route?.group_wait) throw new Error(`no route with a group_wait for severity ${severity}`);
+  return seconds(route.group_wait);
+}
+
+test.each(STACKS)("%s: critical alerts wait less than warnings before notifying", (stack) => {
+  const am = alertmanagerConfig(testStackConfig(stack), { pagerdutyRoutingKey: "k", slackWebhookUrl: TEST_SECRETS.slackWebhookUrl });
+  expect(groupWaitOf(am, "critical")).toBeLessThan(groupWaitOf(am, "warning"));
+  expect(am.inhibit_rules.map((r) => r.source_matchers[0])).toEqual(['severity="critical"', 'alertname="APIServerDown"']);
+});
+
+test("the group_wait comparison fails for a critical route that waits as long as the warning one", () => {
+  const c = testStackConfig("prod");
+  const slow = { ...c, alertmanager: { ...c.alertmanager, critical: { ...c.alertmanager.critical, groupWait: c.alertmanager.warning.groupWait } } };
+  const am = alertmanagerConfig(slow, { pagerdutyRoutingKey: "k", slackWebhookUrl: TEST_SECRETS.slackWebhookUrl });
+  expect(groupWaitOf(am, "critical")).toBe(groupWaitOf(am, "warning"));
+});
+
+describe.each(STACKS)("%s: every alert of ours reaches the receiver expected for it", (stack) => {
+  const dir = writeTemp({ "alertmanager.yml": renderStack(stack)["alertmanager/alertmanager.yml"] });
+  test.each(EXPECTED_ALERTS.map((row) => [row.alert, JSON.stringify(row.match ?? {}), row] as const))("%s %s", (_alert, _match, row) => {
+    const labels = { alertname: row.alert, severity: row.severity, ...EXPECTED_COMMON_LABELS, ...row.match };
+    const r = run("amtool", ["config", "routes", "test", "--config.file", "alertmanager.yml", ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)], dir);
+    expect(r.stdout.trim()).toBe(row.receiver);
+  });
 });
