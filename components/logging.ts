@@ -25,7 +25,7 @@ export interface LoggingArgs {
  * Options for the stateful children (the buckets): `protect` stops `pulumi destroy`/replacement at the
  * Pulumi level, `deletionPolicy: "PREVENT"` (an input) stops the provider from deleting them too.
  */
-export function statefulOptions(parent: pulumi.Resource): pulumi.CustomResourceOptions {
+function statefulOptions(parent: pulumi.Resource): pulumi.CustomResourceOptions {
   return { parent, protect: true };
 }
 export const STATEFUL_DELETION_POLICY = "PREVENT";

@@ -29,17 +29,28 @@ function toStackResources(run: ProgramRun, stack: string): StackResource[] {
   }));
 }
 
+/** Kinds this program does not create; policies on them only guard against adding one the wrong way. */
+const NOT_CREATED: string[] = [TYPES.configMap, TYPES.service];
+const APPLIED = RESOURCE_POLICIES.filter((p) => !p.types.every((t) => NOT_CREATED.includes(t)));
+
 describe.each(STACKS)("stack %s", (stack) => {
   let run: ProgramRun;
   beforeAll(async () => {
     run = await runProgram(stack);
   });
 
-  it.each(RESOURCE_POLICIES.map((p) => [p.name, p] as const))("complies with %s", (_name, policy) => {
-    const found = run.resources
-      .filter((r) => policy.types.includes(r.type))
-      .flatMap((r) => policy.check(r.inputs, { type: r.type, stack, name: r.name, settings: DEFAULT_SETTINGS }).map((v) => `${r.name}: ${v}`));
+  // Each policy is checked on the resources it looks at, and there must be some: a policy applied to
+  // nothing passes whatever it checks.
+  it.each(APPLIED.map((p) => [p.name, p] as const))("complies with %s, on at least one resource", (_name, policy) => {
+    const looked = run.resources.filter((r) => policy.types.includes(r.type));
+    expect(looked.length).toBeGreaterThan(0);
+    const found = looked.flatMap((r) => policy.check(r.inputs, { type: r.type, stack, name: r.name, settings: DEFAULT_SETTINGS }).map((v) => `${r.name}: ${v}`));
     expect(found).toEqual([]);
+  });
+
+  it("creates no ConfigMap and no Service of its own: the policies on them guard future changes, tested in checks.test.ts", () => {
+    for (const type of NOT_CREATED) expect({ type, names: run.ofType(type).map((r) => r.name) }).toEqual({ type, names: [] });
+    expect(RESOURCE_POLICIES.length - APPLIED.length).toBe(1);
   });
 
   it.each(STACK_POLICIES.map((p) => [p.name, p] as const))("complies with %s", (_name, policy) => {
