@@ -6,9 +6,14 @@ import { isStackName, readStackConfig, STACKS } from "../lib/stack-file";
 import { renderArtifacts } from "./artifacts";
 import { PLACEHOLDER_SECRETS } from "./secrets";
 
-/** A stack's config with placeholders for the secrets: secrets never reach a rendered file. */
-export function stackConfigForRender(stack: (typeof STACKS)[number]) {
+/**
+ * A stack's validated config with placeholders for the secrets (secrets never reach a rendered file):
+ * what the render command, the local stack and the tests all start from. `edit` may change the stack
+ * file's raw values first.
+ */
+export function stackConfigForRender(stack: (typeof STACKS)[number], edit: (raw: Record<string, string>) => void = () => {}) {
   const raw = readStackConfig(stack);
+  edit(raw);
   for (const [key, value] of Object.entries(PLACEHOLDER_SECRETS)) raw[`${NAMESPACE}:${key}`] = value;
   return parseConfig(raw).config;
 }

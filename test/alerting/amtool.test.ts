@@ -1,7 +1,6 @@
 // The rendered Alertmanager config, judged by amtool: it loads, and every kind of alert reaches the
 // receiver it is meant for.
-import { parseConfig, NAMESPACE } from "../../config";
-import { readStackConfig, STACKS } from "../../lib/stack-file";
+import { STACKS } from "../../lib/stack-file";
 import { toYaml } from "../../lib/yaml";
 import { alertmanagerConfig, RECEIVERS } from "../../render/alertmanager-config";
 import { renderStack } from "../../render/cli";
@@ -66,9 +65,7 @@ describe.each(STACKS)("alertmanager.yml of %s", (stack) => {
 });
 
 test("without a heartbeat URL the Watchdog goes to a receiver that drops it", () => {
-  const raw = readStackConfig("prod");
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-  const { config } = parseConfig(raw);
+  const config = testStackConfig("prod");
   const file = toYaml(alertmanagerConfig(config, { pagerdutyRoutingKey: PAGERDUTY_KEY_PLACEHOLDER, slackWebhookUrl: TEST_SECRETS.slackWebhookUrl }));
   const dir = writeTemp({ "alertmanager.yml": file });
   expect(run("amtool", ["check-config", "alertmanager.yml"], dir).code).toBe(0);

@@ -6,9 +6,9 @@
 // dependsOn have been created, and its children only once it is registered (they wait for its URN), so
 // a component's dependsOn hold back all of its children in the real engine.
 import { PROJECT_SERVICES } from "../../components/project-services";
-import { parseConfig, type StackConfig } from "../../config";
-import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
-import { runProgram, TEST_SECRETS, type ProgramRun } from "../harness";
+import { STACKS } from "../../lib/stack-file";
+import { runProgram, type ProgramRun } from "../harness";
+import { testStackConfig } from "../stack-config";
 
 const SERVICE = "gcp:projects/service:Service";
 const NAMESPACE_PATCH = "kubernetes:core/v1:NamespacePatch";
@@ -20,15 +20,9 @@ const API_OF: [RegExp, string][] = [
   [/^gcp:projects\/(iAMAuditConfig|iAMMember):/, "cloudresourcemanager.googleapis.com"],
 ];
 
-function stackConfig(stack: StackName): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`coditect-monitoring:${k}`] = v;
-  return parseConfig(raw).config;
-}
-
 describe.each(STACKS)("stack %s on a fresh project and cluster", (stack) => {
   let run: ProgramRun;
-  const c = stackConfig(stack);
+  const c = testStackConfig(stack);
   beforeAll(async () => {
     run = await runProgram(stack);
   });

@@ -5,10 +5,11 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { parse } from "yaml";
-import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
-import { PROJECT_ROOT, readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
+import type { StackConfig } from "../../config";
+import { PROJECT_ROOT, STACKS } from "../../lib/stack-file";
 import { STACK_OUTPUTS, type StackOutputDoc, type StackOutputName } from "../../stack-outputs";
 import { runProgram, TEST_SECRETS, type ProgramRun } from "../harness";
+import { testStackConfig } from "../stack-config";
 
 const DOCS = path.join(PROJECT_ROOT, "docs", "outputs.md");
 const docs = fs.readFileSync(DOCS, "utf8");
@@ -27,19 +28,12 @@ function strings(value: unknown): string[] {
   return [];
 }
 
-/** The stack's validated config, as the program sees it. */
-function stackConfig(stack: StackName): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-  return parseConfig(raw).config;
-}
-
 describe.each(STACKS)("stack %s", (stack) => {
   let run: ProgramRun;
   let c: StackConfig;
   beforeAll(async () => {
     run = await runProgram(stack);
-    c = stackConfig(stack);
+    c = testStackConfig(stack);
   });
 
   it("exports every documented output", () => {

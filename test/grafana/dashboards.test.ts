@@ -1,30 +1,23 @@
 // The dashboards as Grafana will load them, for both stacks: every query parses and reads metrics that
 // exist, every panel is of a current type and names a data source this stack creates, the panels
 // alerts link to carry the ids the alerts use, and thresholds are the alerts' thresholds.
-import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
 import { allPanels, LICENSE_FILTER_OFF, type DashboardModel } from "../../dashboards/common";
 import { dashboardJson, dataSources, renderDashboards } from "../../dashboards";
 import { DASHBOARDS, type DashboardKey } from "../../lib/identities";
 import { jaegerSearchUrl, SPAN_METRICS } from "../../dashboards/tracing";
-import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
+import { STACKS } from "../../lib/stack-file";
 import { renderArtifacts } from "../../render/artifacts";
 import { entryCollectorConfig } from "../../render/collector-config";
-import { PLACEHOLDER_SECRETS } from "../../render/secrets";
 import { isAlert, renderRuleGroups } from "../../rules";
 import { METRIC_CONTRACT, seriesNames } from "../../rules/metric-contract";
 import { promQueries, variableDefaults, type Target } from "./dashboard-queries";
 import { isAggregated, parsePromql, substitute, unaggregatedQuantiles } from "./promql";
-
-function stackConfig(stack: StackName): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(PLACEHOLDER_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-  return parseConfig(raw).config;
-}
+import { testStackConfig } from "../stack-config";
 
 type AnyPanel = ReturnType<typeof allPanels>[number];
 
 describe.each(STACKS)("%s dashboards", (stack) => {
-  const c = stackConfig(stack);
+  const c = testStackConfig(stack);
   const built = renderDashboards(c);
   const byKey = Object.fromEntries(built.map((d) => [d.key, d.model])) as Record<DashboardKey, DashboardModel>;
   const ds = dataSources(c);
@@ -255,7 +248,7 @@ describe.each(STACKS)("%s dashboards", (stack) => {
 });
 
 test("staging and prod use different data source uids (they may share a Grafana organisation)", () => {
-  const [a, b] = STACKS.map((s) => dataSources(stackConfig(s)));
+  const [a, b] = STACKS.map((s) => dataSources(testStackConfig(s)));
   for (const key of Object.keys(a) as (keyof typeof a)[]) {
     expect(a[key].uid).not.toBe(b[key].uid);
     expect(a[key].name).not.toBe(b[key].name);

@@ -1,10 +1,10 @@
 // What the Grafana component must register in every stack, asserted on the real program under mocks.
-import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
 import { dashboardJson, dataSources, renderDashboards } from "../../dashboards";
 import { DASHBOARDS } from "../../lib/identities";
-import { readStackConfig, type StackName } from "../../lib/stack-file";
+import type { StackName } from "../../lib/stack-file";
 import { jaegerQueryUrl } from "../../render/collector-config";
 import { allStrings, plaintextInputs, TEST_SECRETS, type ProgramRun } from "../harness";
+import { testStackConfig } from "../stack-config";
 
 export const G = {
   provider: "pulumi:providers:grafana",
@@ -14,14 +14,8 @@ export const G = {
   component: "coditect:monitoring:Grafana",
 } as const;
 
-export function stackConfig(stack: StackName): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-  return parseConfig(raw).config;
-}
-
 export function describeGrafana(stack: StackName, run: () => ProgramRun) {
-  const c = stackConfig(stack);
+  const c = testStackConfig(stack);
   const ds = dataSources(c);
 
   describe(`${stack}: grafana`, () => {

@@ -6,9 +6,8 @@
 // holds even if the record in the stack file were edited along with the retention. Resource options are
 // invisible to mocks' newResource; a transformation on the component sees them.
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfig, type StackConfig } from "../../config";
-import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
-import { TEST_SECRETS } from "../harness";
+import { STACKS } from "../../lib/stack-file";
+import { testStackConfig } from "../stack-config";
 
 pulumi.runtime.setMocks(
   {
@@ -21,15 +20,9 @@ pulumi.runtime.setMocks(
 );
 const { Logging } = require("../../components/logging") as typeof import("../../components/logging");
 
-function stackConfig(stack: StackName): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`coditect-monitoring:${k}`] = v;
-  return parseConfig(raw).config;
-}
-
 describe.each(STACKS)("the engine's guard on the audit bucket (%s)", (stack) => {
   const seen = new Map<string, pulumi.ResourceOptions>();
-  const c = stackConfig(stack);
+  const c = testStackConfig(stack);
   new Logging(`guard-${stack}`, { config: c }, { transformations: [(args) => void seen.set(args.name, args.opts)] });
   const audit = () => seen.get(`guard-${stack}-audit-bucket`)!;
 

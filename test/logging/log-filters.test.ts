@@ -1,7 +1,6 @@
 // The pure parts of logging and uptime: filters, metric specs, the auditors' IAM condition, the uptime
 // check spec and its alert condition, for each stack's real config.
-import { parseConfig, type StackConfig } from "../../config";
-import { readStackConfig, STACKS } from "../../lib/stack-file";
+import { STACKS } from "../../lib/stack-file";
 import {
   apiLogsFilter,
   AUDIT_EVENTS,
@@ -13,13 +12,7 @@ import {
   logSource,
 } from "../../render/log-filters";
 import { checkPassedFilter, MIN_FAILING_REGIONS, runbookUrl, uptimeAlertCondition, uptimeAlertDocumentation, uptimeCheckSpec } from "../../render/uptime";
-import { TEST_SECRETS } from "../harness";
-
-function stackConfig(stack: (typeof STACKS)[number]): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`coditect-monitoring:${k}`] = v;
-  return parseConfig(raw).config;
-}
+import { testStackConfig } from "../stack-config";
 
 const source = { project: "p-test-1", cluster: "gke-a", namespace: "ns-a", container: "api-a" };
 
@@ -48,7 +41,7 @@ describe("log filters", () => {
   });
 
   test.each(STACKS)("%s: sink filters name the configured namespace and container", (stack) => {
-    const c = stackConfig(stack);
+    const c = testStackConfig(stack);
     const audit = auditSinkFilter(c);
     for (const f of [apiLogsFilter(logSource(c)), audit]) {
       expect(f).toContain(`resource.labels.namespace_name="${c.namespaces.licenseApi}"`);
@@ -58,7 +51,7 @@ describe("log filters", () => {
   });
 
   test.each(STACKS)("%s: auditors' condition names exactly the audit view", (stack) => {
-    const c = stackConfig(stack);
+    const c = testStackConfig(stack);
     expect(auditViewCondition(c).expression).toBe(
       `resource.name == "projects/${c.gcp.project}/locations/${c.logging.location}/buckets/license-api-audit/views/auditors"`,
     );
@@ -92,7 +85,7 @@ describe("log-based metrics", () => {
 });
 
 describe.each(STACKS)("uptime (%s)", (stack) => {
-  const c = stackConfig(stack);
+  const c = testStackConfig(stack);
 
   test("checks the public health URL over HTTPS with the configured period, timeout and regions", () => {
     const spec = uptimeCheckSpec(c);

@@ -3,6 +3,7 @@ import { ConfigError, parseConfig } from "../../config";
 import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
 import { apiLogsFilter, AUDIT_LOG_TYPES, auditSinkFilter, auditViewCondition, dataAccessFilter, logMetrics, logSource } from "../../render/log-filters";
 import { ProgramFailure, runProgram, TEST_SECRETS, type ProgramRun } from "../harness";
+import { testStackConfig } from "../stack-config";
 
 const T = {
   bucket: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
@@ -23,14 +24,8 @@ const EXPECTED: Record<StackName, { project: string; auditRetentionDays: number;
   prod: { project: "coditect-prod", auditRetentionDays: 400, auditLocked: true },
 };
 
-function stackConfig(stack: StackName) {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`coditect-monitoring:${k}`] = v;
-  return parseConfig(raw).config;
-}
-
 describe.each(STACKS)("logging and uptime of %s", (stack) => {
-  const c = stackConfig(stack);
+  const c = testStackConfig(stack);
   const want = EXPECTED[stack];
   let run: ProgramRun;
   beforeAll(async () => {

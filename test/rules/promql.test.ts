@@ -3,18 +3,11 @@
 // and its runbook link lands on a section of docs/runbooks.md. docs/metrics.md mirrors the contract.
 import * as fs from "fs";
 import * as path from "path";
-import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
-import { PROJECT_ROOT, readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
-import { PLACEHOLDER_SECRETS } from "../../render/secrets";
+import { PROJECT_ROOT, STACKS } from "../../lib/stack-file";
 import { isAlert, renderRuleGroups } from "../../rules";
 import { METRIC_CONTRACT, seriesNames } from "../../rules/metric-contract";
 import { parsePromql } from "../grafana/promql";
-
-function stackConfig(stack: StackName): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(PLACEHOLDER_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-  return parseConfig(raw).config;
-}
+import { testStackConfig } from "../stack-config";
 
 const doc = (name: string) => fs.readFileSync(path.join(PROJECT_ROOT, "docs", name), "utf8");
 
@@ -31,7 +24,7 @@ function headingAnchors(markdown: string): Set<string> {
 }
 
 describe.each(STACKS)("rule expressions of %s", (stack) => {
-  const c = stackConfig(stack);
+  const c = testStackConfig(stack);
   const rules = renderRuleGroups(c).flatMap((g) => g.rules);
   const alerts = rules.filter(isAlert);
   const recorded = new Set(rules.flatMap((r) => (isAlert(r) ? [] : [r.record])));

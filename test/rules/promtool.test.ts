@@ -1,25 +1,18 @@
 // The rendered rules of each stack, judged by the real promtool: they load, every unit test in
 // rules/tests passes, and every alert has a test where it fires and one where it stays silent.
-import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
-import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
+import { STACKS } from "../../lib/stack-file";
 import { toYaml } from "../../lib/yaml";
 import { renderStack } from "../../render/cli";
-import { PLACEHOLDER_SECRETS } from "../../render/secrets";
 import { isAlert, renderRuleGroups, type AlertingRule } from "../../rules";
 import { promtoolTestFiles } from "../../rules/tests";
 import { HEALTHY_SWEEP } from "../../rules/tests/healthy";
 import { RULES_FILE, type PromtoolTestFile } from "../../rules/tests/promtool";
 import { run, writeTemp } from "../tools";
+import { testStackConfig } from "../stack-config";
 
 /** Always firing by design: it has no healthy state to be silent in. */
 const ALWAYS_FIRING = new Set(["Watchdog"]);
-
-function stackConfig(stack: StackName): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(PLACEHOLDER_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-  return parseConfig(raw).config;
-}
 
 const ruleId = (r: AlertingRule) => [r.alert, ...Object.entries(r.labels).map(([k, v]) => `${k}=${v}`)].join(" ");
 const isOfRule = (r: AlertingRule, labels: Record<string, string>) => Object.entries(r.labels).every(([k, v]) => labels[k] === v);
@@ -45,7 +38,7 @@ function coverage(rules: AlertingRule[], files: PromtoolTestFile[]) {
 }
 
 describe.each(STACKS)("prometheus rules of %s", (stack) => {
-  const config = stackConfig(stack);
+  const config = testStackConfig(stack);
   const artifacts = renderStack(stack);
   const tests = promtoolTestFiles(config);
   const dir = writeTemp({

@@ -1,15 +1,9 @@
 // What every stack must provision, asserted on the resource graph the real program registers.
-import { parseConfig, NAMESPACE, type StackConfig } from "../../config";
-import { readStackConfig, type StackName } from "../../lib/stack-file";
+import type { StackName } from "../../lib/stack-file";
 import { CHARTS } from "../../render/charts";
 import { renderRuleGroups } from "../../rules";
 import { plaintextInputs, SECRET_VALUES, TEST_SECRETS, type ProgramRun } from "../harness";
-
-export function stackConfig(stack: StackName): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-  return parseConfig(raw).config;
-}
+import { testStackConfig } from "../stack-config";
 
 export const T = {
   release: "kubernetes:helm.sh/v3:Release",
@@ -28,7 +22,7 @@ export const T = {
 } as const;
 
 export function describeStack(stack: StackName, run: () => ProgramRun) {
-  const c = stackConfig(stack);
+  const c = testStackConfig(stack);
 
   describe(`${stack}: shared guarantees`, () => {
     test("no secret appears in plaintext in any resource input or output", () => {

@@ -1,6 +1,7 @@
 // The real program for the prod stack under mocks: config set before the program is imported.
 import { runProgram, type ProgramRun } from "../harness";
-import { describeComponentTree, describeStack, stackConfig, T } from "./describe-stack";
+import { testStackConfig } from "../stack-config";
+import { describeComponentTree, describeStack, T } from "./describe-stack";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -11,7 +12,7 @@ describeStack("prod", () => run);
 describeComponentTree("prod", () => run);
 
 describe("prod is highly available and pages urgently", () => {
-  const c = stackConfig("prod");
+  const c = testStackConfig("prod");
   test("two Prometheus replicas, three Alertmanagers, spread over nodes", () => {
     const spec = run.get(T.release, "prometheus-stack").inputs.values;
     expect(spec.prometheus.prometheusSpec.replicas).toBe(2);

@@ -2,8 +2,8 @@
 // pipelines are complete, processors run in the specified order, span metrics see every span before
 // sampling, and only component names of the pinned collector version appear. No otelcol binary is
 // available here, so these checks stand in for `otelcol validate`.
-import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
-import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
+import type { StackConfig } from "../../config";
+import { STACKS } from "../../lib/stack-file";
 import {
   collectorTiers,
   componentType,
@@ -13,16 +13,7 @@ import {
   type CollectorConfig,
   type CollectorTier,
 } from "../../render/collector-config";
-import { TEST_SECRETS } from "../harness";
-
-function stackConfig(stack: StackName, patch: (raw: Record<string, unknown>) => void = () => {}): StackConfig {
-  const raw = readStackConfig(stack);
-  const tracing = JSON.parse(raw[`${NAMESPACE}:tracing`]) as Record<string, unknown>;
-  patch(tracing);
-  raw[`${NAMESPACE}:tracing`] = JSON.stringify(tracing);
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-  return parseConfig(raw).config;
-}
+import { testStackConfig } from "../stack-config";
 
 /** Component types of the pinned collector 0.158 (contrib image), per kind (opentelemetry-collector-releases v0.158.0, distributions/otelcol-contrib/manifest.yaml). */
 const ALLOWED: Record<string, string[]> = {
@@ -54,18 +45,18 @@ function used(cfg: CollectorConfig): Record<(typeof KINDS)[number], Set<string>>
 }
 
 const variants: { name: string; config: StackConfig }[] = [
-  ...STACKS.map((stack) => ({ name: stack, config: stackConfig(stack) })),
+  ...STACKS.map((stack) => ({ name: stack, config: testStackConfig(stack) })),
   {
     name: "tail sampling on one replica",
-    config: stackConfig("prod", (t) => {
+    config: testStackConfig("prod", { tracing: (t) => {
       (t.collector as Record<string, unknown>).replicas = 1;
-    }),
+    } }),
   },
   {
     name: "keep-all on three replicas",
-    config: stackConfig("staging", (t) => {
+    config: testStackConfig("staging", { tracing: (t) => {
       (t.collector as Record<string, unknown>).replicas = 3;
-    }),
+    } }),
   },
 ];
 
@@ -192,13 +183,13 @@ describe.each(variants)("topology of $name", ({ config: c }) => {
 
 describe("sampling policy per stack", () => {
   test("staging keeps every trace", () => {
-    const c = stackConfig("staging");
+    const c = testStackConfig("staging");
     expect(c.tracing.sampling.policy).toBe("keep-all");
     for (const t of collectorTiers(c)) expect(t.config.processors).not.toHaveProperty("tail_sampling");
   });
 
   test("prod keeps all errors, all slow traces and a baseline share of the rest", () => {
-    const c = stackConfig("prod");
+    const c = testStackConfig("prod");
     const s = c.tracing.sampling;
     if (s.policy !== "tail") throw new Error("prod must tail-sample");
     const sampler = collectorTiers(c).find((t) => "tail_sampling" in t.config.processors)!;

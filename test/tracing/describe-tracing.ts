@@ -1,9 +1,9 @@
 // What the Tracing component must register in every stack, asserted on the real program under mocks.
-import { NAMESPACE, parseConfig, type StackConfig } from "../../config";
-import { readStackConfig, type StackName } from "../../lib/stack-file";
+import type { StackName } from "../../lib/stack-file";
 import { CHARTS } from "../../render/charts";
 import { collectorTiers, otlpEndpoints, jaegerQueryUrl } from "../../render/collector-config";
 import { allStrings, plaintextInputs, SECRET_VALUES, TEST_SECRETS, type ProgramRun, type RecordedResource } from "../harness";
+import { testStackConfig } from "../stack-config";
 
 export const T = {
   release: "kubernetes:helm.sh/v3:Release",
@@ -14,19 +14,13 @@ export const T = {
   component: "coditect:monitoring:Tracing",
 } as const;
 
-export function stackConfig(stack: StackName): StackConfig {
-  const raw = readStackConfig(stack);
-  for (const [k, v] of Object.entries(TEST_SECRETS)) raw[`${NAMESPACE}:${k}`] = v;
-  return parseConfig(raw).config;
-}
-
 /** Tracing's resources: the component and everything registered under it. */
 export function tracingResources(run: ProgramRun): RecordedResource[] {
   return run.resources.filter((r) => r.type === T.component || r.name.startsWith("tracing-"));
 }
 
 export function describeTracing(stack: StackName, run: () => ProgramRun) {
-  const c = stackConfig(stack);
+  const c = testStackConfig(stack);
   const ns = c.namespaces.tracing;
 
   describe(`${stack}: tracing`, () => {

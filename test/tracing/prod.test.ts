@@ -2,7 +2,8 @@
 // Elasticsearch with the password in a Kubernetes Secret and an index cleaner for retention.
 import { NAMESPACE } from "../../config";
 import { plaintextInputs, runProgram, TEST_SECRETS, type ProgramRun } from "../harness";
-import { describeTracing, stackConfig, T } from "./describe-tracing";
+import { testStackConfig } from "../stack-config";
+import { describeTracing, T } from "./describe-tracing";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ beforeAll(async () => {
 describeTracing("prod", () => run);
 
 describe("prod tracing samples at the tail and stores in Elasticsearch", () => {
-  const c = stackConfig("prod");
+  const c = testStackConfig("prod");
   const storage = c.tracing.jaeger.storage;
   if (storage.type !== "elasticsearch" && storage.type !== "opensearch") throw new Error("prod is expected to use a search backend");
 

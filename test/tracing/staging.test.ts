@@ -1,6 +1,7 @@
 // Tracing in the staging stack under mocks: keep every trace, one collector tier, Jaeger on Badger.
 import { runProgram, type ProgramRun } from "../harness";
-import { describeTracing, stackConfig, T } from "./describe-tracing";
+import { testStackConfig } from "../stack-config";
+import { describeTracing, T } from "./describe-tracing";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -10,7 +11,7 @@ beforeAll(async () => {
 describeTracing("staging", () => run);
 
 describe("staging tracing keeps everything on a small footprint", () => {
-  const c = stackConfig("staging");
+  const c = testStackConfig("staging");
 
   test("one collector tier that keeps every trace (no tail sampling, no load balancing)", () => {
     const collectors = run.ofType(T.release).filter((r) => r.inputs.chart === "opentelemetry-collector");
