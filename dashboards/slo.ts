@@ -19,10 +19,9 @@ import {
   type Steps,
 } from "./common";
 import { dataSources } from "./datasources";
-import { BURN_RATES, DASHBOARDS, SLI_WINDOWS, sliRatio, SLO_NAME } from "../lib/identities";
+import { BURN_RATES, DASHBOARDS, errorBudget, roundFigure, SLI_WINDOWS, sliRatio, SLO_NAME } from "../lib/identities";
 
 const P = DASHBOARDS.slo.panels;
-const round = (x: number) => Number(x.toPrecision(6));
 
 /** The burn-rate thresholds of the alerts, coloured by how fast they page. */
 export function burnRateSteps(): Steps {
@@ -33,10 +32,10 @@ export function burnRateSteps(): Steps {
 
 export function sloDashboard(c: StackConfig): DashboardModel {
   const target = c.slo.availabilityTarget;
-  const budget = round(1 - target);
+  const budget = errorBudget(c);
   const slo = `slo="${SLO_NAME}"`;
   const layout = new Layout();
-  const burnWindows = SLI_WINDOWS.filter((w) => w !== "30d");
+  const burnWindows = SLI_WINDOWS;
   const prom = panels(layout, [
     [
       timeSeriesPanel,
@@ -50,7 +49,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
         steps: [[target, "green"]],
         queries: [
           { expr: `1 - ${sliRatio("1h")}{${slo}}`, legend: "last 1h" },
-          { expr: `1 - ${sliRatio("30d")}{${slo}}`, legend: `last ${c.slo.window}` },
+          { expr: `1 - ${sliRatio(c.slo.window)}{${slo}}`, legend: `last ${c.slo.window}` },
           { expr: `slo:objective:ratio{${slo}}`, legend: "objective" },
         ],
       },
@@ -60,7 +59,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
       {
         id: P.budgetRemaining,
         title: `Error budget remaining (${c.slo.window})`,
-        description: `The share of the ${c.slo.window} error budget (${round(budget * 100)}% of validations) not yet spent. Below zero the SLO is missed.`,
+        description: `The share of the ${c.slo.window} error budget (${roundFigure(budget * 100)}% of validations) not yet spent. Below zero the SLO is missed.`,
         unit: "percentunit",
         decimals: 1,
         w: 6,
@@ -81,11 +80,11 @@ export function sloDashboard(c: StackConfig): DashboardModel {
         unit: "percentunit",
         decimals: 3,
         w: 6,
-        min: round(Math.max(0, 1 - 10 * budget)),
+        min: roundFigure(Math.max(0, 1 - 10 * budget)),
         max: 1,
         base: "red",
         steps: [[target, "green"]],
-        queries: [{ expr: `1 - ${sliRatio("30d")}{${slo}}`, legend: "availability", instant: true }],
+        queries: [{ expr: `1 - ${sliRatio(c.slo.window)}{${slo}}`, legend: "availability", instant: true }],
       },
     ],
     [

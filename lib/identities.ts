@@ -35,9 +35,16 @@ export const QUANTILES = [0.5, 0.95, 0.99] as const;
 export const quantileName = (q: number) => `p${Math.round(q * 100)}`;
 
 export const SLO_NAME = "license-validation-availability";
-export const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"] as const;
-export type SliWindow = (typeof SLI_WINDOWS)[number];
+/** The windows the burn-rate alerts compare; the SLO's own window (slo.window) is recorded beside them. */
+export const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
+export type SliWindow = (typeof SLI_WINDOWS)[number] | StackConfig["slo"]["window"];
+/** The recorded error ratio over a window, named for the window it really covers (28d or 30d for the SLO's). */
 export const sliRatio = (window: SliWindow) => `slo:sli_error:ratio_rate${window}`;
+
+/** Figures as the rules and panels write them: six significant digits, no float noise (1 - 0.999). */
+export const roundFigure = (x: number) => Number(x.toPrecision(6));
+/** The SLO's error budget: the share of validations allowed to fail over its window. */
+export const errorBudget = (c: StackConfig) => roundFigure(1 - c.slo.availabilityTarget);
 
 /** The workbook's burn-rate table for a 30-day budget: two pages and two tickets. */
 export const BURN_RATES = [

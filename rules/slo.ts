@@ -4,34 +4,33 @@
 import type { StackConfig } from "../config";
 import { alert, record } from "./build";
 import type { RuleGroup } from "./types";
-import { BURN_RATES, panelUrl, selectors, SLI_WINDOWS, sliRatio, SLO_NAME } from "../lib/identities";
+import { BURN_RATES, errorBudget, panelUrl, roundFigure, selectors, SLI_WINDOWS, sliRatio, SLO_NAME } from "../lib/identities";
 
 const SLI_ERRORS_RATE = "slo:sli_errors:rate5m";
 const SLI_REQUESTS_RATE = "slo:sli_requests:rate5m";
 
-const round = (x: number) => Number(x.toPrecision(6));
 
 export function sloRules(c: StackConfig): RuleGroup {
   const { api } = selectors(c);
   const target = c.slo.availabilityTarget;
-  const budget = round(1 - target);
+  const budget = errorBudget(c);
   const labels = { slo: SLO_NAME };
   // Only the 5m rates read the raw counters, which carry a series per license key. Longer windows
   // re-read those two aggregated series: the ratio of summed rates is the traffic-weighted error ratio
   // over the window, at a tiny fraction of the cost of rate(...[3d]) over every license's series.
   const errors5m = record(SLI_ERRORS_RATE, `sum(rate(license_validation_errors_total{${api}}[5m]))`, labels);
   const requests5m = record(SLI_REQUESTS_RATE, `sum(rate(license_validation_requests_total{${api}}[5m]))`, labels);
-  const windows = SLI_WINDOWS.map((w) =>
+  const windows = [...SLI_WINDOWS, c.slo.window].map((w) =>
     record(
       sliRatio(w),
       w === "5m"
         ? `${SLI_ERRORS_RATE}{slo="${SLO_NAME}"} / ${SLI_REQUESTS_RATE}{slo="${SLO_NAME}"}`
-        : `sum_over_time(${SLI_ERRORS_RATE}{slo="${SLO_NAME}"}[${w === "30d" ? c.slo.window : w}]) / sum_over_time(${SLI_REQUESTS_RATE}{slo="${SLO_NAME}"}[${w === "30d" ? c.slo.window : w}])`,
+        : `sum_over_time(${SLI_ERRORS_RATE}{slo="${SLO_NAME}"}[${w}]) / sum_over_time(${SLI_REQUESTS_RATE}{slo="${SLO_NAME}"}[${w}])`,
       labels,
     ),
   );
   const burns = BURN_RATES.map((b) => {
-    const threshold = round(b.factor * budget);
+    const threshold = roundFigure(b.factor * budget);
     return alert(
       c,
       "ErrorBudgetBurn",
@@ -40,7 +39,7 @@ export function sloRules(c: StackConfig): RuleGroup {
         for: b.for,
         severity: b.severity,
         summary: `License validation error budget burning ${b.factor}x too fast`,
-        description: `Over the last ${b.long} (and ${b.short}) {{ $value | humanizePercentage }} of license validations failed; at ${b.factor}x the ${c.slo.window} budget of ${round(budget * 100)}% lasts ${round(Number(c.slo.window.replace("d", "")) / b.factor)} days.`,
+        description: `Over the last ${b.long} (and ${b.short}) {{ $value | humanizePercentage }} of license validations failed; at ${b.factor}x the ${c.slo.window} budget of ${roundFigure(budget * 100)}% lasts ${roundFigure(Number(c.slo.window.replace("d", "")) / b.factor)} days.`,
         runbook: "errorbudgetburn",
         dashboard: panelUrl(c, "slo", "burnRates"),
         labels: { ...labels, burn_rate: `${b.factor}x`, long_window: b.long, short_window: b.short },
@@ -55,7 +54,7 @@ export function sloRules(c: StackConfig): RuleGroup {
       requests5m,
       ...windows,
       record("slo:objective:ratio", `vector(${target})`, labels),
-      record("slo:error_budget:remaining_ratio", `1 - ${sliRatio("30d")}{slo="${SLO_NAME}"} / ${budget}`, labels),
+      record("slo:error_budget:remaining_ratio", `1 - ${sliRatio(c.slo.window)}{slo="${SLO_NAME}"} / ${budget}`, labels),
       ...burns,
       alert(c, "SLIMetricsAbsent", `absent(license_validation_requests_total{${api}})`, {
         for: "5m",

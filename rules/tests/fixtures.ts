@@ -73,8 +73,6 @@ export function fixtures(c: StackConfig) {
   };
 }
 
-/** The error budget as rules/slo.ts writes it into the rules (1 - target, without float noise). */
-export const errorBudget = (c: StackConfig) => Number((1 - c.slo.availabilityTarget).toPrecision(6));
 
 /**
  * The cadences tests run at: series sampled at the API's scrape interval, rules evaluated at the rule

@@ -2,9 +2,9 @@
 // and the recording rules dashboards and the SLO read hold the values the traffic implies.
 import type { StackConfig } from "../../config";
 import { isAlert, renderRuleGroups } from "..";
-import { bucketBelow, cadence, errorBudget, fixtures, PODS, quantileOf } from "./fixtures";
+import { bucketBelow, cadence, fixtures, PODS, quantileOf } from "./fixtures";
 import { alertRule, approx, at, check, fireTime, firing, linear, selector, series, type Labels, type TestGroup } from "./promtool";
-import { healthUrl, probeJob, quantileName, QUANTILES, SLI_WINDOWS, sliRatio, SLO_NAME } from "../../lib/identities";
+import { errorBudget, healthUrl, probeJob, quantileName, QUANTILES, SLI_WINDOWS, sliRatio, SLO_NAME } from "../../lib/identities";
 
 
 /** The sweep's name prefix: its silent checks of every alert are not a case written for any one of them. */
@@ -66,9 +66,9 @@ export function healthyTests(c: StackConfig): TestGroup[] {
         ...names.filter((n) => n !== watchdog.alert).map((n) => check(n, end)),
       ],
       promql_expr_test: [
-        ...SLI_WINDOWS.filter((w) => w !== "30d").map((w) => sample(sliRatio(w), slo, ratio(w))),
+        ...SLI_WINDOWS.map((w) => sample(sliRatio(w), slo, ratio(w))),
         // Every 5m ratio so far is the same, so is their average over the SLO window.
-        sample(sliRatio("30d"), slo, ratio("5m")),
+        sample(sliRatio(c.slo.window), slo, ratio("5m")),
         sample("slo:objective:ratio", slo, c.slo.availabilityTarget),
         sample("slo:error_budget:remaining_ratio", slo, 1 - ratio("5m") / budget),
         sample("tier:license_validation_error_ratio:rate5m", { tier: "enterprise" }, ratio("5m")),

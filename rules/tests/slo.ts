@@ -2,9 +2,9 @@
 // up, and only that one; the short window ends a page once the errors stop; absent SLI metrics.
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
-import { cadence, errorBudget, fixtures, PODS } from "./fixtures";
+import { cadence, fixtures, PODS } from "./fixtures";
 import { alertRule, at, check, firesAfterFor, fireTime, firing, linear, type TestGroup } from "./promtool";
-import { BURN_RATES } from "../../lib/identities";
+import { BURN_RATES, errorBudget } from "../../lib/identities";
 
 /** Validations per scrape interval in the burn-rate tests. */
 const TOTAL = 1000;

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT, STACKS } from "../../lib/stack-file";
+import { renderDashboards } from "../../dashboards";
 import { isAlert, renderRuleGroups } from "../../rules";
 import { METRIC_CONTRACT, seriesNames } from "../../rules/metric-contract";
 import { parsePromql } from "../grafana/promql";
@@ -61,4 +62,15 @@ describe("docs/metrics.md", () => {
     expect(row).toBeDefined();
     for (const label of m.labels) expect(row).toContain(`\`${label}\``);
   });
+});
+
+test("the SLO-window ratio is named for the window it covers: a 28-day SLO records ratio_rate28d over [28d]", () => {
+  const c = testStackConfig("prod", { slo: (s) => (s.window = "28d") });
+  const rules = JSON.stringify(renderRuleGroups(c));
+  const dashboards = JSON.stringify(renderDashboards(c).map((d) => d.model));
+  const ratio = renderRuleGroups(c).flatMap((g) => g.rules).find((r) => "record" in r && r.record === "slo:sli_error:ratio_rate28d");
+  expect(ratio && "expr" in ratio ? ratio.expr : "").toContain("[28d]");
+  expect(rules).not.toContain("rate30d");
+  expect(dashboards).toContain("slo:sli_error:ratio_rate28d");
+  expect(dashboards).not.toContain("rate30d");
 });
