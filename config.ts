@@ -121,7 +121,7 @@ export const schema = z
       .object({
         runbookBaseUrl: httpsUrl,
         outage: z
-          .object({ evaluationInterval: duration, probeFor: duration, targetsFor: duration })
+          .object({ evaluationInterval: duration, probeFor: duration, targetsFor: duration, keepFiringFor: duration })
           .strict(),
         errorRate: threshold(ratio),
         latencyP95Seconds: threshold(positive),
@@ -291,7 +291,7 @@ export const schema = z
               "type",
               [
                 z.object({ type: z.literal("memory"), maxTraces: positiveInt }).strict(),
-                z.object({ type: z.literal("badger"), retentionDays: positiveInt, size: quantity }).strict(),
+                z.object({ type: z.literal("badger"), retentionDays: positiveInt, size: quantity, storageClass: k8sName }).strict(),
                 z
                   .object({
                     type: z.enum(["elasticsearch", "opensearch"]),
@@ -324,6 +324,7 @@ export const schema = z
     lessThan(c.licenseApi.scrapeInterval, ["licenseApi", "scrapeInterval"], c.alerts.outage.targetsFor, ["alerts", "outage", "targetsFor"], "a single failed scrape must not page");
     lessThan(c.blackbox.probeInterval, ["blackbox", "probeInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "a single failed probe must not page");
     lessThan(c.alerts.outage.evaluationInterval, ["alerts", "outage", "evaluationInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "for: needs at least two evaluations");
+    outageToPage(c, ctx);
     const horizon = seconds(c.alerts.forecast.horizon);
     if (seconds(c.alerts.forecast.lookback) < horizon / 4) {
       ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "lookback"], message: "must be at least a quarter of alerts.forecast.horizon: a short lookback extrapolates noise" });
@@ -331,6 +332,82 @@ export const schema = z
   });
 
 export type StackConfig = z.infer<typeof schema>;
+
+/**
+ * `--cluster.peer-timeout` of every Alertmanager replica (the Alertmanager resource's `clusterPeerTimeout`,
+ * the local stack's flag). A replica at position n of the cluster takes its view of a group when the
+ * group's timer fires, then waits n times this long before it checks the shared notification log and
+ * notifies. If another replica notified a change in between (a resolve, a new outage), the waiting
+ * replica still sends its older view: a trigger after the resolve opens a new PagerDuty incident, a
+ * resolve after the trigger closes the incident while the API is down (Alertmanager's notify/notify.go,
+ * WaitStage before DedupStage; prometheus/alertmanager#2447). With Alertmanager's default of 15s and the
+ * critical route's 5s group_interval, that happened after nearly every resolve on the local stack.
+ * Kept shorter than the critical group_interval over (replicas - 1), which the config schema checks,
+ * every replica has decided on a view before any replica takes the next one. A slow notification
+ * (over 1s) makes two replicas send the same event instead, which PagerDuty deduplicates.
+ */
+export const ALERTMANAGER_PEER_TIMEOUT = "1s";
+
+/** The ADR's promise: an outage pages within a minute, the first one and any later one alike. */
+export const OUTAGE_PAGE_BUDGET_SECONDS = 60;
+
+/**
+ * The outage path's timings, checked together: the worst case from the API going down to the page
+ * PagerDuty receives, for each signal; the hold that keeps a flapping API in one incident; and the
+ * critical route's timers, which Alertmanager's replicas must all act on between two evaluations.
+ */
+function outageToPage(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
+  const o = c.alerts.outage;
+  const critical = c.alertmanager.critical;
+  const issue = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  // A first outage waits group_wait in Alertmanager; a later one may join the group the previous
+  // outage left behind, and wait for its next group_interval tick instead (dispatch/dispatch.go).
+  const routing = seconds(critical.groupInterval) >= seconds(critical.groupWait)
+    ? { key: "alertmanager.critical.groupInterval", value: critical.groupInterval }
+    : { key: "alertmanager.critical.groupWait", value: critical.groupWait };
+  const signals = [
+    {
+      name: "the health probe",
+      terms: [["blackbox.probeInterval", c.blackbox.probeInterval], ["alerts.outage.probeFor", o.probeFor], ["alerts.outage.evaluationInterval", o.evaluationInterval], ["blackbox.probeTimeout", c.blackbox.probeTimeout], [routing.key, routing.value]],
+    },
+    {
+      name: "the /metrics targets",
+      terms: [["licenseApi.scrapeInterval", c.licenseApi.scrapeInterval], ["alerts.outage.targetsFor", o.targetsFor], ["alerts.outage.evaluationInterval", o.evaluationInterval], [routing.key, routing.value]],
+    },
+  ];
+  for (const signal of signals) {
+    const worst = signal.terms.reduce((sum, [, value]) => sum + seconds(value), 0);
+    if (worst <= OUTAGE_PAGE_BUDGET_SECONDS) continue;
+    // Reported at the longest term, the one most worth shortening.
+    const [key] = [...signal.terms].sort((a, b) => seconds(b[1]) - seconds(a[1]))[0];
+    issue(key.split("."), `lets an outage seen by ${signal.name} page ${worst}s after it starts, first or repeated (${signal.terms.map(([k, v]) => `${k} ${v}`).join(" + ")}); at most ${OUTAGE_PAGE_BUDGET_SECONDS}s is allowed`);
+  }
+
+  const hold = seconds(o.keepFiringFor);
+  if (hold < seconds(c.blackbox.probeInterval)) {
+    issue(["alerts", "outage", "keepFiringFor"], `must be at least blackbox.probeInterval (${c.blackbox.probeInterval}): one good probe in an outage must not resolve the page and open a new incident`);
+  }
+  if (hold > OUTAGE_PAGE_BUDGET_SECONDS) {
+    issue(["alerts", "outage", "keepFiringFor"], `must be at most 1m: the page stays open this long after the API recovers, and an outage that starts again within it is not paged anew`);
+  }
+
+  // Every Alertmanager replica's timer for a group fires at the same moments (the group is created when
+  // an alert arrives, and alerts arrive right after an evaluation). Those moments must fall between
+  // evaluations, or replicas take their views on either side of an arriving resolve or new outage and
+  // contradict each other in PagerDuty; and the last replica must have decided before the next moment.
+  const every = seconds(o.evaluationInterval);
+  const offset = seconds(critical.groupWait) % every;
+  if (seconds(critical.groupInterval) % every !== 0) {
+    issue(["alertmanager", "critical", "groupInterval"], `must be a whole multiple of alerts.outage.evaluationInterval (${o.evaluationInterval}), so that Alertmanager acts at the same point between two evaluations every time`);
+  }
+  if (Math.min(offset, every - offset) < every / 4) {
+    issue(["alertmanager", "critical", "groupWait"], `must fall between two evaluations of the outage rules, at least a quarter of alerts.outage.evaluationInterval (${o.evaluationInterval}) away from one (such as ${every * 500}ms, half of it): Alertmanager's replicas would otherwise decide as alerts arrive and send contradicting PagerDuty events`);
+  }
+  const lastReplicaWaits = (c.alertmanager.replicas - 1) * seconds(ALERTMANAGER_PEER_TIMEOUT);
+  if (lastReplicaWaits >= seconds(critical.groupInterval)) {
+    issue(["alertmanager", "critical", "groupInterval"], `must be longer than the last of ${c.alertmanager.replicas} Alertmanager replicas waits before it notifies (${lastReplicaWaits}s, ${ALERTMANAGER_PEER_TIMEOUT} per replica): it would send a view older than another replica's last notification`);
+  }
+}
 
 /** Secrets are separate keys so that each one can be set with `pulumi config set --secret`. */
 export const secretSchema = z

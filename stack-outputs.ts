@@ -17,7 +17,7 @@ export interface StackOutputs {
   prometheusUrl: string;
   /** In-cluster URL of Alertmanager (HTTP API and UI). */
   alertmanagerUrl: string;
-  /** Labels the license API's Service must carry for the ServiceMonitor to select it. */
+  /** Labels the license API's Service and pods must both carry: the ServiceMonitor selects the Service by them, the NetworkPolicy the pods. */
   scrapeSelector: Record<string, string>;
   /** Where the ServiceMonitor looks: the Service's namespace, the name of its metrics port, the path. */
   scrapeEndpoint: { namespace: string; port: string; path: string };
@@ -46,10 +46,6 @@ export type StackOutputName = keyof StackOutputs;
 export interface StackOutputDoc {
   /** One line: what it is. docs/outputs.md says more. */
   summary: string;
-  /** An output the stack will export but does not yet; the tests tolerate its absence. */
-  pending?: true;
-  /** Exported as a Pulumi secret (app deploys get it encrypted). No output is, today. */
-  secret?: true;
 }
 
 /** Every output, at run time (the interface above disappears at compile time). */
@@ -58,7 +54,7 @@ export const STACK_OUTPUTS = {
   licenseApiNamespace: { summary: "namespace the license API deploys into, applied by this stack" },
   prometheusUrl: { summary: "in-cluster Prometheus URL" },
   alertmanagerUrl: { summary: "in-cluster Alertmanager URL" },
-  scrapeSelector: { summary: "labels the license API's Service must carry to be scraped" },
+  scrapeSelector: { summary: "labels the license API's Service (scraped) and pods (NetworkPolicy) must carry" },
   scrapeEndpoint: { summary: "namespace, metrics port name and path the ServiceMonitor scrapes" },
   pagerdutyServiceId: { summary: "PagerDuty service id" },
   logBucket: { summary: "license API log bucket" },

@@ -17,7 +17,10 @@ export interface LicenseApiScrapingArgs {
 export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" };
 
 export class LicenseApiScraping extends pulumi.ComponentResource {
-  /** Labels a pod must carry for this stack's ServiceMonitor to scrape it. */
+  /**
+   * Labels the license API's Service and its pods must both carry: the ServiceMonitor selects the
+   * Service by them, the NetworkPolicy the pods.
+   */
   readonly scrapeSelector: Record<string, string>;
 
   constructor(name: string, args: LicenseApiScrapingArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -66,10 +66,7 @@ export class OnCall extends pulumi.ComponentResource {
         autoResolveTimeout: String(c.service.autoResolveTimeoutSeconds),
         // Events API v2 integrations only open incidents on services that create alerts.
         alertCreation: "create_alerts_and_incidents",
-        incidentUrgencyRule:
-          c.service.urgency === "severity_based"
-            ? { type: "constant", urgency: "severity_based" }
-            : { type: "constant", urgency: c.service.urgency },
+        incidentUrgencyRule: { type: "constant", urgency: c.service.urgency },
       },
       child,
     );

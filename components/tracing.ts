@@ -58,7 +58,7 @@ export class Tracing extends pulumi.ComponentResource {
             metadata: { name: JAEGER_BADGER_PVC, namespace: ns },
             spec: {
               accessModes: ["ReadWriteOnce"],
-              storageClassName: c.prometheus.storageClass,
+              storageClassName: storage.storageClass,
               resources: { requests: { storage: storage.size } },
             },
           },

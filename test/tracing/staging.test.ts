@@ -31,6 +31,7 @@ describe("staging tracing keeps everything on a small footprint", () => {
     expect(badger.ttl.spans).toBe(`${storage.retentionDays * 24}h`);
     const pvc = run.get(T.pvc, "tracing-jaeger-badger").inputs;
     expect(pvc.spec.resources.requests.storage).toBe(storage.size);
+    expect(pvc.spec.storageClassName).toBe(storage.storageClass);
     expect(values.jaeger.extraVolumes).toEqual([{ name: "badger", persistentVolumeClaim: { claimName: pvc.metadata.name } }]);
     expect(values.jaeger.extraVolumeMounts[0].mountPath).toBe("/badger");
     expect(values.jaeger.replicas).toBe(1);
