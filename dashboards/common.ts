@@ -148,7 +148,10 @@ export class Layout {
 }
 
 /** Lays out panel specs and makes each panel with its factory. */
-export function panels(layout: Layout, specs: [(s: PanelSpec) => PanelBuilderLike, PanelSpec][]): PanelBuilderLike[] {
+/** A panel as a dashboard lists it: its factory and its spec, laid out in order. */
+export type PanelEntry = [(s: PanelSpec) => PanelBuilderLike, PanelSpec];
+
+export function panels(layout: Layout, specs: PanelEntry[]): PanelBuilderLike[] {
   return specs.map(([make, s]) => make(s).gridPos(layout.place(s.w, s.h)));
 }
 

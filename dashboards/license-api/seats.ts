@@ -1,0 +1,80 @@
+// Seats and keys: sessions and denials, seat utilisation against the limit, invalid and revoked keys, the licenses nearest their limit.
+import { DASHBOARDS } from "../../lib/identities";
+import { statPanel, timeSeriesPanel, type PanelEntry } from "../common";
+import type { RowContext } from "./context";
+
+export function seatPanels({ c, t, tier, license }: RowContext): PanelEntry[] {
+  return [
+    [
+      timeSeriesPanel,
+      {
+        id: DASHBOARDS.licenseApi.panels.activeSessions,
+        title: "Active sessions and seat denials",
+        description: `Sessions in use across the licenses matching the license filter, the busiest single license, and seat denials per second (FrequentSeatDenials fires above ${t.seatDenialsPerSecond.threshold}/s for one license).`,
+        unit: "short",
+        min: 0,
+        queries: [
+          { expr: `sum(license_tenant:active_sessions:max{${license}})`, legend: "active sessions (all licenses)" },
+          { expr: `max(license_tenant:active_sessions:max{${license}})`, legend: "busiest license" },
+          { expr: `max(license_tenant:seat_denials:rate5m{${license}})`, legend: "seat denials/s (worst license)" },
+        ],
+      },
+    ],
+    [
+      timeSeriesPanel,
+      {
+        id: DASHBOARDS.licenseApi.panels.seatUtilisation,
+        title: `Seat utilisation (limit ${c.licenseApi.seatLimit} seats per license)`,
+        description: `Active sessions over the configured seat limit (${c.licenseApi.seatLimit}): the fullest license and the median one. SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}% for ${t.seatUtilisation.for}.`,
+        unit: "percentunit",
+        min: 0,
+        max: 1,
+        base: "green",
+        steps: [
+          [t.seatUtilisation.threshold, "orange"],
+          [1, "red"],
+        ],
+        queries: [
+          { expr: `max(license_tenant:seat_utilisation:ratio{${license}})`, legend: "fullest license" },
+          { expr: `quantile(0.5, license_tenant:seat_utilisation:ratio{${license}})`, legend: "median license" },
+        ],
+      },
+    ],
+    [
+      timeSeriesPanel,
+      {
+        id: DASHBOARDS.licenseApi.panels.validationFailures,
+        title: "Invalid and revoked keys by tier",
+        description: `Validations answered invalid or revoked. A spike above ${c.alerts.failedValidationSpike.factor}x the ${c.alerts.failedValidationSpike.baseline} average (and over ${c.alerts.failedValidationSpike.minPerSecond}/s) fires SuspiciousValidationFailures: possible key guessing or a leaked, revoked key.`,
+        unit: "reqps",
+        min: 0,
+        steps: [[c.alerts.failedValidationSpike.minPerSecond, "orange"]],
+        queries: [
+          {
+            expr: `sum by (tier, status) (status_tier:license_validation_requests:rate5m{status=~"invalid|revoked", ${tier}})`,
+            legend: "{{tier}} {{status}}",
+          },
+        ],
+      },
+    ],
+    [
+      statPanel,
+      {
+        id: 7,
+        title: "Licenses near their seat limit",
+        description: `Licenses above ${t.seatUtilisation.threshold * 100}% of their ${c.licenseApi.seatLimit} seats now.`,
+        unit: "short",
+        w: 6,
+        base: "green",
+        steps: [[1, "orange"]],
+        queries: [
+          {
+            expr: `count(license_tenant:seat_utilisation:ratio{${license}} > ${t.seatUtilisation.threshold}) or vector(0)`,
+            legend: "licenses",
+            instant: true,
+          },
+        ],
+      },
+    ],
+  ];
+}
