@@ -1,5 +1,9 @@
 // Stand-ins for PagerDuty (Events API v2) and Slack (incoming webhooks) on loopback. Each delivery is
 // recorded as a JSON line, so tests, the benchmark and a second terminal can all watch the pages.
+//
+// The PagerDuty stand-in keeps incidents as PagerDuty's Events API v2 does: a trigger whose dedup_key
+// has an open incident joins it (no new page); a trigger whose dedup_key has none opens a new incident
+// (a new page), even if an earlier incident with that key was resolved; a resolve closes the open one.
 import { EventEmitter } from "events";
 import * as fs from "fs";
 import * as http from "http";
@@ -14,12 +18,29 @@ export interface Delivery {
   at: number;
   channel?: string;
   summary?: string;
+  /** PagerDuty only: the event's dedup_key (Alertmanager's hash of the group key). */
+  dedupKey?: string;
+  /** PagerDuty only: the incident the event opened, joined or resolved (numbered from 1). */
+  incident?: number;
+  /** PagerDuty only: this trigger opened a new incident (the on-call is paged). */
+  opened?: boolean;
+}
+
+export interface Incident {
+  number: number;
+  dedupKey: string;
+  /** Milliseconds since the epoch. */
+  openedAt: number;
+  resolvedAt?: number;
+  /** Triggers that joined the incident after the one that opened it. */
+  updates: number;
 }
 
 /** The parts of PagerDuty Events v2, Slack and Alertmanager webhook bodies that are read here. */
 interface WebhookBody {
   routing_key?: string;
   event_action?: string;
+  dedup_key?: string;
   payload?: { summary?: string };
   channel?: string;
   attachments?: { title?: string; text?: string }[];
@@ -29,6 +50,8 @@ interface WebhookBody {
 
 export class Receivers extends EventEmitter {
   readonly deliveries: Delivery[] = [];
+  /** Every PagerDuty incident opened, in order. */
+  readonly incidents: Incident[] = [];
   private server?: http.Server;
 
   constructor(
@@ -52,9 +75,10 @@ export class Receivers extends EventEmitter {
         try {
           const delivery = this.parse(req.url ?? "", JSON.parse(body || "{}"));
           if (!delivery) return void res.writeHead(404).end();
+          if (delivery.receiver === "pagerduty") this.incidentFor(delivery);
           this.record(delivery);
           if (delivery.receiver === "pagerduty") {
-            res.writeHead(202, { "content-type": "application/json" }).end('{"status":"success","message":"Event processed"}');
+            res.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", message: "Event processed", dedup_key: delivery.dedupKey }));
           } else res.writeHead(200).end("ok");
         } catch (e) {
           res.writeHead(400).end(String(e));
@@ -68,13 +92,41 @@ export class Receivers extends EventEmitter {
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Incidents opened at or after `since` (milliseconds since the epoch). */
+  incidentsOpenedSince(since: number): Incident[] {
+    return this.incidents.filter((i) => i.openedAt >= since);
+  }
+
+  /** Applies a PagerDuty event to the incidents, as PagerDuty does, and notes the outcome on the delivery. */
+  private incidentFor(d: Delivery) {
+    const key = d.dedupKey!;
+    const open = this.incidents.find((i) => i.dedupKey === key && i.resolvedAt === undefined);
+    if (d.status === "firing") {
+      if (open) {
+        open.updates++;
+        d.incident = open.number;
+        d.opened = false;
+      } else {
+        const incident: Incident = { number: this.incidents.length + 1, dedupKey: key, openedAt: d.at, updates: 0 };
+        this.incidents.push(incident);
+        d.incident = incident.number;
+        d.opened = true;
+      }
+    } else if (open) {
+      open.resolvedAt = d.at;
+      d.incident = open.number;
+    }
+  }
+
   private parse(url: string, body: WebhookBody): Delivery | undefined {
     const now = Date.now();
     const base = { received: new Date(now).toISOString(), at: now };
     if (url.startsWith("/pagerduty/v2/enqueue")) {
       if (!body.routing_key || !["trigger", "resolve"].includes(body.event_action ?? "")) throw new Error("not an Events API v2 event");
+      // Alertmanager always sets one (the hash of the alert group's key); without it PagerDuty would make one up per event.
+      if (!body.dedup_key) throw new Error("an Events API v2 event from Alertmanager carries a dedup_key");
       const summary: string = body.payload?.summary ?? "";
-      return { ...base, receiver: "pagerduty", status: body.event_action === "trigger" ? "firing" : "resolved", alerts: [summary.split(":")[0]], summary };
+      return { ...base, receiver: "pagerduty", status: body.event_action === "trigger" ? "firing" : "resolved", alerts: [summary.split(":")[0]], summary, dedupKey: body.dedup_key };
     }
     if (url.startsWith("/slack")) {
       const attachment = body.attachments?.[0];
