@@ -387,6 +387,11 @@ function outageToPage(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
   if (hold < seconds(c.blackbox.probeInterval)) {
     issue(["alerts", "outage", "keepFiringFor"], `must be at least blackbox.probeInterval (${c.blackbox.probeInterval}): one good probe in an outage must not resolve the page and open a new incident`);
   }
+  // The targets' alert is not held (rules/outage.ts): it must have resolved on every Prometheus replica
+  // before the probe's hold ends, or a replica still firing it reopens the incident after the resolve.
+  if (!(hold > seconds(c.licenseApi.scrapeInterval))) {
+    issue(["alerts", "outage", "keepFiringFor"], `must be longer than licenseApi.scrapeInterval (${c.licenseApi.scrapeInterval}): the /metrics targets signal must have recovered on every Prometheus replica before the probe's hold resolves the page`);
+  }
   if (hold > OUTAGE_PAGE_BUDGET_SECONDS) {
     issue(["alerts", "outage", "keepFiringFor"], `must be at most 1m: the page stays open this long after the API recovers, and an outage that starts again within it is not paged anew`);
   }

@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from "child_process";
 import { EventEmitter } from "events";
 import * as fs from "fs";
 import * as path from "path";
-import { NAMESPACE, parseConfig, type StackConfig } from "../config";
+import { ALERTMANAGER_PEER_TIMEOUT, NAMESPACE, parseConfig, type StackConfig } from "../config";
 import { PROJECT_ROOT, readStackConfig, type StackName } from "../lib/stack-file";
 import { toYaml } from "../lib/yaml";
 import { alertmanagerConfig } from "../render/alertmanager-config";
@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   /** Adjusts the stack's config (tests shorten slow alerts' `for:`; the benchmark applies the ADR's timings). */
   adjust?: (c: StackConfig) => { config: StackConfig; rules?: RuleGroup[] };
   deliveriesFile?: string;
+  /** The Alertmanagers' `--cluster.peer-timeout`; the cluster's unless a benchmark reproduces an older setup. */
+  peerTimeout?: string;
 }
 
 interface Proc {
@@ -131,7 +133,7 @@ export class LocalStack extends EventEmitter {
         `--storage.tsdb.path=${path.join(this.options.workDir, `data/prometheus-${i}`)}`,
         `--web.listen-address=127.0.0.1:${port}`,
         "--web.enable-lifecycle",
-        "--log.level=warn",
+        `--log.level=${process.env.LOCAL_STACK_LOG_LEVEL ?? "warn"}`,
       ]);
     });
   }
@@ -146,7 +148,8 @@ export class LocalStack extends EventEmitter {
       `--cluster.advertise-address=127.0.0.1:${this.ports.gossip[i]}`,
       ...peers.map((p) => `--cluster.peer=127.0.0.1:${p}`),
       "--cluster.settle-timeout=5s",
-      "--log.level=warn",
+      `--cluster.peer-timeout=${this.options.peerTimeout ?? ALERTMANAGER_PEER_TIMEOUT}`,
+      `--log.level=${process.env.LOCAL_STACK_LOG_LEVEL ?? "warn"}`,
     ]);
   }
 

@@ -3,9 +3,20 @@
 //   hangs (probe timeout) or has no endpoints left (pods deleted, service scaled to zero);
 // - the /metrics targets: all down, or gone from discovery, which `up == 0` alone never sees.
 // Each rule's `for:` outlasts one interval of its signal, so a single failed scrape or probe never pages.
+// The probe's alert keeps firing for `keepFiringFor` after the health endpoint answers again: an API
+// that falls again within that hold is still the same incident (one PagerDuty incident, no second
+// page); one that stays up longer resolves the page, and its next fall is a new incident, paged as fast
+// as the first. The targets' alert has no hold and resolves with the first good scrape, so it is always
+// resolved before the probe's hold ends (keepFiringFor outlasts a scrape interval; the config schema
+// checks it). Held too, it would end the incident on each Prometheus replica at that replica's own
+// scrape, up to a scrape interval apart: the late replica's periodic resend of its still-firing alert,
+// arriving after Alertmanager sent the resolve, reopened a PagerDuty incident (seen on the local stack).
+// The replicas probe within one evaluation of each other, and send only at evaluations, so the probe's
+// resolve reaches Alertmanager from both before its next notification.
 import type { StackConfig } from "../config";
+import { seconds } from "../lib/duration";
 import { alert } from "./build";
-import type { RuleGroup } from "./types";
+import type { AlertingRule, RuleGroup } from "./types";
 import { panelUrl, selectors } from "../lib/identities";
 
 export function outageRules(c: StackConfig): RuleGroup {
@@ -16,16 +27,21 @@ export function outageRules(c: StackConfig): RuleGroup {
     runbook: "apiserverdown",
     dashboard: panelUrl(c, "licenseApi", "requestRate"),
   };
+  const held = (rule: AlertingRule): AlertingRule => {
+    if (seconds(c.alerts.outage.keepFiringFor) === 0) return rule;
+    const { alert: name, expr, for: pending, ...rest } = rule;
+    return { alert: name, expr, ...(pending ? { for: pending } : {}), keep_firing_for: c.alerts.outage.keepFiringFor, ...rest };
+  };
   return {
     name: "license-api.outage",
     interval: c.alerts.outage.evaluationInterval,
     rules: [
-      alert(c, "APIServerDown", `max(probe_success{${s.probe}}) == 0`, {
+      held(alert(c, "APIServerDown", `max(probe_success{${s.probe}}) == 0`, {
         ...common,
         for: c.alerts.outage.probeFor,
         description: `The health endpoint has failed every black-box probe for ${c.alerts.outage.probeFor}: the API refuses connections, hangs, or has no endpoints left.`,
         labels: { signal: "probe" },
-      }),
+      })),
       // `or vector(0)` rather than `or absent(...)`: both branches must carry the same (empty) labels, or
       // targets that go from down to deleted become a new alert and its `for:` starts over.
       alert(c, "APIServerDown", `(sum(up{${s.api}}) or vector(0)) == 0`, {

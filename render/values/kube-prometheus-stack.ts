@@ -3,7 +3,7 @@
 // PrometheusRules whatever labels they carry (the chart's default only matches `release: <name>`).
 // On GKE the control plane (scheduler, controller manager, etcd) is not reachable from the cluster, so
 // scraping it and its alerts are off: they would only ever report it as down.
-import type { StackConfig } from "../../config";
+import { ALERTMANAGER_PEER_TIMEOUT, type StackConfig } from "../../config";
 import { chartAlertsDecided } from "../chart-alerts";
 import { externalLabels } from "../prometheus-config";
 
@@ -78,6 +78,8 @@ export function kubePrometheusStackValues(c: StackConfig) {
         resources: c.alertmanager.resources,
         storage: volume(c.alertmanager.storageSize, c.prometheus.storageClass),
         podAntiAffinity: c.alertmanager.replicas > 1 ? "hard" : "soft",
+        // Replicas notify on the same view of a group, never on a stale one (config.ts explains).
+        clusterPeerTimeout: ALERTMANAGER_PEER_TIMEOUT,
       },
     },
     prometheusOperator: { admissionWebhooks: { enabled: true } },

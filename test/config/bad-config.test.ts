@@ -36,6 +36,28 @@ const cases: Case[] = [
   { name: "schedule layer without users", config: prodSection("pagerduty", { schedule: { layers: [{ name: "x", start: "2026-01-05T09:00:00-05:00", rotationVirtualStart: "2026-01-05T09:00:00-05:00", rotationTurnLengthSeconds: 604800, users: [] }] } }), expect: [/pagerduty\.schedule\.layers\.0\.users: must list at least one user/] },
   { name: "bad duration", config: prodSection("alerts", { errorRate: { threshold: 0.05, for: "5 minutes" } }), expect: [/alerts\.errorRate\.for: must be a Prometheus duration.*\(got "5 minutes"\)/] },
   { name: "for: that a single failed scrape can satisfy", config: prodSection("alerts", { outage: { evaluationInterval: "5s", probeFor: "10s", targetsFor: "15s" } }), expect: [/licenseApi\.scrapeInterval: must be shorter than alerts\.outage\.targetsFor \(15s\): a single failed scrape must not page/] },
+  { name: "for: that a single failed probe can satisfy", config: prodSection("alerts", { outage: { probeFor: "5s" } }), expect: [/blackbox\.probeInterval: must be shorter than alerts\.outage\.probeFor \(5s\): a single failed probe must not page/] },
+  // Paged within a minute, a repeated outage too: a re-fire into the group the last outage left waits for group_interval.
+  {
+    name: "critical group_interval of 1m lets a repeated outage page late",
+    config: prodSection("alertmanager", { critical: { groupInterval: "1m" } }),
+    expect: [
+      /alertmanager\.critical\.groupInterval: lets an outage seen by the health probe page 84s after it starts, first or repeated \(blackbox\.probeInterval 5s \+ alerts\.outage\.probeFor 10s \+ alerts\.outage\.evaluationInterval 5s \+ blackbox\.probeTimeout 4s \+ alertmanager\.critical\.groupInterval 1m\); at most 60s is allowed \(got "1m"\)/,
+      /alertmanager\.critical\.groupInterval: lets an outage seen by the \/metrics targets page 100s after it starts/,
+    ],
+  },
+  { name: "probe for: so long an outage pages after a minute", config: prodSection("alerts", { outage: { probeFor: "45s" } }), expect: [/alerts\.outage\.probeFor: lets an outage seen by the health probe page 64s after it starts.*at most 60s is allowed \(got "45s"\)/] },
+  { name: "critical group_wait longer than a minute", config: prodSection("alertmanager", { critical: { groupWait: "62500ms" } }), expect: [/alertmanager\.critical\.groupWait: lets an outage seen by the health probe page 86\.5s after it starts/] },
+  {
+    name: "outage hold shorter than a probe",
+    config: prodSection("alerts", { outage: { keepFiringFor: "4s" } }),
+    expect: [/alerts\.outage\.keepFiringFor: must be at least blackbox\.probeInterval \(5s\): one good probe in an outage must not resolve the page.*\(got "4s"\)/, /alerts\.outage\.keepFiringFor: must be longer than licenseApi\.scrapeInterval \(15s\)/],
+  },
+  { name: "outage hold no longer than a scrape", config: prodSection("alerts", { outage: { keepFiringFor: "15s" } }), expect: [/alerts\.outage\.keepFiringFor: must be longer than licenseApi\.scrapeInterval \(15s\): the \/metrics targets signal must have recovered on every Prometheus replica.*\(got "15s"\)/] },
+  { name: "outage hold over a minute", config: prodSection("alerts", { outage: { keepFiringFor: "2m" } }), expect: [/alerts\.outage\.keepFiringFor: must be at most 1m: the page stays open this long after the API recovers.*\(got "2m"\)/] },
+  { name: "critical group_wait on an evaluation", config: prodSection("alertmanager", { critical: { groupWait: "5s" } }), expect: [/alertmanager\.critical\.groupWait: must fall between two evaluations of the outage rules.*such as 2500ms.*\(got "5s"\)/] },
+  { name: "critical group_interval off the evaluation cadence", config: prodSection("alertmanager", { critical: { groupInterval: "7s" } }), expect: [/alertmanager\.critical\.groupInterval: must be a whole multiple of alerts\.outage\.evaluationInterval \(5s\).*\(got "7s"\)/] },
+  { name: "more Alertmanager replicas than the critical group_interval lets decide in time", config: prodSection("alertmanager", { replicas: 7 }), expect: [/alertmanager\.critical\.groupInterval: must be longer than the last of 7 Alertmanager replicas waits before it notifies \(6s, 1s per replica\).*\(got "5s"\)/] },
   { name: "scrape interval slower than the metrics contract", config: prodSection("licenseApi", { scrapeInterval: "30s" }), expect: [/licenseApi\.scrapeInterval: must be 15s or shorter/] },
   { name: "too few uptime regions", config: prodSection("uptime", { regions: ["USA", "EUROPE"] }), expect: [/uptime\.regions: must list at least three regions/] },
   { name: "unknown environment", config: { "coditect-monitoring:environment": "production" }, expect: [/environment: must be staging or prod \(got "production"\)/] },
