@@ -1,6 +1,7 @@
 // The 99.9 % availability SLO: availability against the objective, error budget left in the SLO
 // window, and the burn rate of every SLI window against the thresholds the burn-rate alerts use. All
 // from the SLO recording rules (rules/slo.ts), plus the outside view: Cloud Monitoring uptime checks.
+// The SLI is the one of lib/identities.ts (sliBad): time the API could not answer counts as failed.
 import * as googlecloudmonitoring from "@grafana/grafana-foundation-sdk/googlecloudmonitoring";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as common from "@grafana/grafana-foundation-sdk/common";
@@ -19,7 +20,7 @@ import {
   type Steps,
 } from "./common";
 import { dataSources } from "./datasources";
-import { BURN_RATES, DASHBOARDS, errorBudget, roundFigure, SLI_WINDOWS, sliRatio, SLO_NAME } from "../lib/identities";
+import { BURN_RATES, DASHBOARDS, errorBudget, roundFigure, SLI_WINDOWS, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
 
 const P = DASHBOARDS.slo.panels;
 
@@ -42,7 +43,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
       {
         id: P.availability,
         title: `Availability against the ${target * 100}% objective`,
-        description: `Share of license validations the API completed, over the last hour and over the ${c.slo.window} SLO window, against the objective.`,
+        description: `Share of license validations the API completed, over the last hour and over the ${c.slo.window} SLO window, against the objective. Time the API could not answer at all (every health probe failing, or no target up) counts as failed; "could not answer (1h)" is the share of the last hour it could not.`,
         unit: "percentunit",
         decimals: 3,
         base: "red",
@@ -51,6 +52,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
           { expr: `1 - ${sliRatio("1h")}{${slo}}`, legend: "last 1h" },
           { expr: `1 - ${sliRatio(c.slo.window)}{${slo}}`, legend: `last ${c.slo.window}` },
           { expr: `slo:objective:ratio{${slo}}`, legend: "objective" },
+          { expr: `${sliUnavailable("1h")}{${slo}}`, legend: "could not answer (1h)" },
         ],
       },
     ],
@@ -92,7 +94,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
       {
         id: P.burnRates,
         title: "Error budget burn rate by window",
-        description: `How many times faster than sustainable each window spends the budget (error ratio / ${budget}). The dashed lines are the burn-rate alerts' thresholds: ${BURN_RATES.map((b) => `${b.factor}x over ${b.long} and ${b.short} (${b.severity})`).join("; ")}.`,
+        description: `How many times faster than sustainable each window spends the budget (error ratio, unavailable time included, / ${budget}). The dashed lines are the burn-rate alerts' thresholds: ${BURN_RATES.map((b) => `${b.factor}x over ${b.long} and ${b.short} (${b.severity})`).join("; ")}.`,
         unit: "suffix:x",
         min: 0,
         w: 24,

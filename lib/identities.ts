@@ -41,6 +41,34 @@ export type SliWindow = (typeof SLI_WINDOWS)[number] | StackConfig["slo"]["windo
 /** The recorded error ratio over a window, named for the window it really covers (28d or 30d for the SLO's). */
 export const sliRatio = (window: SliWindow) => `slo:sli_error:ratio_rate${window}`;
 
+/**
+ * The series the SLI is computed from, recorded by rules/slo.ts and read by the monthly report:
+ * validations failed and validations in all (per second, over 5m), and whether the API could answer
+ * at all at an evaluation (1: every health probe failed, or no /metrics target is up or discoverable).
+ */
+export const SLI_SERIES = {
+  errors: "slo:sli_errors:rate5m",
+  requests: "slo:sli_requests:rate5m",
+  unavailable: "slo:sli_unavailable:bool",
+} as const;
+/** The share of a window the API could not answer at all: the average of SLI_SERIES.unavailable over it. */
+export const sliUnavailable = (window: SliWindow) => `slo:sli_unavailable:ratio_avg${window}`;
+
+/**
+ * The SLI's one definition of "bad", shared by the rules, the dashboard and the report. A dead API
+ * reports no errors (it reports nothing), so the time it could not answer counts wholly as failed;
+ * over the rest of the window, the share of validations the API failed:
+ *
+ *   bad = unavailable + (1 - unavailable) × request error ratio
+ *
+ * A total outage is bad = 1 for its duration; 47 minutes of it in a 30-day month cost 47/43200 of the
+ * month whatever the traffic, and errors while the API answers cost what they cost before.
+ */
+export const sliBad = (unavailableShare: number, requestErrorRatio: number) => unavailableShare + (1 - unavailableShare) * requestErrorRatio;
+/** sliBad in PromQL, for two series with the same labels; an absent request error ratio (no traffic) counts as 0. */
+export const sliBadExpr = (unavailable: string, requestErrorRatio: string) =>
+  `${unavailable} + (1 - ${unavailable}) * (${requestErrorRatio} or ${unavailable} * 0)`;
+
 /** Figures as the rules and panels write them: six significant digits, no float noise (1 - 0.999). */
 export const roundFigure = (x: number) => Number(x.toPrecision(6));
 /** The SLO's error budget: the share of validations allowed to fail over its window. */

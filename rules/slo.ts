@@ -1,34 +1,47 @@
 // The 99.9 % availability SLO as multi-window, multi-burn-rate alerts (Google SRE workbook, ch. 5).
 // The SLI counts validations the API failed to complete (license_validation_errors_total) against
-// all validations; an invalid or revoked key is a correct answer, not an error.
+// all validations; an invalid or revoked key is a correct answer, not an error. A dead or unreachable
+// API reports no errors at all, so the time it could not answer (every health probe failing, or no
+// /metrics target up or discoverable: the outage alert's two signals) counts wholly as failed; see
+// sliBad in lib/identities.ts, the one definition the dashboard and the monthly report share.
 import type { StackConfig } from "../config";
 import { alert, record } from "./build";
 import type { RuleGroup } from "./types";
-import { BURN_RATES, errorBudget, panelUrl, roundFigure, selectors, SLI_WINDOWS, sliRatio, SLO_NAME } from "../lib/identities";
-
-const SLI_ERRORS_RATE = "slo:sli_errors:rate5m";
-const SLI_REQUESTS_RATE = "slo:sli_requests:rate5m";
-
+import { BURN_RATES, errorBudget, panelUrl, roundFigure, selectors, SLI_SERIES, SLI_WINDOWS, sliBadExpr, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
 
 export function sloRules(c: StackConfig): RuleGroup {
-  const { api } = selectors(c);
+  const { api, probe } = selectors(c);
   const target = c.slo.availabilityTarget;
   const budget = errorBudget(c);
   const labels = { slo: SLO_NAME };
+  const slo = `{slo="${SLO_NAME}"}`;
   // Only the 5m rates read the raw counters, which carry a series per license key. Longer windows
   // re-read those two aggregated series: the ratio of summed rates is the traffic-weighted error ratio
   // over the window, at a tiny fraction of the cost of rate(...[3d]) over every license's series.
-  const errors5m = record(SLI_ERRORS_RATE, `sum(rate(license_validation_errors_total{${api}}[5m]))`, labels);
-  const requests5m = record(SLI_REQUESTS_RATE, `sum(rate(license_validation_requests_total{${api}}[5m]))`, labels);
-  const windows = [...SLI_WINDOWS, c.slo.window].map((w) =>
-    record(
-      sliRatio(w),
-      w === "5m"
-        ? `${SLI_ERRORS_RATE}{slo="${SLO_NAME}"} / ${SLI_REQUESTS_RATE}{slo="${SLO_NAME}"}`
-        : `sum_over_time(${SLI_ERRORS_RATE}{slo="${SLO_NAME}"}[${w}]) / sum_over_time(${SLI_REQUESTS_RATE}{slo="${SLO_NAME}"}[${w}])`,
-      labels,
-    ),
+  const errors5m = record(SLI_SERIES.errors, `sum(rate(license_validation_errors_total{${api}}[5m]))`, labels);
+  const requests5m = record(SLI_SERIES.requests, `sum(rate(license_validation_requests_total{${api}}[5m]))`, labels);
+  // 1 at an evaluation when the API cannot answer: every probe of the health endpoint failed (a missing
+  // probe series is no evidence either way), or no /metrics target is up, vanished ones included. A
+  // single failed probe is one evaluation of 1: a 15 s sliver of any window, far from any burn rate.
+  const unavailable = record(
+    SLI_SERIES.unavailable,
+    `clamp_max(
+      ((max(probe_success{${probe}}) == bool 0) or vector(0))
+      + ((sum(up{${api}}) or vector(0)) == bool 0),
+    1)`,
+    labels,
   );
+  const windows = [...SLI_WINDOWS, c.slo.window].flatMap((w) => {
+    // No validations in the window: no request error ratio (rather than 0/0), counted as none failed.
+    const requestErrors =
+      w === "5m"
+        ? `${SLI_SERIES.errors}${slo} / (${SLI_SERIES.requests}${slo} > 0)`
+        : `sum_over_time(${SLI_SERIES.errors}${slo}[${w}]) / (sum_over_time(${SLI_SERIES.requests}${slo}[${w}]) > 0)`;
+    return [
+      record(sliUnavailable(w), `avg_over_time(${SLI_SERIES.unavailable}${slo}[${w}])`, labels),
+      record(sliRatio(w), sliBadExpr(`${sliUnavailable(w)}${slo}`, requestErrors), labels),
+    ];
+  });
   const burns = BURN_RATES.map((b) => {
     const threshold = roundFigure(b.factor * budget);
     return alert(
@@ -39,7 +52,7 @@ export function sloRules(c: StackConfig): RuleGroup {
         for: b.for,
         severity: b.severity,
         summary: `License validation error budget burning ${b.factor}x too fast`,
-        description: `Over the last ${b.long} (and ${b.short}) {{ $value | humanizePercentage }} of license validations failed; at ${b.factor}x the ${c.slo.window} budget of ${roundFigure(budget * 100)}% lasts ${roundFigure(Number(c.slo.window.replace("d", "")) / b.factor)} days.`,
+        description: `Over the last ${b.long} (and ${b.short}) {{ $value | humanizePercentage }} of license validations failed or the API could not answer; at ${b.factor}x the ${c.slo.window} budget of ${roundFigure(budget * 100)}% lasts ${roundFigure(Number(c.slo.window.replace("d", "")) / b.factor)} days.`,
         runbook: "errorbudgetburn",
         dashboard: panelUrl(c, "slo", "burnRates"),
         labels: { ...labels, burn_rate: `${b.factor}x`, long_window: b.long, short_window: b.short },
@@ -52,6 +65,7 @@ export function sloRules(c: StackConfig): RuleGroup {
     rules: [
       errors5m,
       requests5m,
+      unavailable,
       ...windows,
       record("slo:objective:ratio", `vector(${target})`, labels),
       record("slo:error_budget:remaining_ratio", `1 - ${sliRatio(c.slo.window)}{slo="${SLO_NAME}"} / ${budget}`, labels),

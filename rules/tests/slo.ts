@@ -1,24 +1,29 @@
 // The 99.9 % SLO: each burn-rate alert fires for an error ratio between its factor and the next one
-// up, and only that one; the short window ends a page once the errors stop; absent SLI metrics.
+// up, and only that one; the short window ends a page once the errors stop; a total outage, in which
+// the API reports nothing, burns the budget and pages, a single failed probe does not; absent SLI metrics.
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
 import { cadence, fixtures, PODS } from "./fixtures";
-import { alertRule, at, check, firesAfterFor, fireTime, firing, linear, type TestGroup } from "./promtool";
-import { BURN_RATES, errorBudget } from "../../lib/identities";
+import { alertRule, approx, evalAtOrAfter, at, check, firesAfterFor, fireTime, firing, linear, samples, series, type TestGroup } from "./promtool";
+import { BURN_RATES, errorBudget, healthUrl, probeJob, sliRatio, sliUnavailable, SLO_NAME } from "../../lib/identities";
 
 /** Validations per scrape interval in the burn-rate tests. */
 const TOTAL = 1000;
 
 export function sloTests(c: StackConfig): TestGroup[] {
   const f = fixtures(c);
-  const { step, evalEvery, rateOnset, stepsUntil, rateAt } = cadence(c);
+  const { step, evalEvery, rateOnset, stepsUntil, rateAt, onsetWhen } = cadence(c);
   const budget = errorBudget(c);
   const factors = BURN_RATES.map((b) => b.factor).sort((a, b) => a - b);
 
+  const probe = (values: string) => series("probe_success", { job: probeJob(c), instance: healthUrl(c) }, values);
+  /** The API answering: targets up and probes passing for `steps` samples, so only its errors count. */
+  const answering = (steps: number) => [...PODS.map((p) => f.up(p, linear(1, 0, steps))), probe(linear(1, 0, steps))];
   const traffic = (errorsPerStep: number, steps: number) => [
     f.requests("lic-ent-0001", "valid", "enterprise", linear(0, TOTAL - errorsPerStep, steps)),
     f.requests("lic-ent-0001", "error", "enterprise", linear(0, errorsPerStep, steps)),
     f.errors("redis_unavailable", "enterprise", linear(0, errorsPerStep, steps)),
+    ...answering(steps),
   ];
 
   const burns: TestGroup[] = BURN_RATES.map((b) => {
@@ -53,8 +58,67 @@ export function sloTests(c: StackConfig): TestGroup[] {
   const slowest = Math.max(...BURN_RATES.map((b) => fireTime(alertRule(c, "ErrorBudgetBurn", { burn_rate: `${b.factor}x` }), rateOnset, evalEvery)));
   const halfBudgetPerStep = (TOTAL * budget) / 2;
 
+  // A total outage: an hour of clean traffic, then two hours in which every probe fails, every target
+  // is down and the API exports nothing. Without the unavailable time in the SLI it would burn nothing.
+  const threshold = (factor: number) => factor * budget;
+  const outageAt = seconds("1h");
+  const outageEnd = outageAt + seconds("2h");
+  /** The share of evaluations in [t - window, t] (Prometheus 2 ranges include both ends) at which `down` holds. */
+  const downShare = (t: number, window: string, down: (u: number) => boolean) => {
+    let n = 0;
+    let bad = 0;
+    for (let u = evalAtOrAfter(Math.max(0, t - seconds(window)), evalEvery); u <= t; u += evalEvery, n++) if (down(u)) bad++;
+    return bad / n;
+  };
+  const inOutage = (u: number) => u >= outageAt;
+  const outageOnset = onsetWhen(
+    (t) => downShare(t, fastest.long, inOutage) > threshold(fastest.factor) && downShare(t, fastest.short, inOutage) > threshold(fastest.factor),
+    outageAt,
+  );
+  const outageFires = fireTime(fast, outageOnset, evalEvery);
+  const healthySteps = outageAt / step;
+  const outageSteps = stepsUntil(outageEnd) - healthySteps;
+  const slo = { slo: SLO_NAME };
+  const outageShare = downShare(outageEnd, c.slo.window, inOutage);
+
+  // One failed probe after six hours of clean traffic (the slowest alert's short window), watched for
+  // longer than the slowest alert's for:.
+  const blipAt = Math.max(...BURN_RATES.map((b) => seconds(b.short)));
+  const blipEnd = blipAt + Math.max(...BURN_RATES.map((b) => seconds(b.for))) + evalEvery;
+  const blipSteps = stepsUntil(blipEnd);
+
   return [
     ...burns,
+    {
+      name: `ErrorBudgetBurn ${fastest.factor}x: a 2-hour total outage (probes fail, targets down, no metrics) burns the budget and pages`,
+      interval: at(step),
+      input_series: [
+        f.requests("lic-ent-0001", "valid", "enterprise", linear(0, TOTAL, healthySteps - 1)),
+        f.errors("redis_unavailable", "enterprise", linear(0, 0, healthySteps - 1)),
+        ...PODS.map((p) => f.up(p, `${linear(1, 0, healthySteps - 1)} ${linear(0, 0, outageSteps - 1)}`)),
+        probe(`${linear(1, 0, healthySteps - 1)} ${linear(0, 0, outageSteps - 1)}`),
+      ],
+      alert_rule_test: firesAfterFor(evalEvery, [{ rule: fast, onset: outageOnset, alert: firing(fast, slo, downShare(outageFires, fastest.long, inOutage)) }]),
+      promql_expr_test: [
+        approx(`${sliUnavailable("5m")}{slo="${SLO_NAME}"}`, outageEnd, slo, 1),
+        approx(`${sliRatio(fastest.long)}{slo="${SLO_NAME}"}`, outageEnd, slo, 1),
+        approx(`${sliRatio(c.slo.window)}{slo="${SLO_NAME}"}`, outageEnd, slo, outageShare),
+        approx(`slo:error_budget:remaining_ratio{slo="${SLO_NAME}"}`, outageEnd, slo, 1 - outageShare / budget),
+      ],
+    },
+    {
+      name: "ErrorBudgetBurn silent: a single failed health probe, past every burn-rate alert's for:",
+      interval: at(step),
+      input_series: [
+        f.requests("lic-ent-0001", "valid", "enterprise", linear(0, TOTAL, blipSteps)),
+        f.errors("redis_unavailable", "enterprise", linear(0, 0, blipSteps)),
+        ...PODS.map((p) => f.up(p, linear(1, 0, blipSteps))),
+        probe(`${linear(1, 0, blipAt / step - 1)} ${samples([0])} ${linear(1, 0, blipSteps - blipAt / step - 1)}`),
+      ],
+      alert_rule_test: [...BURN_RATES.map((b) => check("ErrorBudgetBurn", blipAt + seconds(b.for) + evalEvery)), check("ErrorBudgetBurn", blipEnd)],
+      // The failed probe is seen, as one evaluation of the 5m window.
+      promql_expr_test: [approx(`${sliUnavailable("5m")}{slo="${SLO_NAME}"}`, blipAt, slo, downShare(blipAt, "5m", (u) => u === blipAt))],
+    },
     {
       name: `ErrorBudgetBurn ${fastest.factor}x: a burst of failures pages, and the page ends once the ${fastest.short} window is clean although the ${fastest.long} one is not`,
       interval: at(step),
@@ -62,6 +126,7 @@ export function sloTests(c: StackConfig): TestGroup[] {
         f.requests("lic-ent-0001", "error", "enterprise", `${linear(0, TOTAL, burstSteps)} ${linear(TOTAL * burstSteps, 0, afterSteps - 1)}`),
         f.requests("lic-ent-0001", "valid", "enterprise", `${linear(0, 0, burstSteps)} ${linear(TOTAL, TOTAL, afterSteps - 1)}`),
         f.errors("internal", "enterprise", `${linear(0, TOTAL, burstSteps)} ${linear(TOTAL * burstSteps, 0, afterSteps - 1)}`),
+        ...answering(burstSteps + afterSteps),
       ],
       alert_rule_test: [
         check(fast.alert, burstFires, [firing(fast, { slo: fast.labels.slo }, burstLong)]),
