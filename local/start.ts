@@ -1,10 +1,10 @@
-// npm start [-- --stack prod|staging] [--base-port 19090]
+// npm start [-- --stack prod|staging] [--base-port 19090] [--work-dir .local/<stack>]
 // Runs the stack's rendered configuration on loopback and shows what pages, until Ctrl-C.
 import { spawnSync } from "child_process";
 import * as http from "http";
 import * as path from "path";
 import { PROJECT_ROOT } from "../lib/stack-file";
-import { controlPort, portFlag, stackFlag } from "./cli-args";
+import { controlPort, flag, portFlag, stackFlag } from "./cli-args";
 import { FAULTS, isFault } from "./faults";
 import type { Delivery } from "./receivers";
 import { LocalStack } from "./stack";
@@ -12,6 +12,11 @@ import { LocalStack } from "./stack";
 const argv = process.argv.slice(2);
 const stack = stackFlag(argv, "prod");
 const basePort = portFlag(argv);
+// Configs, data, logs and (with --work-dir) the deliveries of this run; emptied when it starts.
+const workDirFlag = flag(argv, "work-dir");
+const workDir = path.resolve(workDirFlag ?? path.join(PROJECT_ROOT, ".local", stack));
+const deliveriesFile = workDirFlag ? path.join(workDir, "deliveries.jsonl") : path.join(PROJECT_ROOT, ".local", "deliveries.jsonl");
+const shown = (p: string) => (p.startsWith(PROJECT_ROOT) ? path.relative(PROJECT_ROOT, p) : p);
 
 const tools = spawnSync("bash", [path.join(PROJECT_ROOT, "scripts", "ensure-tools.sh")], { stdio: "inherit" });
 if (tools.status !== 0) process.exit(tools.status ?? 1);
@@ -19,8 +24,8 @@ if (tools.status !== 0) process.exit(tools.status ?? 1);
 const local = new LocalStack({
   stack,
   basePort,
-  workDir: path.join(PROJECT_ROOT, ".local", stack),
-  deliveriesFile: path.join(PROJECT_ROOT, ".local", "deliveries.jsonl"),
+  workDir,
+  deliveriesFile,
 });
 
 const time = () => new Date().toISOString().slice(11, 19);
@@ -65,7 +70,7 @@ async function firing(): Promise<string> {
 }
 
 async function main() {
-  say(`starting the ${stack} stack on loopback (logs in .local/${stack}/)`);
+  say(`starting the ${stack} stack on loopback (logs in ${shown(workDir)}/)`);
   control.listen(controlPort(basePort), "127.0.0.1");
   await local.start();
   await local.ready(120_000, (step) => say(step));
@@ -75,7 +80,7 @@ async function main() {
   Alertmanager     ${u.alertmanager.join("  ")}
   Blackbox         ${u.blackbox}
   License API      ${u.api}   metrics: ${u.metrics}
-  Receivers        ${u.receivers}   deliveries: .local/deliveries.jsonl
+  Receivers        ${u.receivers}   deliveries: ${shown(deliveriesFile)}
 
   Inject a fault from another terminal:  npm run fault -- <${Object.keys(FAULTS).join("|")}>${basePort === 19090 ? "" : ` --base-port ${basePort}`}
   Ctrl-C stops everything.

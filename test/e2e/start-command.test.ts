@@ -1,23 +1,39 @@
 // `npm start` as a person runs it: it comes up, and whatever ends it (Ctrl-C, or one of its children
-// dying) leaves no process behind.
+// dying) leaves no process behind. It runs in a folder of its own and looks only at the processes it
+// started, so a developer's own `npm start` (in .local/staging) is neither emptied nor killed.
 import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 
 const BASE_PORT = 39090;
-const WORK_DIR = path.join(PROJECT_ROOT, ".local", "staging");
+let workDir: string;
+/** Process group of the run under test: npm start leads its own, and every child it spawns is in it. */
+let group: number | undefined;
 
-/** Processes started for this run: the tools name the work dir in their flags, the simulator its ports. */
+beforeEach(() => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-npm-start-"));
+});
+
+/** Processes of this run still alive: its process group, which its children keep after it exits. */
 function leftovers(): string[] {
-  const ps = spawnSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).stdout.split("\n");
-  return ps.filter((line) => (line.includes(WORK_DIR) || line.includes(`"apiPort":${BASE_PORT + 40}`)) && !line.includes("ps -eo"));
+  if (group === undefined) return [];
+  const ps = spawnSync("ps", ["-eo", "pid=,pgid=,stat=,args="], { encoding: "utf8" }).stdout.split("\n");
+  return ps.filter((line) => {
+    const [, pgid, stat] = line.trim().split(/\s+/);
+    // A zombie has exited; it only waits for its parent to read its status.
+    return Number(pgid) === group && !stat?.startsWith("Z");
+  });
 }
 
 function start(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts", "--stack", "staging", "--base-port", String(BASE_PORT)], {
+  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts", "--stack", "staging", "--base-port", String(BASE_PORT), "--work-dir", workDir], {
     cwd: PROJECT_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
+  group = child.pid;
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
@@ -35,12 +51,15 @@ async function until(check: () => boolean, timeoutMs: number, what: string) {
 
 afterEach(() => {
   for (const line of leftovers()) process.kill(Number(line.trim().split(/\s+/)[0]), "SIGKILL");
+  group = undefined;
+  fs.rmSync(workDir, { recursive: true, force: true });
 });
 
 test("npm start shows the URLs, then Ctrl-C stops every process it started", async () => {
   const run = start();
   await until(() => run.output().includes("Ctrl-C stops everything."), 120_000, "the stack to come up");
   expect(run.output()).toContain(`Prometheus       http://127.0.0.1:${BASE_PORT}`);
+  expect(run.output()).toContain(`logs in ${workDir}/`);
   expect(leftovers().length).toBeGreaterThanOrEqual(5);
   run.child.kill("SIGINT");
   expect(await run.exited).toBe(0);
