@@ -11,7 +11,7 @@ const LAYERS: string[][] = [
   ["rules", "dashboards"],
   ["render"],
   ["components", "tools"],
-  ["index.ts", "stack-outputs.ts", "local", "bench", "scripts", "policy"],
+  ["index.ts", "stack-outputs.ts", "local", "bench", "scripts", "policy", "report"],
 ];
 
 /** Folders of one layer that must stay independent of each other. */

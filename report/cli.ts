@@ -1,0 +1,106 @@
+// npm run report -- --stack prod --month 2026-11 [--prometheus URL] [--out DIR] [--timezone TZ]
+//
+// Writes <out>/<stack>-<month>.{html,md,json}: the month's SLA per tier, customer impact and alert
+// effectiveness, from any Prometheus-compatible query API. Nothing is written unless every query
+// succeeded; exit codes in errors.ts.
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { isStackName, STACKS } from "../lib/stack-file";
+import { stackConfigForRender } from "../render/cli";
+import { computeReport, type Report } from "./compute";
+import { fetchMonth, queryCount } from "./data";
+import { EXIT, ReportError } from "./errors";
+import { renderHtml } from "./html";
+import { renderMarkdown } from "./markdown";
+import { monthPeriod } from "./month";
+import { authHeaders, prometheusClient } from "./prometheus";
+import { receiverOf } from "./routing";
+
+export const DEFAULT_PROMETHEUS = "http://127.0.0.1:9090";
+
+const USAGE = `usage: npm run report -- --stack <${STACKS.join("|")}> --month YYYY-MM [--prometheus URL] [--out DIR] [--timezone TZ]
+  --prometheus  query API base URL (default $PROMETHEUS_URL, else ${DEFAULT_PROMETHEUS})
+  --out         folder for <stack>-<month>.html, .md and .json (default reports)
+  --timezone    IANA time zone of the month's boundaries and of times shown (default UTC)
+  auth: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD`;
+
+export interface Options {
+  stack: string;
+  month: string;
+  prometheus: string;
+  out: string;
+  timezone: string;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { stack: { type: "string" }, month: { type: "string" }, prometheus: { type: "string" }, out: { type: "string" }, timezone: { type: "string" } },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new ReportError(`${(e as Error).message}\n${USAGE}`, EXIT.usage);
+  }
+  if (!values.stack || !isStackName(values.stack)) throw new ReportError(`--stack must be one of ${STACKS.join(", ")}\n${USAGE}`, EXIT.usage);
+  if (!values.month) throw new ReportError(`--month is required\n${USAGE}`, EXIT.usage);
+  return {
+    stack: values.stack,
+    month: values.month,
+    prometheus: values.prometheus ?? env.PROMETHEUS_URL ?? DEFAULT_PROMETHEUS,
+    out: values.out ?? "reports",
+    timezone: values.timezone ?? "UTC",
+  };
+}
+
+function writeAtomically(file: string, content: string) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
+
+export async function runReport(o: Options, env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<{ report: Report; files: string[] }> {
+  if (!isStackName(o.stack)) throw new ReportError(`unknown stack ${o.stack}`, EXIT.usage);
+  const c = stackConfigForRender(o.stack);
+  const month = monthPeriod(o.month, o.timezone);
+  const total = queryCount(month);
+  let done = 0;
+  progress(`querying ${o.prometheus}: 0/${total}`);
+  const api = prometheusClient(o.prometheus, authHeaders(env), () => progress(`querying ${o.prometheus}: ${++done}/${total}`));
+  const data = await fetchMonth(c, month, api);
+  if (data.days.every((d) => d.samples === 0))
+    throw new ReportError(`no samples of the SLI (slo:sli_unavailable:bool) in ${o.month} (${o.timezone}) at ${o.prometheus}: wrong Prometheus, or the month is older than its retention`, EXIT.noData);
+  const report = computeReport(c, o.stack, month, data, receiverOf(c));
+  const base = path.join(o.out, `${o.stack}-${o.month}`);
+  const outputs: [string, string][] = [
+    [`${base}.html`, renderHtml(report)],
+    [`${base}.md`, renderMarkdown(report)],
+    [`${base}.json`, `${JSON.stringify(report, null, 2)}\n`],
+  ];
+  fs.mkdirSync(o.out, { recursive: true });
+  for (const [file, content] of outputs) writeAtomically(file, content);
+  return { report, files: outputs.map(([f]) => f) };
+}
+
+async function main() {
+  const tty = process.stderr.isTTY;
+  const progress = (line: string) => (tty ? process.stderr.write(`\r${line}`) : undefined);
+  const started = Date.now();
+  try {
+    const o = parseOptions(process.argv.slice(2), process.env);
+    const { report, files } = await runReport(o, process.env, progress);
+    if (tty) process.stderr.write("\n");
+    const r = report.overall;
+    console.log(`${o.stack} ${o.month}: availability ${(r.availability * 100).toFixed(3)} % (SLA ${r.met ? "met" : "missed"}), ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const f of files) console.log(`  ${f}`);
+  } catch (e) {
+    if (tty) process.stderr.write("\n");
+    const code = e instanceof ReportError ? e.exitCode : EXIT.failed;
+    console.error(`report: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(code);
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,247 @@
+// The report's figures from the month's history: pure functions, no I/O.
+//
+// Availability uses the SLI of the burn-rate alerts (sliBad in lib/identities.ts): the share of time
+// the API could not answer counts wholly as failed, the request error ratio applies to the rest.
+// Data gaps are counted the conservative way: an evaluation of the SLI that should have happened
+// (one per evaluation interval) and left no sample counts as time the API could not answer.
+import { createHash } from "crypto";
+import { DateTime } from "luxon";
+import type { StackConfig } from "../config";
+import { seconds } from "../lib/duration";
+import { errorBudget, sliBad } from "../lib/identities";
+import { RECEIVERS } from "../render/alertmanager-config";
+import { isAlert, renderRuleGroups } from "../rules";
+import type { DayData, MonthData, Rates } from "./data";
+import type { Month } from "./month";
+import type { Series } from "./prometheus";
+
+export interface Availability {
+  /** Share of the period the API could not answer, data gaps included. */
+  unavailable: number;
+  /** Failed validations over validations while it answered. */
+  requestErrorRatio: number;
+  availability: number;
+  /** Share of the period's error budget spent (1 = all of it). */
+  budgetConsumed: number;
+  met: boolean;
+}
+
+export interface DowntimePeriod {
+  start: number;
+  end: number;
+  signals: string[];
+}
+
+export interface AlertStats {
+  alertname: string;
+  severity: string;
+  receiver: string;
+  page: boolean;
+  fired: number;
+  firingSeconds: number;
+  medianSeconds: number;
+  pagesOutsideBusinessHours: number;
+  /** Fired and resolved again within the rule's for:. */
+  flapping: number;
+  forSeconds: number;
+}
+
+export interface Report {
+  stack: string;
+  month: Month;
+  objective: number;
+  evaluationSeconds: number;
+  overall: Availability;
+  tiers: Record<string, Availability>;
+  days: (Availability & { label: string; gapMinutes: number })[];
+  worstDays: (Availability & { label: string })[];
+  gapMinutes: number;
+  downtime: DowntimePeriod[];
+  impact: { tier: string; failed: number; minutesAffected: number; availability: number }[];
+  licenses: { id: string; tier: string; failed: number }[];
+  alerts: AlertStats[];
+  businessHours: { zone: string; from: number; to: number };
+}
+
+/** A license key as the report shows it: never the key, a short digest a support engineer can match. */
+export const licenseId = (key: string) => `sha256:${createHash("sha256").update(key).digest("hex").slice(0, 12)}`;
+
+const ratio = (r: Rates) => (r.requests > 0 ? r.errors / r.requests : 0);
+const add = (a: Rates, b: Rates | undefined): Rates => ({ errors: a.errors + (b?.errors ?? 0), requests: a.requests + (b?.requests ?? 0) });
+
+/** Evaluations of the SLI a period should hold, and the share of it the API could not answer (gaps counted as such). */
+function unavailableShare(days: DayData[], evaluationSeconds: number) {
+  let expected = 0;
+  let down = 0;
+  for (const d of days) {
+    const should = Math.round((d.period.end - d.period.start) / evaluationSeconds);
+    expected += should;
+    down += d.unavailable + Math.max(0, should - d.samples);
+  }
+  return { share: expected ? Math.min(1, down / expected) : 1, expected };
+}
+
+function availability(unavailable: number, errors: Rates, c: StackConfig): Availability {
+  const bad = sliBad(unavailable, ratio(errors));
+  return { unavailable, requestErrorRatio: ratio(errors), availability: 1 - bad, budgetConsumed: bad / errorBudget(c), met: 1 - bad >= c.slo.availabilityTarget };
+}
+
+interface RuleInfo {
+  forSeconds: number;
+  keepFiringSeconds: number;
+  intervalSeconds: number;
+}
+
+function ruleOf(c: StackConfig, labels: Record<string, string>): RuleInfo {
+  for (const g of renderRuleGroups(c)) {
+    for (const r of g.rules.filter(isAlert)) {
+      if (r.alert === labels.alertname && Object.entries(r.labels).every(([k, v]) => labels[k] === v))
+        return { forSeconds: seconds(r.for ?? "0s"), keepFiringSeconds: seconds(r.keep_firing_for ?? "0s"), intervalSeconds: seconds(g.interval ?? c.prometheus.evaluationInterval) };
+    }
+  }
+  return { forSeconds: 0, keepFiringSeconds: 0, intervalSeconds: seconds(c.prometheus.evaluationInterval) };
+}
+
+interface Episode {
+  first: number;
+  last: number;
+}
+
+/** Runs of samples no further apart than 1.5 evaluation intervals: one alert each, from first to last evaluation. */
+export function episodes(times: number[], intervalSeconds: number): Episode[] {
+  const out: Episode[] = [];
+  for (const t of [...times].sort((a, b) => a - b)) {
+    const cur = out[out.length - 1];
+    if (cur && t - cur.last <= 1.5 * intervalSeconds) cur.last = t;
+    else out.push({ first: t, last: t });
+  }
+  return out;
+}
+
+const median = (xs: number[]) => {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const seriesKey = (m: Record<string, string>) =>
+  Object.entries(m)
+    .filter(([k]) => k !== "alertstate" && k !== "__name__")
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+
+/** Downtime as the outage alert saw it: from its first evaluation holding (pending) to its last firing, without the keep-firing hold. */
+export function downtimePeriods(c: StackConfig, alerts: Series[], outageAlert = "APIServerDown"): DowntimePeriod[] {
+  const bySeries = new Map<string, { labels: Record<string, string>; times: number[]; firing: Set<number> }>();
+  for (const s of alerts.filter((a) => a.metric.alertname === outageAlert)) {
+    const key = seriesKey(s.metric);
+    const entry = bySeries.get(key) ?? { labels: s.metric, times: [], firing: new Set<number>() };
+    for (const [t] of s.values) {
+      entry.times.push(t);
+      if (s.metric.alertstate === "firing") entry.firing.add(t);
+    }
+    bySeries.set(key, entry);
+  }
+  const periods: DowntimePeriod[] = [];
+  for (const { labels, times, firing } of bySeries.values()) {
+    const rule = ruleOf(c, labels);
+    for (const e of episodes(times, rule.intervalSeconds)) {
+      const fired = [...firing].filter((t) => t >= e.first && t <= e.last);
+      if (!fired.length) continue;
+      periods.push({ start: e.first, end: Math.max(...fired) + rule.intervalSeconds - rule.keepFiringSeconds, signals: [labels.signal ?? outageAlert] });
+    }
+  }
+  // The two signals of one outage overlap: one period.
+  const merged: DowntimePeriod[] = [];
+  for (const p of periods.sort((a, b) => a.start - b.start)) {
+    const cur = merged[merged.length - 1];
+    if (cur && p.start <= cur.end) {
+      cur.end = Math.max(cur.end, p.end);
+      cur.signals = [...new Set([...cur.signals, ...p.signals])].sort();
+    } else merged.push({ ...p });
+  }
+  return merged;
+}
+
+export type ReceiverOf = (labels: Record<string, string>) => string;
+
+export function alertStats(c: StackConfig, alerts: Series[], receiverOf: ReceiverOf, business = BUSINESS_HOURS): AlertStats[] {
+  const zone = c.pagerduty.schedule.timeZone;
+  const groups = new Map<string, AlertStats & { durations: number[] }>();
+  for (const s of alerts.filter((a) => a.metric.alertstate === "firing")) {
+    const labels = s.metric;
+    const rule = ruleOf(c, labels);
+    const receiver = receiverOf(labels);
+    const key = `${labels.alertname}\u0000${labels.severity ?? ""}`;
+    const g = groups.get(key) ?? {
+      alertname: labels.alertname,
+      severity: labels.severity ?? "",
+      receiver,
+      page: receiver === PAGER,
+      fired: 0,
+      firingSeconds: 0,
+      medianSeconds: 0,
+      pagesOutsideBusinessHours: 0,
+      flapping: 0,
+      forSeconds: rule.forSeconds,
+      durations: [],
+    };
+    for (const e of episodes(s.values.map(([t]) => t), rule.intervalSeconds)) {
+      const firingFor = e.last - e.first + rule.intervalSeconds;
+      g.fired++;
+      g.durations.push(firingFor);
+      g.firingSeconds += firingFor;
+      if (rule.forSeconds > 0 && firingFor < rule.forSeconds) g.flapping++;
+      if (g.page && !inBusinessHours(e.first, zone, business)) g.pagesOutsideBusinessHours++;
+    }
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .map(({ durations, ...g }) => ({ ...g, medianSeconds: median(durations) }))
+    .sort((a, b) => b.fired - a.fired || a.alertname.localeCompare(b.alertname));
+}
+
+/** The receiver that pages a person. */
+export const PAGER: string = RECEIVERS.pagerduty;
+/** Business hours of the on-call schedule's time zone: Monday to Friday, from 09:00 to 17:00. */
+export const BUSINESS_HOURS = { from: 9, to: 17 };
+
+export function inBusinessHours(t: number, zone: string, hours = BUSINESS_HOURS): boolean {
+  const local = DateTime.fromSeconds(t, { zone });
+  return local.weekday <= 5 && local.hour >= hours.from && local.hour < hours.to;
+}
+
+export function computeReport(c: StackConfig, stack: string, month: Month, data: MonthData, receiverOf: ReceiverOf): Report {
+  const evaluationSeconds = seconds(c.prometheus.evaluationInterval);
+  const { share } = unavailableShare(data.days, evaluationSeconds);
+  const total = data.days.reduce((acc, d) => add(acc, d.overall), { errors: 0, requests: 0 });
+  const tierNames = [...new Set([...data.days.flatMap((d) => Object.keys(d.tiers)), ...Object.keys(data.tierFailed)])].filter(Boolean).sort();
+  const tiers = Object.fromEntries(
+    tierNames.map((t) => [t, availability(share, data.days.reduce((acc, d) => add(acc, d.tiers[t]), { errors: 0, requests: 0 }), c)]),
+  );
+  const days = data.days.map((d) => {
+    const { share: dayShare, expected } = unavailableShare([d], evaluationSeconds);
+    return { label: d.period.label, ...availability(dayShare, d.overall, c), gapMinutes: (Math.max(0, expected - d.samples) * evaluationSeconds) / 60 };
+  });
+  return {
+    stack,
+    month,
+    objective: c.slo.availabilityTarget,
+    evaluationSeconds,
+    overall: availability(share, total, c),
+    tiers,
+    days,
+    worstDays: days
+      .filter((d) => d.availability < 1)
+      .sort((a, b) => a.availability - b.availability)
+      .slice(0, 5),
+    gapMinutes: days.reduce((s, d) => s + d.gapMinutes, 0),
+    downtime: downtimePeriods(c, data.alerts),
+    impact: tierNames.map((t) => ({ tier: t, failed: Math.round(data.tierFailed[t] ?? 0), minutesAffected: Math.round(data.tierMinutes[t] ?? 0), availability: tiers[t].availability })),
+    licenses: data.licenses.map((l) => ({ id: licenseId(l.licenseKey), tier: l.tier, failed: Math.round(l.failed) })).sort((a, b) => b.failed - a.failed),
+    alerts: alertStats(c, data.alerts, receiverOf),
+    businessHours: { zone: c.pagerduty.schedule.timeZone, ...BUSINESS_HOURS },
+  };
+}

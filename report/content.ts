@@ -1,0 +1,74 @@
+// The report's content as headed tables and notes, rendered the same way to Markdown and HTML: one
+// place decides what the report says.
+import type { Report } from "./compute";
+import { duration, percent, time } from "./format";
+
+export interface Table {
+  head: string[];
+  rows: string[][];
+  /** What the report says instead of an empty table. */
+  empty: string;
+}
+
+export interface Section {
+  title: string;
+  paragraphs: string[];
+  tables: Table[];
+  /** Which chart the HTML page draws in this section. */
+  chart?: "days" | "alerts";
+}
+
+export function sections(r: Report): Section[] {
+  const z = r.month.zone;
+  const budget = percent(1 - r.objective, 1);
+  const verdict = (met: boolean) => (met ? "met" : "missed");
+  return [
+    {
+      title: "SLA",
+      paragraphs: [
+        `Availability ${percent(r.overall.availability)} against the ${percent(r.objective, 1)} objective: SLA ${verdict(r.overall.met)}. ` +
+          `Error budget (${budget} of the period) consumed: ${percent(r.overall.budgetConsumed, 1)}.`,
+        `Time the API could not answer: ${percent(r.overall.unavailable)} of the period; validations failed while it answered: ${percent(r.overall.requestErrorRatio, 4)}.`,
+        `The SLI is the one the burn-rate alerts use: time the API could not answer at all (every health probe failing, or no target up) counts as failed, the request error ratio applies to the rest. ` +
+          `Data gaps (an evaluation every ${r.evaluationSeconds} s that left no sample) count as time the API could not answer: ${duration(r.gapMinutes * 60)} in this period.`,
+        ...(r.month.partial ? [`The month is still running: the period ends at ${time(r.month.end, z)}.`] : []),
+      ],
+      tables: [
+        { head: ["tier", "availability", "budget consumed", "SLA"], rows: Object.entries(r.tiers).map(([t, a]) => [t, percent(a.availability), percent(a.budgetConsumed, 1), verdict(a.met)]), empty: "No validations by tier recorded." },
+        { head: ["worst day", "availability", "could not answer", "data gaps"], rows: r.worstDays.map((d) => [d.label, percent(d.availability), percent(d.unavailable), duration((r.days.find((x) => x.label === d.label)?.gapMinutes ?? 0) * 60)]), empty: "Every day at 100 %." },
+        { head: ["downtime from", "to", "duration", "seen by"], rows: r.downtime.map((p) => [time(p.start, z), time(p.end, z), duration(p.end - p.start), p.signals.join(", ")]), empty: "No downtime: APIServerDown never fired." },
+      ],
+      chart: "days",
+    },
+    {
+      title: "Customer impact",
+      paragraphs: [
+        `Failed validations per tier, and minutes in which the tier's 5-minute error rate was above zero (5-minute resolution). ` +
+          `Licenses are shown by a digest of the key (sha256, first 12 hex digits), never by the key.`,
+      ],
+      tables: [
+        { head: ["tier", "failed validations", "minutes affected", "availability"], rows: r.impact.map((i) => [i.tier, String(i.failed), String(i.minutesAffected), percent(i.availability)]), empty: "No validations by tier recorded." },
+        { head: ["license", "tier", "failed validations"], rows: r.licenses.map((l) => [l.id, l.tier, String(l.failed)]), empty: "No license had a validation fail." },
+      ],
+    },
+    {
+      title: "Alert effectiveness",
+      paragraphs: [
+        `From Prometheus's ALERTS series (the Watchdog excepted). Receiver as the stack's Alertmanager routes the alert; a page is one to PagerDuty. ` +
+          `Business hours: Monday to Friday, ${r.businessHours.from}:00 to ${r.businessHours.to}:00 ${r.businessHours.zone}. ` +
+          `Flapping: fired and resolved again within the rule's for:. ` +
+          `Silences and deliveries are not in ALERTS: whether an alert was silenced or reached its receiver is not reported here (see Alertmanager).`,
+      ],
+      tables: [
+        {
+          head: ["alert", "severity", "receiver", "fired", "firing in all", "median", "pages outside business hours", "flapping"],
+          rows: r.alerts.map((a) => [a.alertname, a.severity, a.receiver, String(a.fired), duration(a.firingSeconds), duration(a.medianSeconds), a.page ? String(a.pagesOutsideBusinessHours) : "–", String(a.flapping)]),
+          empty: "No alert fired.",
+        },
+      ],
+      chart: "alerts",
+    },
+  ];
+}
+
+export const title = (r: Report) => `License API ${r.stack}: SLA and alert report, ${r.month.label} (${r.month.zone})`;

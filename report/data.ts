@@ -1,0 +1,93 @@
+// Every query the report makes, and nothing else: the month's history as plain data for compute.ts.
+// Queries are instant queries over whole days or the whole month (sum_over_time, count_over_time,
+// increase): each reads its samples once inside Prometheus, so a month costs about 7 queries per day
+// plus a handful, seconds against a Prometheus holding 30 days, whatever the scrape interval.
+import type { StackConfig } from "../config";
+import { OWNER_LABEL, selectors, SLI_SERIES, SLO_NAME } from "../lib/identities";
+import type { Month, Period } from "./month";
+import type { QueryApi, Series } from "./prometheus";
+
+export interface Rates {
+  /** sum_over_time of the 5m error and request rates: their ratio is the traffic-weighted error ratio. */
+  errors: number;
+  requests: number;
+}
+
+export interface DayData {
+  period: Period;
+  /** Evaluations at which the API could not answer, and evaluations recorded at all. */
+  unavailable: number;
+  samples: number;
+  overall: Rates;
+  tiers: Record<string, Rates>;
+}
+
+export interface MonthData {
+  days: DayData[];
+  /** Failed validations per tier (increase of license_validation_errors_total). */
+  tierFailed: Record<string, number>;
+  /** Minutes in which a tier's 5m error rate was above zero, at 5-minute resolution. */
+  tierMinutes: Record<string, number>;
+  /** The licenses with the most validations answered with status="error". */
+  licenses: { licenseKey: string; tier: string; failed: number }[];
+  /** Raw samples of ALERTS (pending and firing) of this stack's alerts, the Watchdog excepted. */
+  alerts: Series[];
+}
+
+/** A range selector covering [start, end): evaluated 1 ms before the end, reaching back to the start. */
+const span = (p: Period) => ({ time: p.end - 0.001, range: `${Math.round((p.end - p.start) * 1000) - 1}ms` });
+
+export const TOP_LICENSES = 10;
+
+export async function fetchMonth(c: StackConfig, month: Month, api: QueryApi, concurrency = 8): Promise<MonthData> {
+  const { api: job } = selectors(c);
+  const slo = `{slo="${SLO_NAME}"}`;
+  const scalar = async (expr: string, p: Period) => {
+    const { time } = span(p);
+    const r = await api.vector(expr, time);
+    return r.length ? r[0].value[1] : 0;
+  };
+  const byLabel = async (expr: string, label: string, p: Period) => {
+    const r = await api.vector(expr, span(p).time);
+    return Object.fromEntries(r.map((s) => [s.metric[label] ?? "", s.value[1]]));
+  };
+
+  const day = async (p: Period): Promise<DayData> => {
+    const { range } = span(p);
+    const [unavailable, samples, errors, requests, tierErrors, tierRequests] = await Promise.all([
+      scalar(`sum_over_time(${SLI_SERIES.unavailable}${slo}[${range}])`, p),
+      scalar(`count_over_time(${SLI_SERIES.unavailable}${slo}[${range}])`, p),
+      scalar(`sum_over_time(${SLI_SERIES.errors}${slo}[${range}])`, p),
+      scalar(`sum_over_time(${SLI_SERIES.requests}${slo}[${range}])`, p),
+      byLabel(`sum by (tier) (sum_over_time(tier:license_validation_errors:rate5m[${range}]))`, "tier", p),
+      byLabel(`sum by (tier) (sum_over_time(tier:license_validation_requests:rate5m[${range}]))`, "tier", p),
+    ]);
+    const tiers = Object.fromEntries(
+      [...new Set([...Object.keys(tierErrors), ...Object.keys(tierRequests)])].map((t) => [t, { errors: tierErrors[t] ?? 0, requests: tierRequests[t] ?? 0 }]),
+    );
+    return { period: p, unavailable, samples, overall: { errors, requests }, tiers };
+  };
+
+  // A few days at a time: enough to be quick, few enough not to load a shared Prometheus.
+  const days: DayData[] = [];
+  for (let i = 0; i < month.days.length; i += concurrency) days.push(...(await Promise.all(month.days.slice(i, i + concurrency).map(day))));
+
+  const { range, time } = span(month);
+  const [owner, team] = Object.entries(OWNER_LABEL)[0];
+  const [tierFailed, tierMinutes, licenses, alerts] = await Promise.all([
+    byLabel(`sum by (tier) (increase(license_validation_errors_total{${job}}[${range}]))`, "tier", month),
+    byLabel(`sum by (tier) (count_over_time((tier:license_validation_errors:rate5m > 0)[${range}:5m])) * 5`, "tier", month),
+    api.vector(`topk(${TOP_LICENSES}, sum by (license_key, tier) (increase(license_validation_requests_total{${job}, status="error"}[${range}])) > 0)`, time),
+    api.matrix(`ALERTS{${owner}="${team}", alertname!="Watchdog"}[${range}]`, time),
+  ]);
+  return {
+    days,
+    tierFailed,
+    tierMinutes,
+    licenses: licenses.map((s) => ({ licenseKey: s.metric.license_key ?? "", tier: s.metric.tier ?? "", failed: s.value[1] })),
+    alerts,
+  };
+}
+
+/** Queries fetchMonth makes, for the progress line. */
+export const queryCount = (month: Month) => month.days.length * 6 + 4;

@@ -1,0 +1,79 @@
+// A client of the Prometheus HTTP query API (the in-cluster Prometheus, Thanos, Mimir, Cortex, Google
+// Managed Prometheus: anything that answers /api/v1/query). Credentials come from the environment only:
+// PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD for basic auth.
+import { EXIT, ReportError } from "./errors";
+
+export interface Sample {
+  metric: Record<string, string>;
+  /** [unix seconds, value] */
+  value: [number, number];
+}
+
+export interface Series {
+  metric: Record<string, string>;
+  values: [number, number][];
+}
+
+export interface QueryApi {
+  /** An instant query whose result is a vector. */
+  vector(expr: string, time: number): Promise<Sample[]>;
+  /** An instant query of a range selector: the raw samples of each series. */
+  matrix(expr: string, time: number): Promise<Series[]>;
+}
+
+export function authHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
+  if (env.PROMETHEUS_BEARER_TOKEN) return { Authorization: `Bearer ${env.PROMETHEUS_BEARER_TOKEN}` };
+  if (env.PROMETHEUS_USERNAME || env.PROMETHEUS_PASSWORD) {
+    if (!env.PROMETHEUS_USERNAME || !env.PROMETHEUS_PASSWORD) throw new ReportError("set both PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD for basic auth", EXIT.usage);
+    return { Authorization: `Basic ${Buffer.from(`${env.PROMETHEUS_USERNAME}:${env.PROMETHEUS_PASSWORD}`).toString("base64")}` };
+  }
+  return {};
+}
+
+interface ApiAnswer {
+  status: "success" | "error";
+  error?: string;
+  data?: { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] };
+}
+
+export function prometheusClient(baseUrl: string, headers: Record<string, string>, onQuery: () => void = () => {}, timeoutMs = 60_000): QueryApi {
+  const url = `${baseUrl.replace(/\/$/, "")}/api/v1/query`;
+  async function query(expr: string, time: number) {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ query: expr, time: time.toFixed(3) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new ReportError(`cannot reach the Prometheus query API at ${baseUrl}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, EXIT.unreachable);
+    }
+    if (response.status === 401 || response.status === 403)
+      throw new ReportError(`${baseUrl} refused the credentials (HTTP ${response.status}); set PROMETHEUS_BEARER_TOKEN or PROMETHEUS_USERNAME/PROMETHEUS_PASSWORD`, EXIT.unreachable);
+    const text = await response.text();
+    let answer: ApiAnswer;
+    try {
+      answer = JSON.parse(text) as ApiAnswer;
+    } catch {
+      throw new ReportError(`${baseUrl} is no Prometheus query API (HTTP ${response.status}, not JSON)`, EXIT.unreachable);
+    }
+    if (answer.status !== "success" || !answer.data) throw new ReportError(`query rejected (HTTP ${response.status}): ${answer.error ?? "no data"}\n  ${expr}`, EXIT.failed);
+    onQuery();
+    return answer.data;
+  }
+  return {
+    async vector(expr, time) {
+      const data = await query(expr, time);
+      if (data.resultType !== "vector") throw new ReportError(`expected a vector from ${expr}, got ${data.resultType}`, EXIT.failed);
+      return data.result.map((r) => ({ metric: r.metric, value: [r.value![0], Number(r.value![1])] }));
+    },
+    async matrix(expr, time) {
+      const data = await query(expr, time);
+      if (data.resultType !== "matrix") throw new ReportError(`expected a matrix from ${expr}, got ${data.resultType}`, EXIT.failed);
+      return data.result.map((r) => ({ metric: r.metric, values: r.values!.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+    },
+  };
+}

@@ -1,0 +1,187 @@
+// The monthly report against a real Prometheus holding two backfilled months with known outcomes
+// (scenario.ts): every figure asserted is what the scenario implies, worked out here by hand.
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_ROOT } from "../../lib/stack-file";
+import type { Report } from "../../report/compute";
+import { EXIT } from "../../report/errors";
+import { testStackConfig } from "../stack-config";
+import { SCENARIO, writeScenario } from "./scenario";
+
+const PORT = 35090;
+const PROMETHEUS = `http://127.0.0.1:${PORT}`;
+const TSX = path.join(PROJECT_ROOT, "node_modules/.bin/tsx");
+
+let dir: string;
+let prometheus: ChildProcess | undefined;
+let runs = 0;
+
+function report(month: string, extra: string[] = [], url = PROMETHEUS) {
+  const out = path.join(dir, `out-${++runs}`);
+  const started = Date.now();
+  const r = spawnSync(TSX, ["report/cli.ts", "--stack", "prod", "--month", month, "--prometheus", url, "--out", out, ...extra], { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, PROMETHEUS_URL: "" } });
+  const seconds = (Date.now() - started) / 1000;
+  const read = (ext: string) => fs.readFileSync(path.join(out, `prod-${month}.${ext}`), "utf8");
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, out, seconds, read, json: () => JSON.parse(read("json")) as Report };
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-report-"));
+  writeScenario(testStackConfig("prod"), path.join(dir, "scenario.om"));
+  const blocks = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=1488h", "scenario.om", "tsdb"], { cwd: dir, encoding: "utf8" });
+  if (blocks.status !== 0) throw new Error(`promtool could not backfill (run scripts/ensure-tools.sh): ${blocks.error?.message ?? blocks.stderr}`);
+  fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
+  prometheus = spawn(
+    "prometheus",
+    ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${PORT}`],
+    { cwd: dir, stdio: "ignore" },
+  );
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${PROMETHEUS}/-/ready`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 100) throw new Error(`Prometheus did not become ready on port ${PORT}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}, 60_000);
+
+afterAll(() => {
+  prometheus?.kill();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const EVALUATIONS_PER_DAY = 86400 / SCENARIO.evaluation;
+
+describe("September 2026: a 47-minute outage misses the SLA", () => {
+  let r: ReturnType<typeof report>;
+  beforeAll(() => {
+    r = report("2026-09");
+  });
+
+  test("succeeds within seconds", () => {
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    // A month of 15 s evaluations, through the CLI (including its start-up).
+    expect(r.seconds).toBeLessThan(15);
+    console.log(`report of 2026-09 took ${r.seconds.toFixed(1)} s`);
+  });
+
+  test("availability 99.891 %: 47 minutes of 30 days could not answer, SLA missed", () => {
+    // 188 of 172800 evaluations fell in the outage (03:10:07 … 03:56:52, every 15 s); no validation failed.
+    const unavailable = (47 * 60) / SCENARIO.evaluation / (30 * EVALUATIONS_PER_DAY);
+    expect(unavailable).toBe(188 / 172800);
+    const j = r.json();
+    expect(j.overall.unavailable).toBeCloseTo(unavailable, 12);
+    expect(j.overall.availability).toBeCloseTo(1 - unavailable, 12);
+    expect(j.overall.met).toBe(false);
+    expect(j.overall.budgetConsumed).toBeCloseTo(unavailable / 0.001, 9);
+    // The outage hit every tier alike.
+    for (const t of ["enterprise", "team", "trial"]) expect(j.tiers[t].availability).toBeCloseTo(1 - unavailable, 12);
+    expect(j.gapMinutes).toBe(0);
+    const md = r.read("md");
+    expect(md).toContain("Availability 99.891 % against the 99.9 % objective: SLA missed. Error budget (0.1 % of the period) consumed: 108.8 %.");
+    expect(md).toContain("| trial | 99.891 % | 108.8 % | missed |");
+  });
+
+  test("the outage day is the worst and only imperfect day, and the downtime period is 03:10 to 03:57", () => {
+    const md = r.read("md");
+    // 188 of the day's 5760 evaluations: 96.736 %.
+    expect(r.json().worstDays.map((d) => [d.label, d.availability.toFixed(6)])).toEqual([["2026-09-14", (1 - 188 / 5760).toFixed(6)]]);
+    expect(md).toContain("| 2026-09-14 | 96.736 % | 3.264 % | 0s |");
+    expect(md).toContain("| 2026-09-14 03:10:00 | 2026-09-14 03:57:00 | 47m | probe |");
+  });
+
+  test("alert effectiveness: fired, time firing, pages out of hours, flapping", () => {
+    const byName = Object.fromEntries(r.json().alerts.map((a) => [a.alertname, a]));
+    expect(Object.keys(byName).sort()).toEqual(["APIServerDown", "ErrorBudgetBurn", "HighLatency", "RedisConnectionFailures"]);
+    // Firing from 10 s (for:) into the outage to 20 s (keep_firing_for) after it, evaluated every 5 s: 47m10s.
+    expect(byName.APIServerDown).toMatchObject({ receiver: "pagerduty", page: true, fired: 1, firingSeconds: 47 * 60 + 10, pagesOutsideBusinessHours: 1, flapping: 0 });
+    // 03:10 UTC on Monday 14 September is 23:10 on Sunday in New York.
+    expect(byName.ErrorBudgetBurn).toMatchObject({ severity: "critical", page: true, fired: 1, firingSeconds: 49 * 60, pagesOutsideBusinessHours: 1 });
+    // 15:00 UTC on Wednesday 16 September is 11:00 in New York.
+    expect(byName.RedisConnectionFailures).toMatchObject({ page: true, fired: 1, firingSeconds: 600, pagesOutsideBusinessHours: 0 });
+    // 3 minutes (less than its for: of 5m) and 20 minutes: fired twice, once flapping, median 11m30s.
+    expect(byName.HighLatency).toMatchObject({ receiver: "slack", page: false, fired: 2, firingSeconds: 23 * 60, medianSeconds: 690, flapping: 1 });
+    expect(r.read("md")).toContain("| HighLatency | warning | slack | 2 | 23m | 11m 30s | – | 1 |");
+  });
+
+  test("the HTML page is self-contained: charts inline, nothing to fetch", () => {
+    const html = r.read("html");
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).not.toMatch(/<script|<link|src=|href=|url\(/i);
+    expect(html).toContain("99.891 %");
+  });
+});
+
+describe("October 2026: the SLA is met, the trial tier's error burst misses it for that tier", () => {
+  let r: ReturnType<typeof report>;
+  beforeAll(() => {
+    r = report("2026-10");
+  });
+
+  test("availability 99.978 % met; trial 99.857 % missed; the 4-minute gap counted as unavailable", () => {
+    expect(r.code).toBe(0);
+    const j = r.json();
+    // The gap: 16 evaluations (06:00:37 … 06:04:22) of 31 × 5760 recorded nothing.
+    const unavailable = 16 / (31 * EVALUATIONS_PER_DAY);
+    // The burst: 24 five-minute samples at 0.5 failed/s on the trial tier, of 8928 samples at 1/s (trial)
+    // and 10/s (all tiers).
+    const trialErrors = (24 * 0.5) / 8928;
+    const allErrors = (24 * 0.5) / (8928 * 10);
+    const bad = (e: number) => unavailable + (1 - unavailable) * e;
+    expect(j.overall.availability).toBeCloseTo(1 - bad(allErrors), 12);
+    expect(j.tiers.trial.availability).toBeCloseTo(1 - bad(trialErrors), 12);
+    expect(j.tiers.enterprise.availability).toBeCloseTo(1 - unavailable, 12);
+    expect(j.gapMinutes).toBe(4);
+    expect([j.overall.met, j.tiers.trial.met, j.tiers.team.met]).toEqual([true, false, true]);
+    const md = r.read("md");
+    expect(md).toContain("Availability 99.978 % against the 99.9 % objective: SLA met. Error budget (0.1 % of the period) consumed: 22.4 %.");
+    expect(md).toContain("| trial | 99.857 % | 143.4 % | missed |");
+    expect(md).toContain("| 2026-10-20 | 99.722 % | 0.278 % | 4m |");
+    expect(md).toContain("No downtime: APIServerDown never fired.");
+  });
+
+  test("customer impact: the trial tier's 3600 failed validations in 120 minutes, licenses by digest only", () => {
+    const j = r.json();
+    expect(j.impact).toEqual([
+      { tier: "enterprise", failed: 0, minutesAffected: 0, availability: j.tiers.enterprise.availability },
+      { tier: "team", failed: 0, minutesAffected: 0, availability: j.tiers.team.availability },
+      { tier: "trial", failed: 3600, minutesAffected: 120, availability: j.tiers.trial.availability },
+    ]);
+    const digest = (k: string) => `sha256:${createHash("sha256").update(k).digest("hex").slice(0, 12)}`;
+    expect(j.licenses).toEqual([
+      { id: digest("lic-trial-0007"), tier: "trial", failed: 2400 },
+      { id: digest("lic-trial-0012"), tier: "trial", failed: 1200 },
+    ]);
+    for (const ext of ["md", "html", "json"]) expect(r.read(ext)).not.toMatch(/lic-(trial|ent)-\d+/);
+  });
+});
+
+test("--timezone: days and times in New York; the outage falls on Sunday 13 September", () => {
+  const r = report("2026-09", ["--timezone", "America/New_York"]);
+  expect(r.code).toBe(0);
+  const md = r.read("md");
+  expect(md).toContain("# License API prod: SLA and alert report, 2026-09 (America/New_York)");
+  expect(md).toContain("| 2026-09-13 | 96.736 % |");
+  expect(md).toContain("| 2026-09-13 23:10:00 | 2026-09-13 23:57:00 | 47m | probe |");
+  expect(r.json().overall.availability).toBeCloseTo(1 - 188 / 172800, 12);
+});
+
+describe("errors: a clear message, its exit code, and no file written", () => {
+  test.each([
+    ["a month without data", "2026-08", PROMETHEUS, EXIT.noData, /no samples of the SLI .* in 2026-08/],
+    ["a month not yet begun", "2099-01", PROMETHEUS, EXIT.futureMonth, /2099-01 \(UTC\) has not begun yet/],
+    ["an unreachable endpoint", "2026-09", "http://127.0.0.1:35999", EXIT.unreachable, /cannot reach the Prometheus query API at http:\/\/127\.0\.0\.1:35999: ECONNREFUSED/],
+    ["a malformed month", "2026-13", PROMETHEUS, EXIT.usage, /--month must be YYYY-MM/],
+  ])("%s", (_, month, url, code, message) => {
+    const r = report(month, [], url);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(fs.existsSync(r.out)).toBe(false);
+  });
+});
