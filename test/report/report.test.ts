@@ -1,6 +1,7 @@
 // The monthly report against a real Prometheus holding two backfilled months with known outcomes
 // (scenario.ts): every figure asserted is what the scenario implies, worked out here by hand.
 import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as http from "http";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -19,14 +20,21 @@ let dir: string;
 let prometheus: ChildProcess | undefined;
 let runs = 0;
 
-function report(month: string, extra: string[] = [], url = PROMETHEUS) {
+/** Runs the report command as a user would; asynchronously, so a server of this process can answer it. */
+async function report(month: string, extra: string[] = [], url = PROMETHEUS, env: Record<string, string> = {}) {
   const out = path.join(dir, `out-${++runs}`);
   const started = Date.now();
-  const r = spawnSync(TSX, ["report/cli.ts", "--stack", "prod", "--month", month, "--prometheus", url, "--out", out, ...extra], { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, PROMETHEUS_URL: "" } });
+  const child = spawn(TSX, ["report/cli.ts", "--stack", "prod", "--month", month, "--prometheus", url, "--out", out, ...extra], { cwd: PROJECT_ROOT, env: { ...process.env, PROMETHEUS_URL: "", ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   const seconds = (Date.now() - started) / 1000;
   const read = (ext: string) => fs.readFileSync(path.join(out, `prod-${month}.${ext}`), "utf8");
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, out, seconds, read, json: () => JSON.parse(read("json")) as Report };
+  return { code, stdout, stderr, out, seconds, read, json: () => JSON.parse(read("json")) as Report };
 }
+type Run = Awaited<ReturnType<typeof report>>;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-report-"));
@@ -58,9 +66,9 @@ afterAll(() => {
 const EVALUATIONS_PER_DAY = 86400 / SCENARIO.evaluation;
 
 describe("September 2026: a 47-minute outage misses the SLA", () => {
-  let r: ReturnType<typeof report>;
-  beforeAll(() => {
-    r = report("2026-09");
+  let r: Run;
+  beforeAll(async () => {
+    r = await report("2026-09");
   });
 
   test("succeeds within seconds", () => {
@@ -119,9 +127,9 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
 });
 
 describe("October 2026: the SLA is met, the trial tier's error burst misses it for that tier", () => {
-  let r: ReturnType<typeof report>;
-  beforeAll(() => {
-    r = report("2026-10");
+  let r: Run;
+  beforeAll(async () => {
+    r = await report("2026-10");
   });
 
   test("availability 99.978 % met; trial 99.857 % missed; the 4-minute gap counted as unavailable", () => {
@@ -162,8 +170,8 @@ describe("October 2026: the SLA is met, the trial tier's error burst misses it f
   });
 });
 
-test("--timezone: days and times in New York; the outage falls on Sunday 13 September", () => {
-  const r = report("2026-09", ["--timezone", "America/New_York"]);
+test("--timezone: days and times in New York; the outage falls on Sunday 13 September", async () => {
+  const r = await report("2026-09", ["--timezone", "America/New_York"]);
   expect(r.code).toBe(0);
   const md = r.read("md");
   expect(md).toContain("# License API prod: SLA and alert report, 2026-09 (America/New_York)");
@@ -178,10 +186,54 @@ describe("errors: a clear message, its exit code, and no file written", () => {
     ["a month not yet begun", "2099-01", PROMETHEUS, EXIT.futureMonth, /2099-01 \(UTC\) has not begun yet/],
     ["an unreachable endpoint", "2026-09", "http://127.0.0.1:35999", EXIT.unreachable, /cannot reach the Prometheus query API at http:\/\/127\.0\.0\.1:35999: ECONNREFUSED/],
     ["a malformed month", "2026-13", PROMETHEUS, EXIT.usage, /--month must be YYYY-MM/],
-  ])("%s", (_, month, url, code, message) => {
-    const r = report(month, [], url);
+  ])("%s", async (_, month, url, code, message) => {
+    const r = await report(month, [], url);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
+    expect(fs.existsSync(r.out)).toBe(false);
+  });
+});
+
+describe("credentials from the environment", () => {
+  // A query API behind auth, as a long-term store or an authenticating proxy would be: it answers only
+  // requests bearing the token or the user and password, and forwards those to Prometheus.
+  const PROXY_PORT = 35091;
+  const accepted = ["Bearer s3cret-token", `Basic ${Buffer.from("reporter:s3cret-password").toString("base64")}`];
+  let proxy: http.Server;
+  beforeAll(async () => {
+    proxy = http.createServer((req, res) => {
+      if (!accepted.includes(req.headers.authorization ?? "")) {
+        res.writeHead(401).end("Unauthorized");
+        return;
+      }
+      const upstream = http.request({ host: "127.0.0.1", port: PORT, path: req.url, method: req.method, headers: { ...req.headers, authorization: "" } }, (u) => {
+        res.writeHead(u.statusCode ?? 502, u.headers);
+        u.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => proxy.listen(PROXY_PORT, "127.0.0.1", r));
+  });
+  afterAll(() => new Promise<void>((r) => proxy.close(() => r())));
+  const url = `http://127.0.0.1:${PROXY_PORT}`;
+
+  test.each([
+    ["a bearer token", { PROMETHEUS_BEARER_TOKEN: "s3cret-token" }],
+    ["basic auth", { PROMETHEUS_USERNAME: "reporter", PROMETHEUS_PASSWORD: "s3cret-password" }],
+  ])("%s is sent, and the report succeeds", async (_, env) => {
+    const r = await report("2026-09", [], url, env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.json().overall.availability).toBeCloseTo(1 - 188 / 172800, 12);
+  });
+
+  test.each([
+    ["no credentials", {}],
+    ["a wrong token", { PROMETHEUS_BEARER_TOKEN: "wrong" }],
+  ])("%s: refused, exit code 3, nothing written", async (_, env) => {
+    const r = await report("2026-09", [], url, env);
+    expect(r.code).toBe(EXIT.unreachable);
+    expect(r.stderr).toContain(`${url} refused the credentials (HTTP 401)`);
     expect(fs.existsSync(r.out)).toBe(false);
   });
 });
