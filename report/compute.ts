@@ -58,7 +58,7 @@ export interface Report {
   gapMinutes: number;
   downtime: DowntimePeriod[];
   impact: { tier: string; failed: number; minutesAffected: number; availability: number }[];
-  licenses: { id: string; tier: string; failed: number }[];
+  licenses: { id: string; tier: string; failed: number; minutesAffected: number }[];
   alerts: AlertStats[];
   businessHours: { zone: string; from: number; to: number };
 }
@@ -240,7 +240,9 @@ export function computeReport(c: StackConfig, stack: string, month: Month, data:
     gapMinutes: days.reduce((s, d) => s + d.gapMinutes, 0),
     downtime: downtimePeriods(c, data.alerts),
     impact: tierNames.map((t) => ({ tier: t, failed: Math.round(data.tierFailed[t] ?? 0), minutesAffected: Math.round(data.tierMinutes[t] ?? 0), availability: tiers[t].availability })),
-    licenses: data.licenses.map((l) => ({ id: licenseId(l.licenseKey), tier: l.tier, failed: Math.round(l.failed) })).sort((a, b) => b.failed - a.failed),
+    licenses: data.licenses
+      .map((l) => ({ id: licenseId(l.licenseKey), tier: l.tier, failed: Math.round(l.failed), minutesAffected: Math.round(l.minutesAffected) }))
+      .sort((a, b) => b.failed - a.failed),
     alerts: alertStats(c, data.alerts, receiverOf),
     businessHours: { zone: c.pagerduty.schedule.timeZone, ...BUSINESS_HOURS },
   };

@@ -43,12 +43,12 @@ export function sections(r: Report): Section[] {
     {
       title: "Customer impact",
       paragraphs: [
-        `Failed validations per tier, and minutes in which the tier's 5-minute error rate was above zero (5-minute resolution). ` +
+        `Failed validations per tier and for the most affected licenses, and minutes in which their 5-minute error rate was above zero (5-minute resolution). ` +
           `Licenses are shown by a digest of the key (sha256, first 12 hex digits), never by the key.`,
       ],
       tables: [
         { head: ["tier", "failed validations", "minutes affected", "availability"], rows: r.impact.map((i) => [i.tier, String(i.failed), String(i.minutesAffected), percent(i.availability)]), empty: "No validations by tier recorded." },
-        { head: ["license", "tier", "failed validations"], rows: r.licenses.map((l) => [l.id, l.tier, String(l.failed)]), empty: "No license had a validation fail." },
+        { head: ["license", "tier", "failed validations", "minutes affected"], rows: r.licenses.map((l) => [l.id, l.tier, String(l.failed), String(l.minutesAffected)]), empty: "No license had a validation fail." },
       ],
     },
     {

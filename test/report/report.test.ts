@@ -163,8 +163,9 @@ describe("October 2026: the SLA is met, the trial tier's error burst misses it f
     ]);
     const digest = (k: string) => `sha256:${createHash("sha256").update(k).digest("hex").slice(0, 12)}`;
     expect(j.licenses).toEqual([
-      { id: digest("lic-trial-0007"), tier: "trial", failed: 2400 },
-      { id: digest("lic-trial-0012"), tier: "trial", failed: 1200 },
+      // 120 minutes at 20 and 10 failures a minute.
+      { id: digest("lic-trial-0007"), tier: "trial", failed: 2400, minutesAffected: 120 },
+      { id: digest("lic-trial-0012"), tier: "trial", failed: 1200, minutesAffected: 120 },
     ]);
     for (const ext of ["md", "html", "json"]) expect(r.read(ext)).not.toMatch(/lic-(trial|ent)-\d+/);
   });

@@ -27,8 +27,8 @@ export const SCENARIO = {
   burst: { start: utc("2026-10-07T10:00:00Z"), minutes: 120, tier: "trial", errorShare: 0.5 },
   /** Validations per second by tier. */
   traffic: { enterprise: 6, team: 3, trial: 1 } as Record<string, number>,
-  /** Failed validations of the burst, per trial license (per 5-minute sample). */
-  licenses: { "lic-trial-0007": 100, "lic-trial-0012": 50 } as Record<string, number>,
+  /** Failed validations of the burst per minute, per trial license. */
+  licenses: { "lic-trial-0007": 20, "lic-trial-0012": 10 } as Record<string, number>,
   redisPage: { start: utc("2026-09-16T15:00:00Z"), minutes: 10 },
   latency: [
     { start: utc("2026-09-22T14:00:00Z"), minutes: 3 },
@@ -90,19 +90,21 @@ export function writeScenario(c: StackConfig, file: string): void {
   // The raw counters, in October only (September's show no errors), at the rate cadence.
   const job = c.licenseApi.job;
   const octTimes = rateTimes.filter((t) => t >= S.october.start);
-  const counter = (name: string, labels: Labels, perSample: number) => {
+  // The licenses' counters at a minute's cadence, so rate(...[5m]) holds several samples.
+  const octMinutes = times(60, dead).filter((t) => t >= S.october.start);
+  const counter = (name: string, labels: Labels, perSample: number, at = octTimes) => {
     let v = 0;
-    for (const t of octTimes) {
+    for (const t of at) {
       if (burst(t)) v += perSample;
       out(line(name, labels, v, t));
     }
   };
   out("# TYPE license_validation_requests counter\n");
   for (const [key, perSample] of Object.entries(S.licenses))
-    counter("license_validation_requests_total", { job, license_key: key, status: "error", tier: S.burst.tier }, perSample);
+    counter("license_validation_requests_total", { job, license_key: key, status: "error", tier: S.burst.tier }, perSample, octMinutes);
   counter("license_validation_requests_total", { job, license_key: "lic-ent-0001", status: "error", tier: "enterprise" }, 0);
   out("# TYPE license_validation_errors counter\n");
-  counter("license_validation_errors_total", { job, error_type: "redis_unavailable", tier: S.burst.tier }, Object.values(S.licenses).reduce((a, b) => a + b, 0));
+  counter("license_validation_errors_total", { job, error_type: "redis_unavailable", tier: S.burst.tier }, 5 * Object.values(S.licenses).reduce((a, b) => a + b, 0));
 
   // ALERTS as Prometheus writes them: one sample per evaluation of the rule's group while pending or firing.
   out("# TYPE ALERTS gauge\n");
