@@ -29,6 +29,8 @@ export interface Delivery {
 export interface Incident {
   number: number;
   dedupKey: string;
+  /** The alert names of the trigger that opened it. */
+  alerts: string[];
   /** Milliseconds since the epoch. */
   openedAt: number;
   resolvedAt?: number;
@@ -107,7 +109,7 @@ export class Receivers extends EventEmitter {
         d.incident = open.number;
         d.opened = false;
       } else {
-        const incident: Incident = { number: this.incidents.length + 1, dedupKey: key, openedAt: d.at, updates: 0 };
+        const incident: Incident = { number: this.incidents.length + 1, dedupKey: key, alerts: d.alerts, openedAt: d.at, updates: 0 };
         this.incidents.push(incident);
         d.incident = incident.number;
         d.opened = true;
