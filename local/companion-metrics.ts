@@ -1,7 +1,8 @@
 // What other exporters report about the license API in the cluster: cAdvisor and kube-state-metrics
 // on its containers, and the OpenTelemetry Collector's span metrics of its spans. The simulator serves
 // them beside its own metrics so every rule and dashboard query has data on the local stack.
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Counter, Histogram, type Registry } from "prom-client";
+import { contractMetrics } from "./contract-metrics";
 
 const MiB = 1024 * 1024;
 
@@ -14,12 +15,13 @@ export interface CompanionOptions {
 
 export function companionMetrics(registry: Registry, o: CompanionOptions) {
   const r = { registers: [registry] };
-  const podLabels = ["namespace", "pod", "container"];
-  const cpu = new Counter({ name: "container_cpu_usage_seconds_total", help: "Cumulative cpu time consumed in seconds.", labelNames: podLabels, ...r });
-  const memory = new Gauge({ name: "container_memory_working_set_bytes", help: "Current working set in bytes.", labelNames: podLabels, ...r });
-  const started = new Gauge({ name: "container_start_time_seconds", help: "Start time of the container since unix epoch in seconds.", labelNames: podLabels, ...r });
-  const requests = new Gauge({ name: "kube_pod_container_resource_requests", help: "The number of requested request resource by a container.", labelNames: [...podLabels, "node", "resource", "unit"], ...r });
-  const limits = new Gauge({ name: "kube_pod_container_resource_limits", help: "The number of requested limit resource by a container.", labelNames: [...podLabels, "node", "resource", "unit"], ...r });
+  const { counter, gauge } = contractMetrics(registry);
+  const cpu = counter("container_cpu_usage_seconds_total");
+  const memory = gauge("container_memory_working_set_bytes");
+  const started = gauge("container_start_time_seconds");
+  const requests = gauge("kube_pod_container_resource_requests", ["node"]);
+  const limits = gauge("kube_pod_container_resource_limits", ["node"]);
+  // Span metrics are the collector's output, not the API's or the cluster's: outside the contract.
   const spanLabels = ["service_name", "span_name", "span_kind", "status_code"];
   const calls = new Counter({ name: "traces_span_metrics_calls_total", help: "Span calls.", labelNames: spanLabels, ...r });
   const duration = new Histogram({

@@ -3,7 +3,8 @@
 // and takes faults on a control port. Run as its own process so that `exit` really kills it.
 import * as http from "http";
 import type { Socket } from "net";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Registry } from "prom-client";
+import { contractMetrics } from "./contract-metrics";
 import { companionMetrics } from "./companion-metrics";
 import { TRAFFIC_FAULTS, type TrafficFault } from "./faults";
 
@@ -25,21 +26,22 @@ const LICENSES = Object.entries(TIERS).flatMap(([tier, n]) =>
 const ENDPOINTS = ["/api/v1/licenses/validate", "/api/v1/seats/acquire", "/api/v1/seats/release"];
 const TABLES = ["licenses", "seats", "tenants"];
 
+/** The API's own metrics, as the metric contract defines them. */
 function metrics(registry: Registry) {
-  const r = { registers: [registry] };
+  const { counter, gauge, histogram } = contractMetrics(registry);
   return {
-    requests: new Counter({ name: "license_validation_requests_total", help: "Total number of license validation requests", labelNames: ["license_key", "status", "tier"], ...r }),
-    latency: new Histogram({ name: "license_validation_latency_seconds", help: "License validation request latency", labelNames: ["endpoint"], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0], ...r }),
-    errors: new Counter({ name: "license_validation_errors_total", help: "Total number of license validation errors", labelNames: ["error_type", "tier"], ...r }),
-    seatAcquisitions: new Counter({ name: "seat_acquisitions_total", help: "Total number of seat acquisitions", labelNames: ["license_key", "tenant_id", "success"], ...r }),
-    seatLatency: new Histogram({ name: "seat_acquisition_latency_seconds", help: "Seat acquisition latency", buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1], ...r }),
-    sessions: new Gauge({ name: "active_sessions", help: "Number of active sessions", labelNames: ["license_key", "tenant_id"], ...r }),
-    denials: new Counter({ name: "seat_denials_total", help: "Total number of seat denials (no seats available)", labelNames: ["license_key", "tenant_id"], ...r }),
-    redisOps: new Counter({ name: "redis_operations_total", help: "Total Redis operations", labelNames: ["operation", "status"], ...r }),
-    redisLatency: new Histogram({ name: "redis_latency_seconds", help: "Redis operation latency", labelNames: ["operation"], buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05], ...r }),
-    dbQueries: new Counter({ name: "database_queries_total", help: "Total database queries", labelNames: ["table", "operation"], ...r }),
-    dbLatency: new Histogram({ name: "database_query_latency_seconds", help: "Database query latency", labelNames: ["table", "operation"], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5], ...r }),
-    info: new Gauge({ name: "app_info", help: "Application info", labelNames: ["version", "environment", "region"], ...r }),
+    requests: counter("license_validation_requests_total"),
+    latency: histogram("license_validation_latency_seconds"),
+    errors: counter("license_validation_errors_total"),
+    seatAcquisitions: counter("seat_acquisitions_total"),
+    seatLatency: histogram("seat_acquisition_latency_seconds"),
+    sessions: gauge("active_sessions"),
+    denials: counter("seat_denials_total"),
+    redisOps: counter("redis_operations_total"),
+    redisLatency: histogram("redis_latency_seconds"),
+    dbQueries: counter("database_queries_total"),
+    dbLatency: histogram("database_query_latency_seconds"),
+    info: gauge("app_info"),
   };
 }
 
