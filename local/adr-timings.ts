@@ -2,6 +2,7 @@
 // `up{job="license-api"} == 0` for 1m, and Alertmanager's group_wait of 30 s. The benchmark runs it
 // beside this stack's timings to show what the corrections buy.
 import type { StackConfig } from "../config";
+import { OWNER_LABEL } from "../lib/identities";
 import type { RuleGroup } from "../rules";
 
 export function adrTimings(c: StackConfig): { config: StackConfig; rules: RuleGroup[] } {
@@ -21,7 +22,9 @@ export function adrTimings(c: StackConfig): { config: StackConfig; rules: RuleGr
             alert: "APIServerDown",
             expr: `up{job="${c.licenseApi.job}"} == 0`,
             for: "1m",
-            labels: { severity: "critical" },
+            // The ADR's severity, plus the labels this stack's routing sends to PagerDuty by: without
+            // the owner label the alert counts as the chart's and goes to the platform's Slack channel.
+            labels: { severity: "critical", service: c.licenseApi.service, ...OWNER_LABEL },
             annotations: { summary: "License API server is down", description: "{{ $labels.instance }} has been down for 1 minute", runbook_url: "" },
           },
         ],
