@@ -224,7 +224,7 @@ export class LocalStack extends EventEmitter {
   }
 
   /** Alerts an Alertmanager holds, with their state (active, suppressed) and what inhibits them. */
-  async alertmanagerAlerts(i = 0): Promise<{ labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[]> {
+  async alertmanagerAlerts(i = 0): Promise<{ fingerprint: string; labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[]> {
     const r = await fetch(`${this.urls.alertmanager[i]}/api/v2/alerts`, { signal: AbortSignal.timeout(5000) });
     return (await r.json()) as never;
   }
@@ -240,6 +240,11 @@ export class LocalStack extends EventEmitter {
       progress(`prometheus-${i}: waiting for the rules to load`);
       await this.until(async () => (await this.query("ALERTS{alertname=\"Watchdog\"}", i).catch(() => [])).length > 0 || !this.rules.some((g) => g.rules.some((r) => "alert" in r && r.alert === "Watchdog")), timeoutMs, `prometheus-${i} to load the rules`);
     }
+    await this.alertmanagersReady(timeoutMs, progress);
+  }
+
+  /** Resolves when every Alertmanager is up and they have formed a cluster (after one was killed and restarted, say). */
+  async alertmanagersReady(timeoutMs = 90_000, progress: (step: string) => void = () => {}): Promise<void> {
     for (let i = 0; i < this.ports.alertmanager.length; i++) {
       progress(`alertmanager-${i}: waiting for the cluster`);
       await this.until(async () => {
