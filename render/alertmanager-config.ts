@@ -92,7 +92,9 @@ export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, end
       ],
     },
     inhibit_rules: [
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|ticket"'], equal: ["cluster", "service"] },
+      // A page silences the lesser notifications of the same alert (the fast burn its slow-burn ticket),
+      // not other problems: a burnt error budget must not hide seats running out.
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|ticket"'], equal: ["alertname", "cluster", "service"] },
       {
         source_matchers: [`alertname="${OUTAGE}"`],
         target_matchers: [`alertname!="${OUTAGE}"`, 'severity=~"critical|warning|ticket"'],

@@ -88,7 +88,7 @@ describe("local stack, prod timings", () => {
     expect(local.receivers.deliveries.filter((d) => d.at >= since && d.receiver === "pagerduty")).toEqual([]);
   }, 160_000);
 
-  // Warnings first: once RedisConnectionFailures fires, it inhibits the warnings of its service.
+  // Warnings first, then the page.
   test("seats and db faults fire SeatExhaustion, FrequentSeatDenials and DatabaseSlowQueries to Slack; redis fires RedisConnectionFailures to PagerDuty", async () => {
     const since = Date.now();
     for (const fault of ["seats", "db"] as const) await local.fault(fault);
