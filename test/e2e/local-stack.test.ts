@@ -1,8 +1,7 @@
 // End to end on the local stack: faults injected into the simulated license API, pages observed
 // where the two clustered Alertmanagers deliver them. The outage path runs with prod's timings as
 // they are; only the slow-burning alerts' `for:` is shortened so the whole file stays within minutes.
-// Each test injects the faults it needs and passes when run alone (jest -t); in file order, the
-// warnings that must reach Slack come before the critical alerts that would inhibit them.
+// Each test injects the faults it needs and passes when run alone (jest -t).
 import * as os from "os";
 import * as path from "path";
 import { renderDashboards } from "../../dashboards";
