@@ -1,4 +1,4 @@
-// npm run report -- --stack prod --month 2026-11 [--prometheus URL] [--out DIR] [--timezone TZ]
+// npm run report -- --stack prod --month 2026-11 [--prometheus URL] [--alertmanager URL] [--out DIR] [--timezone TZ]
 //
 // Writes <out>/<stack>-<month>.{html,md,json}: the month's SLA per tier, customer impact and alert
 // effectiveness, from any Prometheus-compatible query API. Nothing is written unless every query
@@ -8,6 +8,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { isStackName, STACKS } from "../lib/stack-file";
 import { stackConfigForRender } from "../render/cli";
+import { readAlertmanager, type AlertmanagerView } from "./alertmanager";
 import { computeReport, type Report } from "./compute";
 import { fetchMonth, queryCount } from "./data";
 import { EXIT, ReportError } from "./errors";
@@ -15,20 +16,23 @@ import { renderHtml } from "./html";
 import { renderMarkdown } from "./markdown";
 import { monthPeriod } from "./month";
 import { authHeaders, prometheusClient } from "./prometheus";
-import { receiverOf } from "./routing";
+import { renderedRouting, routingOf } from "./routing";
 
 export const DEFAULT_PROMETHEUS = "http://127.0.0.1:9090";
 
-const USAGE = `usage: npm run report -- --stack <${STACKS.join("|")}> --month YYYY-MM [--prometheus URL] [--out DIR] [--timezone TZ]
-  --prometheus  query API base URL (default $PROMETHEUS_URL, else ${DEFAULT_PROMETHEUS})
-  --out         folder for <stack>-<month>.html, .md and .json (default reports)
-  --timezone    IANA time zone of the month's boundaries and of times shown (default UTC)
-  auth: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD`;
+const USAGE = `usage: npm run report -- --stack <${STACKS.join("|")}> --month YYYY-MM [--prometheus URL] [--alertmanager URL] [--out DIR] [--timezone TZ]
+  --prometheus    query API base URL (default $PROMETHEUS_URL, else ${DEFAULT_PROMETHEUS})
+  --alertmanager  Alertmanager base URL, for its silences and running config (default $ALERTMANAGER_URL, else none: silences not checked)
+  --out           folder for <stack>-<month>.html, .md and .json (default reports)
+  --timezone      IANA time zone of the month's boundaries and of times shown (default UTC)
+  auth: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD;
+        ALERTMANAGER_BEARER_TOKEN, or ALERTMANAGER_USERNAME and ALERTMANAGER_PASSWORD`;
 
 export interface Options {
   stack: string;
   month: string;
   prometheus: string;
+  alertmanager?: string;
   out: string;
   timezone: string;
 }
@@ -38,7 +42,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string" }, month: { type: "string" }, prometheus: { type: "string" }, out: { type: "string" }, timezone: { type: "string" } },
+      options: { stack: { type: "string" }, month: { type: "string" }, prometheus: { type: "string" }, alertmanager: { type: "string" }, out: { type: "string" }, timezone: { type: "string" } },
       strict: true,
     }));
   } catch (e) {
@@ -49,7 +53,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   return {
     stack: values.stack,
     month: values.month,
-    prometheus: values.prometheus ?? env.PROMETHEUS_URL ?? DEFAULT_PROMETHEUS,
+    prometheus: values.prometheus || env.PROMETHEUS_URL || DEFAULT_PROMETHEUS,
+    alertmanager: values.alertmanager || env.ALERTMANAGER_URL || undefined,
     out: values.out ?? "reports",
     timezone: values.timezone ?? "UTC",
   };
@@ -65,14 +70,19 @@ export async function runReport(o: Options, env: NodeJS.ProcessEnv, progress: (l
   if (!isStackName(o.stack)) throw new ReportError(`unknown stack ${o.stack}`, EXIT.usage);
   const c = stackConfigForRender(o.stack);
   const month = monthPeriod(o.month, o.timezone);
-  const total = queryCount(month);
+  const total = queryCount(month) + (o.alertmanager ? 2 : 0);
   let done = 0;
-  progress(`querying ${o.prometheus}: 0/${total}`);
-  const api = prometheusClient(o.prometheus, authHeaders(env), () => progress(`querying ${o.prometheus}: ${++done}/${total}`));
-  const data = await fetchMonth(c, month, api);
+  const tick = () => progress(`querying ${o.prometheus}${o.alertmanager ? ` and ${o.alertmanager}` : ""}: ${++done}/${total}`);
+  progress(`querying ${o.prometheus}${o.alertmanager ? ` and ${o.alertmanager}` : ""}: 0/${total}`);
+  const api = prometheusClient(o.prometheus, authHeaders(env), tick);
+  const [data, am] = await Promise.all([
+    fetchMonth(c, month, api),
+    o.alertmanager ? readAlertmanager(o.alertmanager, authHeaders(env, "ALERTMANAGER"), tick) : Promise.resolve<AlertmanagerView | undefined>(undefined),
+  ]);
   if (data.days.every((d) => d.samples === 0))
     throw new ReportError(`no samples of the SLI (slo:sli_unavailable:bool) in ${o.month} (${o.timezone}) at ${o.prometheus}: wrong Prometheus, or the month is older than its retention`, EXIT.noData);
-  const report = computeReport(c, o.stack, month, data, receiverOf(c));
+  const routing = am ? routingOf(am.config, `the configuration Alertmanager at ${am.url} runs`) : renderedRouting(c);
+  const report = computeReport(c, o.stack, month, data, routing, am);
   const base = path.join(o.out, `${o.stack}-${o.month}`);
   const outputs: [string, string][] = [
     [`${base}.html`, renderHtml(report)],

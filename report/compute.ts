@@ -11,9 +11,12 @@ import { seconds } from "../lib/duration";
 import { errorBudget, sliBad } from "../lib/identities";
 import { RECEIVERS } from "../render/alertmanager-config";
 import { isAlert, renderRuleGroups } from "../rules";
+import { DEFAULT_RETENTION_SECONDS, type AlertmanagerView, type Silence } from "./alertmanager";
 import type { DayData, MonthData, Rates } from "./data";
 import type { Month } from "./month";
 import type { Series } from "./prometheus";
+import type { Routing } from "./routing";
+import { inhibitedAt, silenceMatches, silencing, type FiringSpan } from "./suppression";
 
 export interface Availability {
   /** Share of the period the API could not answer, data gaps included. */
@@ -44,7 +47,38 @@ export interface AlertStats {
   /** Fired and resolved again within the rule's for:. */
   flapping: number;
   forSeconds: number;
+  /** The receiver has an integration: false for one that drops what it receives (the null receiver). */
+  receiverDelivers: boolean;
+  /** Times fired while an inhibiting alert fired at every evaluation: never notified. */
+  inhibited: number;
+  /** Times fired while a silence covered every evaluation: never notified. null: silences not checked. */
+  silenced: number | null;
+  /** Times fired that reached no receiver: inhibited or silenced throughout, or routed to a receiver without integration. */
+  undelivered: number;
 }
+
+export interface SilenceRow {
+  id: string;
+  matchers: string;
+  startsAt: number;
+  endsAt: number;
+  state: Silence["state"];
+  createdBy: string;
+  comment: string;
+  /** Alerts it silenced in the month, and at how many of their evaluations. */
+  matched: { alertname: string; evaluations: number }[];
+}
+
+export type SilencesReport =
+  | { checked: false }
+  | {
+      checked: true;
+      alertmanager: string;
+      readAt: number;
+      /** Silences that ended before this may be gone from Alertmanager (its --data.retention); undefined when the month is within it. */
+      knownSince?: number;
+      list: SilenceRow[];
+    };
 
 export interface Report {
   stack: string;
@@ -60,6 +94,9 @@ export interface Report {
   impact: { tier: string; failed: number; minutesAffected: number; availability: number }[];
   licenses: { id: string; tier: string; failed: number; minutesAffected: number }[];
   alerts: AlertStats[];
+  /** Where the routing and inhibit rules came from. */
+  routing: string;
+  silences: SilencesReport;
   businessHours: { zone: string; from: number; to: number };
 }
 
@@ -165,15 +202,27 @@ export function downtimePeriods(c: StackConfig, alerts: Series[], outageAlert = 
   return merged;
 }
 
-export type ReceiverOf = (labels: Record<string, string>) => string;
+const alertLabels = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).filter(([k]) => k !== "alertstate" && k !== "__name__"));
 
-export function alertStats(c: StackConfig, alerts: Series[], receiverOf: ReceiverOf, business = BUSINESS_HOURS): AlertStats[] {
+/** Every alert's firing episodes, with the evaluations in each. */
+function firingEpisodes(c: StackConfig, alerts: Series[]) {
+  return alerts
+    .filter((a) => a.metric.alertstate === "firing")
+    .map((s) => {
+      const labels = alertLabels(s.metric);
+      const rule = ruleOf(c, labels);
+      const times = s.values.map(([t]) => t);
+      return { key: seriesKey(labels), labels, rule, episodes: episodes(times, rule.intervalSeconds).map((e) => ({ ...e, times: times.filter((t) => t >= e.first && t <= e.last) })) };
+    });
+}
+
+export function alertStats(c: StackConfig, alerts: Series[], routing: Routing, silences: Silence[] | undefined, business = BUSINESS_HOURS): AlertStats[] {
   const zone = c.pagerduty.schedule.timeZone;
+  const firing = firingEpisodes(c, alerts);
+  const spans: FiringSpan[] = firing.flatMap((f) => f.episodes.map((e) => ({ key: f.key, labels: f.labels, from: e.first, to: e.last + f.rule.intervalSeconds })));
   const groups = new Map<string, AlertStats & { durations: number[] }>();
-  for (const s of alerts.filter((a) => a.metric.alertstate === "firing")) {
-    const labels = s.metric;
-    const rule = ruleOf(c, labels);
-    const receiver = receiverOf(labels);
+  for (const { key: seriesId, labels, rule, episodes: eps } of firing) {
+    const receiver = routing.receiverOf(labels);
     const key = `${labels.alertname}\u0000${labels.severity ?? ""}`;
     const g = groups.get(key) ?? {
       alertname: labels.alertname,
@@ -186,21 +235,59 @@ export function alertStats(c: StackConfig, alerts: Series[], receiverOf: Receive
       pagesOutsideBusinessHours: 0,
       flapping: 0,
       forSeconds: rule.forSeconds,
+      receiverDelivers: routing.delivers(receiver),
+      inhibited: 0,
+      silenced: silences ? 0 : null,
+      undelivered: 0,
       durations: [],
     };
-    for (const e of episodes(s.values.map(([t]) => t), rule.intervalSeconds)) {
+    for (const e of eps) {
       const firingFor = e.last - e.first + rule.intervalSeconds;
       g.fired++;
       g.durations.push(firingFor);
       g.firingSeconds += firingFor;
       if (rule.forSeconds > 0 && firingFor < rule.forSeconds) g.flapping++;
       if (g.page && !inBusinessHours(e.first, zone, business)) g.pagesOutsideBusinessHours++;
+      const inhibited = e.times.every((t) => inhibitedAt(routing, spans, { key: seriesId, labels }, t));
+      const silenced = silences !== undefined && e.times.every((t) => silencing(silences, labels, t).length > 0);
+      if (inhibited) g.inhibited++;
+      if (silenced) g.silenced = (g.silenced ?? 0) + 1;
+      if (inhibited || silenced || !g.receiverDelivers) g.undelivered++;
     }
     groups.set(key, g);
   }
   return [...groups.values()]
     .map(({ durations, ...g }) => ({ ...g, medianSeconds: median(durations) }))
     .sort((a, b) => b.fired - a.fired || a.alertname.localeCompare(b.alertname));
+}
+
+const operator = (m: Silence["matchers"][number]) => ((m.isEqual ?? true) ? (m.isRegex ? "=~" : "=") : m.isRegex ? "!~" : "!=");
+const matcherText = (s: Silence) => s.matchers.map((m) => `${m.name}${operator(m)}"${m.value}"`).join(", ");
+
+/** The silences that overlapped the month, and the alerts each silenced (at their firing evaluations). */
+export function silencesReport(c: StackConfig, month: Month, alerts: Series[], am: AlertmanagerView | undefined): SilencesReport {
+  if (!am) return { checked: false };
+  const firing = firingEpisodes(c, alerts);
+  const list = am.silences
+    .filter((s) => s.startsAt < month.end && s.endsAt > month.start)
+    .sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id))
+    .map((s): SilenceRow => {
+      const counts = new Map<string, number>();
+      for (const f of firing.filter((x) => silenceMatches(s, x.labels)))
+        for (const t of f.episodes.flatMap((e) => e.times)) if (t >= s.startsAt && t <= s.endsAt) counts.set(f.labels.alertname, (counts.get(f.labels.alertname) ?? 0) + 1);
+      return {
+        id: s.id,
+        matchers: matcherText(s),
+        startsAt: s.startsAt,
+        endsAt: s.endsAt,
+        state: s.state,
+        createdBy: s.createdBy,
+        comment: s.comment,
+        matched: [...counts].map(([alertname, evaluations]) => ({ alertname, evaluations })).sort((a, b) => a.alertname.localeCompare(b.alertname)),
+      };
+    });
+  const knownSince = am.readAt - DEFAULT_RETENTION_SECONDS;
+  return { checked: true, alertmanager: am.url, readAt: am.readAt, ...(month.start < knownSince ? { knownSince } : {}), list };
 }
 
 /** The receiver that pages a person. */
@@ -213,7 +300,7 @@ export function inBusinessHours(t: number, zone: string, hours = BUSINESS_HOURS)
   return local.weekday <= 5 && local.hour >= hours.from && local.hour < hours.to;
 }
 
-export function computeReport(c: StackConfig, stack: string, month: Month, data: MonthData, receiverOf: ReceiverOf): Report {
+export function computeReport(c: StackConfig, stack: string, month: Month, data: MonthData, routing: Routing, alertmanager?: AlertmanagerView): Report {
   const evaluationSeconds = seconds(c.prometheus.evaluationInterval);
   const { share } = unavailableShare(data.days, evaluationSeconds);
   const total = data.days.reduce((acc, d) => add(acc, d.overall), { errors: 0, requests: 0 });
@@ -243,7 +330,9 @@ export function computeReport(c: StackConfig, stack: string, month: Month, data:
     licenses: data.licenses
       .map((l) => ({ id: licenseId(l.licenseKey), tier: l.tier, failed: Math.round(l.failed), minutesAffected: Math.round(l.minutesAffected) }))
       .sort((a, b) => b.failed - a.failed),
-    alerts: alertStats(c, data.alerts, receiverOf),
+    alerts: alertStats(c, data.alerts, routing, alertmanager?.silences),
+    routing: routing.source,
+    silences: silencesReport(c, month, data.alerts, alertmanager),
     businessHours: { zone: c.pagerduty.schedule.timeZone, ...BUSINESS_HOURS },
   };
 }

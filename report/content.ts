@@ -54,21 +54,63 @@ export function sections(r: Report): Section[] {
     {
       title: "Alert effectiveness",
       paragraphs: [
-        `From Prometheus's ALERTS series (the Watchdog excepted). Receiver as the stack's Alertmanager routes the alert; a page is one to PagerDuty. ` +
+        `From Prometheus's ALERTS series (the Watchdog excepted). Receiver, inhibit rules and which receivers deliver anything from ${r.routing}; a page is one to PagerDuty. ` +
           `Business hours: Monday to Friday, ${r.businessHours.from}:00 to ${r.businessHours.to}:00 ${r.businessHours.zone}. ` +
           `Flapping: fired and resolved again within the rule's for:. ` +
-          `Silences and deliveries are not in ALERTS: whether an alert was silenced or reached its receiver is not reported here (see Alertmanager).`,
+          `Inhibited, silenced: fired while an inhibiting alert was firing, or a silence matched it, at every evaluation, so no notification went out. ` +
+          `Reached no receiver: those, and every firing routed to a receiver without integration (marked "no integration"), which drops it.`,
+        silencesNote(r),
       ],
       tables: [
         {
-          head: ["alert", "severity", "receiver", "fired", "firing in all", "median", "pages outside business hours", "flapping"],
-          rows: r.alerts.map((a) => [a.alertname, a.severity, a.receiver, String(a.fired), duration(a.firingSeconds), duration(a.medianSeconds), a.page ? String(a.pagesOutsideBusinessHours) : "–", String(a.flapping)]),
+          head: ["alert", "severity", "receiver", "fired", "firing in all", "median", "pages outside business hours", "flapping", "inhibited", "silenced", "reached no receiver"],
+          rows: r.alerts.map((a) => [
+            a.alertname,
+            a.severity,
+            a.receiverDelivers ? a.receiver : `${a.receiver} (no integration)`,
+            String(a.fired),
+            duration(a.firingSeconds),
+            duration(a.medianSeconds),
+            a.page ? String(a.pagesOutsideBusinessHours) : "–",
+            String(a.flapping),
+            String(a.inhibited),
+            a.silenced === null ? "–" : String(a.silenced),
+            String(a.undelivered),
+          ]),
           empty: "No alert fired.",
         },
+        ...(r.silences.checked
+          ? [
+              {
+                head: ["silence", "matchers", "from", "to", "state", "created by", "comment", "silenced"],
+                rows: r.silences.list.map((s) => [
+                  s.id,
+                  s.matchers,
+                  time(s.startsAt, z),
+                  time(s.endsAt, z),
+                  s.state,
+                  s.createdBy,
+                  s.comment,
+                  s.matched.map((m) => `${m.alertname} (${m.evaluations} evaluations)`).join(", ") || "no alert that fired",
+                ]),
+                empty: "No silence overlapped the month.",
+              },
+            ]
+          : []),
       ],
       chart: "alerts",
     },
   ];
+}
+
+function silencesNote(r: Report): string {
+  const s = r.silences;
+  if (!s.checked) return "Silences were not checked: no Alertmanager was given (--alertmanager or ALERTMANAGER_URL), so the silenced column shows –.";
+  const retention =
+    s.knownSince === undefined
+      ? "All of the month is within the 120 h Alertmanager keeps a silence after it ends (its default --data.retention)."
+      : `Alertmanager keeps a silence only for its --data.retention after it ends (120 h by default): silences that ended before ${time(s.knownSince, r.month.zone)} were no longer available, so firings before then may have been silenced without this report knowing.`;
+  return `Silences from Alertmanager at ${s.alertmanager}, read at ${time(s.readAt, r.month.zone)}: ${s.list.length} overlapped the period. ${retention}`;
 }
 
 export const title = (r: Report) => `License API ${r.stack}: SLA and alert report, ${r.month.label} (${r.month.zone})`;

@@ -3,7 +3,7 @@
 // increase): each reads its samples once inside Prometheus, so a month costs about 7 queries per day
 // plus a handful, seconds against a Prometheus holding 30 days, whatever the scrape interval.
 import type { StackConfig } from "../config";
-import { OWNER_LABEL, selectors, SLI_SERIES, SLO_NAME } from "../lib/identities";
+import { selectors, SLI_SERIES, SLO_NAME } from "../lib/identities";
 import type { Month, Period } from "./month";
 import type { QueryApi, Series } from "./prometheus";
 
@@ -30,7 +30,10 @@ export interface MonthData {
   tierMinutes: Record<string, number>;
   /** The licenses with the most validations answered with status="error", and their minutes with any (5-minute resolution). */
   licenses: { licenseKey: string; tier: string; failed: number; minutesAffected: number }[];
-  /** Raw samples of ALERTS (pending and firing) of this stack's alerts, the Watchdog excepted. */
+  /**
+   * Raw samples of ALERTS (pending and firing), the Watchdog excepted: the stack's own alerts and the
+   * chart's, since both reach this stack's Alertmanager and whether they reached anyone is the question.
+   */
   alerts: Series[];
 }
 
@@ -73,12 +76,11 @@ export async function fetchMonth(c: StackConfig, month: Month, api: QueryApi, co
   for (let i = 0; i < month.days.length; i += concurrency) days.push(...(await Promise.all(month.days.slice(i, i + concurrency).map(day))));
 
   const { range, time } = span(month);
-  const [owner, team] = Object.entries(OWNER_LABEL)[0];
   const [tierFailed, tierMinutes, licenses, alerts] = await Promise.all([
     byLabel(`sum by (tier) (increase(license_validation_errors_total{${job}}[${range}]))`, "tier", month),
     byLabel(`sum by (tier) (count_over_time((tier:license_validation_errors:rate5m > 0)[${range}:5m])) * 5`, "tier", month),
     api.vector(`topk(${TOP_LICENSES}, sum by (license_key, tier) (increase(license_validation_requests_total{${job}, status="error"}[${range}])) > 0)`, time),
-    api.matrix(`ALERTS{${owner}="${team}", alertname!="Watchdog"}[${range}]`, time),
+    api.matrix(`ALERTS{alertname!="Watchdog"}[${range}]`, time),
   ]);
   // Minutes affected only for the top licenses: a month of 5-minute steps over every license's series
   // would be the one slow query of the report.

@@ -21,11 +21,13 @@ export interface QueryApi {
   matrix(expr: string, time: number): Promise<Series[]>;
 }
 
-export function authHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
-  if (env.PROMETHEUS_BEARER_TOKEN) return { Authorization: `Bearer ${env.PROMETHEUS_BEARER_TOKEN}` };
-  if (env.PROMETHEUS_USERNAME || env.PROMETHEUS_PASSWORD) {
-    if (!env.PROMETHEUS_USERNAME || !env.PROMETHEUS_PASSWORD) throw new ReportError("set both PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD for basic auth", EXIT.usage);
-    return { Authorization: `Basic ${Buffer.from(`${env.PROMETHEUS_USERNAME}:${env.PROMETHEUS_PASSWORD}`).toString("base64")}` };
+/** Auth headers from <PREFIX>_BEARER_TOKEN, or <PREFIX>_USERNAME and <PREFIX>_PASSWORD (basic auth). */
+export function authHeaders(env: NodeJS.ProcessEnv, prefix = "PROMETHEUS"): Record<string, string> {
+  const [token, user, password] = [env[`${prefix}_BEARER_TOKEN`], env[`${prefix}_USERNAME`], env[`${prefix}_PASSWORD`]];
+  if (token) return { Authorization: `Bearer ${token}` };
+  if (user || password) {
+    if (!user || !password) throw new ReportError(`set both ${prefix}_USERNAME and ${prefix}_PASSWORD for basic auth`, EXIT.usage);
+    return { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
   }
   return {};
 }

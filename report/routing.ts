@@ -1,18 +1,37 @@
-// Which receiver an alert reaches, decided by the stack's own Alertmanager routing tree (the renderer's,
-// not a copy of it): first matching child route wins, as in Alertmanager without `continue`.
+// Where an alert goes, decided by an Alertmanager configuration: the stack's rendered one (the
+// renderer's, not a copy of it), or the one a running Alertmanager reports (--alertmanager). First
+// matching child route wins, as in Alertmanager without `continue`; a receiver without any
+// integration (the null receiver) delivers nothing; inhibit rules as Alertmanager applies them.
 import type { StackConfig } from "../config";
 import { alertmanagerConfig } from "../render/alertmanager-config";
 import { PAGERDUTY_KEY_PLACEHOLDER, PLACEHOLDER_SECRETS } from "../render/secrets";
 
+type Labels = Record<string, string>;
+type Matcher = (labels: Labels) => boolean;
+
 interface Route {
   receiver?: string;
   matchers?: string[];
+  match?: Record<string, string>;
+  match_re?: Record<string, string>;
   routes?: Route[];
 }
 
+interface InhibitRule {
+  source_matchers?: string[];
+  target_matchers?: string[];
+  source_match?: Record<string, string>;
+  source_match_re?: Record<string, string>;
+  target_match?: Record<string, string>;
+  target_match_re?: Record<string, string>;
+  equal?: string[];
+}
+
+const anchored = (re: string) => new RegExp(`^(?:${re})$`);
+
 /** One Alertmanager matcher: label, operator (=, !=, =~, !~) and value (regular expressions anchored). */
-export function matches(matcher: string, labels: Record<string, string>): boolean {
-  const m = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(matcher);
+export function matches(matcher: string, labels: Labels): boolean {
+  const m = /^\s*"?([a-zA-Z_][a-zA-Z0-9_]*)"?\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(matcher);
   if (!m) throw new Error(`unsupported matcher: ${matcher}`);
   const [, label, op, raw] = m;
   const value = raw.replace(/\\(.)/g, "$1");
@@ -23,26 +42,65 @@ export function matches(matcher: string, labels: Record<string, string>): boolea
     case "!=":
       return actual !== value;
     case "=~":
-      return new RegExp(`^(?:${value})$`).test(actual);
+      return anchored(value).test(actual);
     default:
-      return !new RegExp(`^(?:${value})$`).test(actual);
+      return !anchored(value).test(actual);
   }
 }
 
-function receiverIn(route: Route, labels: Record<string, string>, inherited: string): string {
+/** The matchers of a route or one side of an inhibit rule, in the current and in the older (match, match_re) form. */
+function matcherOf(list: string[] | undefined, eq: Record<string, string> | undefined, re: Record<string, string> | undefined): Matcher {
+  const all: Matcher[] = [
+    ...(list ?? []).map((m) => (l: Labels) => matches(m, l)),
+    ...Object.entries(eq ?? {}).map(([k, v]) => (l: Labels) => (l[k] ?? "") === v),
+    ...Object.entries(re ?? {}).map(([k, v]) => (l: Labels) => anchored(v).test(l[k] ?? "")),
+  ];
+  return (l) => all.every((m) => m(l));
+}
+
+function receiverIn(route: Route, labels: Labels, inherited: string): string {
   const own = route.receiver ?? inherited;
   for (const child of route.routes ?? []) {
-    if ((child.matchers ?? []).every((m) => matches(m, labels))) return receiverIn(child, labels, own);
+    if (matcherOf(child.matchers, child.match, child.match_re)(labels)) return receiverIn(child, labels, own);
   }
   return own;
 }
 
-export function receiverOf(c: StackConfig): (labels: Record<string, string>) => string {
+export interface Routing {
+  /** Where the configuration came from, as the report names it. */
+  source: string;
+  receiverOf(labels: Labels): string;
+  /** The receiver has at least one integration (PagerDuty, Slack, webhook, ...): it sends what it receives somewhere. */
+  delivers(receiver: string): boolean;
+  /** A firing `source` alert inhibits `target`. */
+  inhibits(source: Labels, target: Labels): boolean;
+}
+
+export function routingOf(config: Record<string, unknown>, source: string): Routing {
+  const root = (config.route ?? {}) as Route;
+  const receivers = (config.receivers ?? []) as Record<string, unknown>[];
+  const delivering = new Set(
+    receivers.filter((r) => Object.entries(r).some(([k, v]) => k.endsWith("_configs") && Array.isArray(v) && v.length > 0)).map((r) => String(r.name)),
+  );
+  const rules = ((config.inhibit_rules ?? []) as InhibitRule[]).map((r) => ({
+    source: matcherOf(r.source_matchers, r.source_match, r.source_match_re),
+    target: matcherOf(r.target_matchers, r.target_match, r.target_match_re),
+    equal: r.equal ?? [],
+  }));
+  return {
+    source,
+    receiverOf: (labels) => receiverIn(root, labels, root.receiver ?? ""),
+    delivers: (receiver) => delivering.has(receiver),
+    inhibits: (s, t) => rules.some((r) => r.target(t) && r.source(s) && r.equal.every((l) => (s[l] ?? "") === (t[l] ?? ""))),
+  };
+}
+
+/** The routing the stack deploys, from its rendered configuration. */
+export function renderedRouting(c: StackConfig): Routing {
   const config = alertmanagerConfig(c, {
     pagerdutyRoutingKey: PAGERDUTY_KEY_PLACEHOLDER,
     slackWebhookUrl: PLACEHOLDER_SECRETS.slackWebhookUrl,
     heartbeatUrl: PLACEHOLDER_SECRETS.heartbeatUrl,
   });
-  const root = config.route as Route;
-  return (labels) => receiverIn(root, labels, root.receiver ?? "");
+  return routingOf(config as unknown as Record<string, unknown>, "the stack's rendered Alertmanager configuration");
 }

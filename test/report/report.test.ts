@@ -1,19 +1,26 @@
 // The monthly report against a real Prometheus holding two backfilled months with known outcomes
-// (scenario.ts): every figure asserted is what the scenario implies, worked out here by hand.
+// (scenario.ts), and the month running now with silences created in a real Alertmanager
+// (alertmanager.ts): every figure asserted is what the scenario implies, worked out here by hand.
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as http from "http";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { DateTime } from "luxon";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
 import { EXIT } from "../../report/errors";
+import { alertRule } from "../../rules/tests/promtool";
 import { testStackConfig } from "../stack-config";
+import { TestAlertmanager } from "./alertmanager";
 import { SCENARIO, writeScenario } from "./scenario";
 
 const PORT = 35090;
 const PROMETHEUS = `http://127.0.0.1:${PORT}`;
+const alertmanager = new TestAlertmanager(39000);
+/** Where Alertmanager would notify: a port nothing listens on. */
+const NOWHERE = "http://127.0.0.1:39009";
 const TSX = path.join(PROJECT_ROOT, "node_modules/.bin/tsx");
 
 let dir: string;
@@ -36,9 +43,54 @@ async function report(month: string, extra: string[] = [], url = PROMETHEUS, env
 }
 type Run = Awaited<ReturnType<typeof report>>;
 
+/** The month running now, and what the test did in Alertmanager during it. */
+const running = {
+  month: "",
+  seatLabels: {} as Record<string, string>,
+  seat: { id: "", startsAt: 0, endsAt: 0, state: "" },
+  cpu: { id: "", startsAt: 0, endsAt: 0, state: "" },
+  /** The silences Alertmanager itself found silencing SeatExhaustion while the silence was active. */
+  silencedByAlertmanager: [] as string[],
+};
+
+/** Silences, as an on-call engineer makes them: one for SeatExhaustion, expired again, one for alerts that never fire. */
+async function silenceInAlertmanager() {
+  const c = testStackConfig("prod");
+  await alertmanager.start(c, dir, NOWHERE);
+  const monthStart = DateTime.utc().startOf("month");
+  // SeatExhaustion fires a minute before the silence: the month must have begun by then.
+  const wait = monthStart.toMillis() + 120_000 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  running.month = monthStart.toFormat("yyyy-MM");
+  running.seatLabels = { alertname: "SeatExhaustion", ...alertRule(c, "SeatExhaustion").labels };
+  const seat = await alertmanager.silence(
+    [
+      { name: "alertname", value: "SeatExhaustion", isRegex: false, isEqual: true },
+      { name: "severity", value: "critical", isRegex: false, isEqual: false },
+    ],
+    "oncall@example.com",
+    "seat migration in progress",
+  );
+  const cpu = await alertmanager.silence([{ name: "alertname", value: "HighCPU.*", isRegex: true, isEqual: true }], "oncall@example.com", "node pool resize");
+  await alertmanager.postAlert(running.seatLabels);
+  running.silencedByAlertmanager = await alertmanager.silencedBy(running.seatLabels);
+  await new Promise((r) => setTimeout(r, 1000));
+  await alertmanager.expire(seat);
+  running.seat = { id: seat, ...(await alertmanager.silenceTimes(seat)) };
+  running.cpu = { id: cpu, ...(await alertmanager.silenceTimes(cpu)) };
+  const now = Date.now() / 1000;
+  return {
+    start: monthStart.toSeconds(),
+    // Past the report's run, so that the month's last evaluations are there when it runs.
+    end: now + 600,
+    // Once a minute before the silence began, once while it was active.
+    seatExhaustion: [running.seat.startsAt - 60, (running.seat.startsAt + running.seat.endsAt) / 2],
+  };
+}
+
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-report-"));
-  writeScenario(testStackConfig("prod"), path.join(dir, "scenario.om"));
+  writeScenario(testStackConfig("prod"), path.join(dir, "scenario.om"), await silenceInAlertmanager());
   const blocks = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=1488h", "scenario.om", "tsdb"], { cwd: dir, encoding: "utf8" });
   if (blocks.status !== 0) throw new Error(`promtool could not backfill (run scripts/ensure-tools.sh): ${blocks.error?.message ?? blocks.stderr}`);
   fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
@@ -60,6 +112,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   prometheus?.kill();
+  alertmanager.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -106,7 +159,7 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
 
   test("alert effectiveness: fired, time firing, pages out of hours, flapping", () => {
     const byName = Object.fromEntries(r.json().alerts.map((a) => [a.alertname, a]));
-    expect(Object.keys(byName).sort()).toEqual(["APIServerDown", "ErrorBudgetBurn", "HighLatency", "RedisConnectionFailures"]);
+    expect(Object.keys(byName).sort()).toEqual(["APIServerDown", "DatabaseSlowQueries", "ErrorBudgetBurn", "HighLatency", "KubeQuotaAlmostFull", "RedisConnectionFailures"]);
     // Firing from 10 s (for:) into the outage to 20 s (keep_firing_for) after it, evaluated every 5 s: 47m10s.
     expect(byName.APIServerDown).toMatchObject({ receiver: "pagerduty", page: true, fired: 1, firingSeconds: 47 * 60 + 10, pagesOutsideBusinessHours: 1, flapping: 0 });
     // 03:10 UTC on Monday 14 September is 23:10 on Sunday in New York.
@@ -115,7 +168,23 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
     expect(byName.RedisConnectionFailures).toMatchObject({ page: true, fired: 1, firingSeconds: 600, pagesOutsideBusinessHours: 0 });
     // 3 minutes (less than its for: of 5m) and 20 minutes: fired twice, once flapping, median 11m30s.
     expect(byName.HighLatency).toMatchObject({ receiver: "slack", page: false, fired: 2, firingSeconds: 23 * 60, medianSeconds: 690, flapping: 1 });
-    expect(r.read("md")).toContain("| HighLatency | warning | slack | 2 | 23m | 11m 30s | – | 1 |");
+    expect(r.read("md")).toContain("| HighLatency | warning | slack | 2 | 23m | 11m 30s | – | 1 | 0 | – | 0 |");
+  });
+
+  test("alerts that reached no receiver: one inhibited by the outage, one routed to the null receiver; silences not checked", () => {
+    const byName = Object.fromEntries(r.json().alerts.map((a) => [a.alertname, a]));
+    // 03:20 to 03:40, every evaluation inside APIServerDown's firing (03:10:10 to 03:57:20).
+    expect(byName.DatabaseSlowQueries).toMatchObject({ receiver: "slack", receiverDelivers: true, fired: 1, firingSeconds: 20 * 60, inhibited: 1, silenced: null, undelivered: 1 });
+    // ErrorBudgetBurn fired on for 4m40s after the outage ended: notified then, so not inhibited throughout.
+    for (const name of ["APIServerDown", "ErrorBudgetBurn", "HighLatency", "RedisConnectionFailures"]) expect(byName[name]).toMatchObject({ inhibited: 0, silenced: null, undelivered: 0 });
+    // The chart's info alert: the foreign-alert route sends severity info to the null receiver.
+    expect(byName.KubeQuotaAlmostFull).toMatchObject({ severity: "info", receiver: "null", receiverDelivers: false, page: false, fired: 1, firingSeconds: 30 * 60, inhibited: 0, undelivered: 1 });
+    const md = r.read("md");
+    expect(md).toContain("| DatabaseSlowQueries | warning | slack | 1 | 20m | 20m | – | 0 | 1 | – | 1 |");
+    expect(md).toContain("| KubeQuotaAlmostFull | info | null (no integration) | 1 | 30m | 30m | – | 0 | 0 | – | 1 |");
+    expect(md).toContain("Silences were not checked: no Alertmanager was given (--alertmanager or ALERTMANAGER_URL), so the silenced column shows –.");
+    expect(r.json().silences).toEqual({ checked: false });
+    expect(r.json().routing).toBe("the stack's rendered Alertmanager configuration");
   });
 
   test("the HTML page is self-contained: charts inline, nothing to fetch", () => {
@@ -171,6 +240,64 @@ describe("October 2026: the SLA is met, the trial tier's error burst misses it f
   });
 });
 
+describe("the running month, with silences from a real Alertmanager", () => {
+  let r: Run;
+  beforeAll(async () => {
+    r = await report(running.month, ["--alertmanager", alertmanager.url]);
+  });
+
+  test("Alertmanager itself found SeatExhaustion silenced by the silence created for it", () => {
+    expect(running.silencedByAlertmanager).toEqual([running.seat.id]);
+    expect([running.seat.state, running.cpu.state]).toEqual(["expired", "active"]);
+  });
+
+  test("SeatExhaustion fired twice: once before the silence, once inside it and so never notified", () => {
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const j = r.json();
+    expect(j.routing).toBe(`the configuration Alertmanager at ${alertmanager.url} runs`);
+    const seat = j.alerts.find((a) => a.alertname === "SeatExhaustion");
+    expect(seat).toMatchObject({ receiver: "slack", receiverDelivers: true, fired: 2, inhibited: 0, silenced: 1, undelivered: 1 });
+    expect(r.read("md")).toMatch(/\| SeatExhaustion \| warning \| slack \| 2 \| [^|]+ \| [^|]+ \| – \| 2 \| 0 \| 1 \| 1 \|/);
+  });
+
+  test("both silences of the month, as Alertmanager holds them, with what each silenced", () => {
+    const s = r.json().silences;
+    if (!s.checked) throw new Error("silences not checked");
+    expect(s.alertmanager).toBe(alertmanager.url);
+    expect(s.list).toEqual([
+      {
+        id: running.seat.id,
+        matchers: 'alertname="SeatExhaustion", severity!="critical"',
+        startsAt: running.seat.startsAt,
+        endsAt: running.seat.endsAt,
+        state: "expired",
+        createdBy: "oncall@example.com",
+        comment: "seat migration in progress",
+        matched: [{ alertname: "SeatExhaustion", evaluations: 1 }],
+      },
+      { id: running.cpu.id, matchers: 'alertname=~"HighCPU.*"', startsAt: running.cpu.startsAt, endsAt: running.cpu.endsAt, state: "active", createdBy: "oncall@example.com", comment: "node pool resize", matched: [] },
+    ]);
+    // Alertmanager forgets an ended silence after 120 h: the report says so once the month reaches further back.
+    expect(s.knownSince).toEqual(DateTime.fromFormat(running.month, "yyyy-MM", { zone: "UTC" }).toSeconds() < s.readAt - 120 * 3600 ? s.readAt - 120 * 3600 : undefined);
+    const md = r.read("md");
+    expect(md).toContain(`| ${running.seat.id} | alertname="SeatExhaustion", severity!="critical" | `);
+    expect(md).toContain("| expired | oncall@example.com | seat migration in progress | SeatExhaustion (1 evaluations) |");
+    expect(md).toContain("| active | oncall@example.com | node pool resize | no alert that fired |");
+    expect(md).toContain(`Silences from Alertmanager at ${alertmanager.url}`);
+    expect(r.read("html")).toContain(`<td>${running.seat.id}</td><td>alertname=&quot;SeatExhaustion&quot;, severity!=&quot;critical&quot;</td>`);
+  });
+
+  test("September through the same Alertmanager: no silence overlapped it, and the report says silences that old are gone", async () => {
+    const sep = await report("2026-09", ["--alertmanager", alertmanager.url]);
+    expect(sep.code).toBe(0);
+    const md = sep.read("md");
+    expect(md).toContain("No silence overlapped the month.");
+    expect(md).toMatch(/Alertmanager keeps a silence only for its --data\.retention after it ends \(120 h by default\): silences that ended before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d were no longer available/);
+    expect(sep.json().alerts.find((a) => a.alertname === "HighLatency")).toMatchObject({ silenced: 0 });
+  });
+});
+
 test("--timezone: days and times in New York; the outage falls on Sunday 13 September", async () => {
   const r = await report("2026-09", ["--timezone", "America/New_York"]);
   expect(r.code).toBe(0);
@@ -187,8 +314,10 @@ describe("errors: a clear message, its exit code, and no file written", () => {
     ["a month not yet begun", "2099-01", PROMETHEUS, EXIT.futureMonth, /2099-01 \(UTC\) has not begun yet/],
     ["an unreachable endpoint", "2026-09", "http://127.0.0.1:35999", EXIT.unreachable, /cannot reach the Prometheus query API at http:\/\/127\.0\.0\.1:35999: ECONNREFUSED/],
     ["a malformed month", "2026-13", PROMETHEUS, EXIT.usage, /--month must be YYYY-MM/],
-  ])("%s", async (_, month, url, code, message) => {
-    const r = await report(month, [], url);
+    ["an unknown time zone", "2026-09", PROMETHEUS, EXIT.usage, /--timezone must be an IANA time zone .* got "Mars\/Olympus"/, ["--timezone", "Mars/Olympus"]],
+    ["an unreachable Alertmanager", "2026-09", PROMETHEUS, EXIT.unreachable, /cannot reach the Alertmanager API at http:\/\/127\.0\.0\.1:39008: ECONNREFUSED/, ["--alertmanager", "http://127.0.0.1:39008"]],
+  ])("%s", async (_, month, url, code, message, extra: string[] = []) => {
+    const r = await report(month, extra, url);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
     expect(fs.existsSync(r.out)).toBe(false);

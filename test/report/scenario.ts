@@ -6,6 +6,11 @@
 // night in New York), a Redis page in business hours, and HighLatency twice, once flapping.
 // October 2026 (31 days): no outage, a 2-hour error burst on the trial tier (half its validations
 // fail), and a 4-minute gap in which Prometheus recorded nothing.
+// Both months also hold alerts that reached no receiver: DatabaseSlowQueries inside the outage
+// (inhibited by APIServerDown) and a chart's info alert (routed to the null receiver).
+// The month running when the test runs: steady, with SeatExhaustion firing once before and once
+// inside a silence the test creates through a real Alertmanager's API (an Alertmanager dates a new
+// silence's start to the moment it is created, so a silence cannot be backfilled into the past).
 import * as fs from "fs";
 import type { StackConfig } from "../../config";
 import { SLI_SERIES, SLO_NAME } from "../../lib/identities";
@@ -30,6 +35,10 @@ export const SCENARIO = {
   /** Failed validations of the burst per minute, per trial license. */
   licenses: { "lic-trial-0007": 20, "lic-trial-0012": 10 } as Record<string, number>,
   redisPage: { start: utc("2026-09-16T15:00:00Z"), minutes: 10 },
+  /** Inside the outage: inhibited by APIServerDown. */
+  inhibited: { start: utc("2026-09-14T03:20:00Z"), minutes: 20 },
+  /** A chart's alert of severity info: the stack routes it to the null receiver. */
+  dropped: { start: utc("2026-09-10T08:00:00Z"), minutes: 30, labels: { alertname: "KubeQuotaAlmostFull", severity: "info", namespace: "license-api" } },
   latency: [
     { start: utc("2026-09-22T14:00:00Z"), minutes: 3 },
     { start: utc("2026-09-23T15:00:00Z"), minutes: 20 },
@@ -47,8 +56,15 @@ function line(name: string, labels: Labels, value: number, t: number): string {
   return `${name}{${l}} ${value} ${t}\n`;
 }
 
+/** The running month: steady from its start to `end` (past the report's run), and SeatExhaustion's firing evaluations. */
+export interface RunningMonth {
+  start: number;
+  end: number;
+  seatExhaustion: number[];
+}
+
 /** Writes the scenario to `file`, one metric family at a time, each series in time order. */
-export function writeScenario(c: StackConfig, file: string): void {
+export function writeScenario(c: StackConfig, file: string, running?: RunningMonth): void {
   const fd = fs.openSync(file, "w");
   let buffer = "";
   const out = (s: string) => {
@@ -73,6 +89,7 @@ export function writeScenario(c: StackConfig, file: string): void {
 
   out(`# TYPE ${SLI_SERIES.unavailable} gauge\n`);
   for (const t of times(S.evaluation, gap)) out(line(SLI_SERIES.unavailable, slo, inside(t, S.outage) ? 1 : 0, t));
+  if (running) for (let t = running.start + S.offset; t < running.end; t += S.evaluation) out(line(SLI_SERIES.unavailable, slo, 0, t));
 
   const rateTimes = times(S.rateStep, dead);
   const total = Object.values(S.traffic).reduce((a, b) => a + b, 0);
@@ -123,6 +140,10 @@ export function writeScenario(c: StackConfig, file: string): void {
   const redis = S.redisPage;
   alert(labelsOf("RedisConnectionFailures"), "firing", redis.start + S.offset, redis.start + S.offset + redis.minutes * 60, S.evaluation);
   for (const l of S.latency) alert(labelsOf("HighLatency"), "firing", l.start + S.offset, l.start + S.offset + l.minutes * 60, S.evaluation);
+  const { inhibited, dropped } = S;
+  alert(labelsOf("DatabaseSlowQueries"), "firing", inhibited.start + S.offset, inhibited.start + S.offset + inhibited.minutes * 60, S.evaluation);
+  alert(dropped.labels, "firing", dropped.start + S.offset, dropped.start + S.offset + dropped.minutes * 60, S.evaluation);
+  for (const t of running?.seatExhaustion ?? []) out(line("ALERTS", { ...labelsOf("SeatExhaustion"), alertstate: "firing" }, 1, t));
 
   out("# EOF\n");
   fs.writeSync(fd, buffer);

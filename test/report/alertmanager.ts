@@ -1,0 +1,85 @@
+// A real Alertmanager for the report's tests, running the stack's rendered routing, with silences
+// created and expired through its API v2 as an on-call engineer's amtool or the web UI would
+// (upstream prometheus/alertmanager api/v2/openapi.yaml: POST /silences, DELETE /silence/{id},
+// POST /alerts, GET /alerts with status.silencedBy). Notifications would go to a closed local port.
+import { spawn, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import type { StackConfig } from "../../config";
+import { alertmanagerConfig } from "../../render/alertmanager-config";
+
+export interface PostedMatcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
+export class TestAlertmanager {
+  readonly url: string;
+  private proc?: ChildProcess;
+
+  constructor(private readonly port: number) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  async start(c: StackConfig, dir: string, nowhere: string): Promise<void> {
+    const config = alertmanagerConfig(c, { pagerdutyRoutingKey: "test-routing-key", slackWebhookUrl: `${nowhere}/slack`, heartbeatUrl: `${nowhere}/heartbeat` }, { pagerdutyUrl: `${nowhere}/pagerduty` });
+    fs.writeFileSync(path.join(dir, "alertmanager.yml"), stringify(config));
+    this.proc = spawn(
+      "prometheus-alertmanager",
+      ["--config.file=alertmanager.yml", "--storage.path=alertmanager-data", `--web.listen-address=127.0.0.1:${this.port}`, "--cluster.listen-address=", "--log.level=warn"],
+      { cwd: dir, stdio: "ignore" },
+    );
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${this.url}/-/ready`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (i > 100) throw new Error(`Alertmanager did not become ready on port ${this.port} (run scripts/ensure-tools.sh)`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  stop() {
+    this.proc?.kill();
+  }
+
+  private async call(method: string, p: string, body?: unknown) {
+    const r = await fetch(`${this.url}/api/v2/${p}`, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} /api/v2/${p}: HTTP ${r.status} ${text}`);
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  }
+
+  /** Creates a silence from now for an hour; returns its id. */
+  async silence(matchers: PostedMatcher[], createdBy: string, comment: string): Promise<string> {
+    const now = Date.now();
+    const r = (await this.call("POST", "silences", { matchers, startsAt: new Date(now).toISOString(), endsAt: new Date(now + 3600_000).toISOString(), createdBy, comment })) as { silenceID: string };
+    return r.silenceID;
+  }
+
+  async expire(id: string): Promise<void> {
+    await this.call("DELETE", `silence/${id}`);
+  }
+
+  /** Start and end (unix seconds) of a silence as Alertmanager holds it. */
+  async silenceTimes(id: string): Promise<{ startsAt: number; endsAt: number; state: string }> {
+    const s = (await this.call("GET", `silence/${id}`)) as { startsAt: string; endsAt: string; status: { state: string } };
+    return { startsAt: Date.parse(s.startsAt) / 1000, endsAt: Date.parse(s.endsAt) / 1000, state: s.status.state };
+  }
+
+  async postAlert(labels: Record<string, string>): Promise<void> {
+    await this.call("POST", "alerts", [{ labels, startsAt: new Date().toISOString() }]);
+  }
+
+  /** The silences Alertmanager itself finds silencing the alert with these labels. */
+  async silencedBy(labels: Record<string, string>): Promise<string[]> {
+    const alerts = (await this.call("GET", "alerts")) as { labels: Record<string, string>; status: { silencedBy: string[] } }[];
+    const mine = alerts.find((a) => Object.entries(labels).every(([k, v]) => a.labels[k] === v));
+    if (!mine) throw new Error(`Alertmanager holds no alert ${JSON.stringify(labels)}`);
+    return mine.status.silencedBy;
+  }
+}
