@@ -14,13 +14,14 @@ import { fetchMonth, queryCount } from "./data";
 import { EXIT, ReportError } from "./errors";
 import { renderHtml } from "./html";
 import { renderMarkdown } from "./markdown";
-import { monthPeriod } from "./month";
+import { monthPeriod, resolveMonth } from "./month";
 import { authHeaders, prometheusClient } from "./prometheus";
 import { renderedRouting, routingOf } from "./routing";
 
 export const DEFAULT_PROMETHEUS = "http://127.0.0.1:9090";
 
-const USAGE = `usage: npm run report -- --stack <${STACKS.join("|")}> --month YYYY-MM [--prometheus URL] [--alertmanager URL] [--out DIR] [--timezone TZ]
+const USAGE = `usage: npm run report -- --stack <${STACKS.join("|")}> --month YYYY-MM|previous [--prometheus URL] [--alertmanager URL] [--out DIR] [--timezone TZ]
+  --month         the month to report; previous: the one before the month running in --timezone
   --prometheus    query API base URL (default $PROMETHEUS_URL, else ${DEFAULT_PROMETHEUS})
   --alertmanager  Alertmanager base URL, for its silences and running config (default $ALERTMANAGER_URL, else none: silences not checked)
   --out           folder for <stack>-<month>.html, .md and .json (default reports)
@@ -50,13 +51,14 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   }
   if (!values.stack || !isStackName(values.stack)) throw new ReportError(`--stack must be one of ${STACKS.join(", ")}\n${USAGE}`, EXIT.usage);
   if (!values.month) throw new ReportError(`--month is required\n${USAGE}`, EXIT.usage);
+  const timezone = values.timezone ?? "UTC";
   return {
     stack: values.stack,
-    month: values.month,
+    month: resolveMonth(values.month, timezone),
     prometheus: values.prometheus || env.PROMETHEUS_URL || DEFAULT_PROMETHEUS,
     alertmanager: values.alertmanager || env.ALERTMANAGER_URL || undefined,
     out: values.out ?? "reports",
-    timezone: values.timezone ?? "UTC",
+    timezone,
   };
 }
 

@@ -18,8 +18,15 @@ export interface Month extends Period {
   partial: boolean;
 }
 
+/** `previous` is the month before the one running in the zone (for a run on the 1st of each month); YYYY-MM stays as given. */
+export function resolveMonth(month: string, zone: string, now: Date = new Date()): string {
+  if (month !== "previous") return month;
+  if (!IANAZone.isValidZone(zone)) throw new ReportError(`--timezone must be an IANA time zone (e.g. UTC, Europe/Berlin), got "${zone}"`, EXIT.usage);
+  return DateTime.fromJSDate(now, { zone }).startOf("month").minus({ months: 1 }).toFormat("yyyy-MM");
+}
+
 export function monthPeriod(month: string, zone: string, now: Date = new Date()): Month {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new ReportError(`--month must be YYYY-MM, got "${month}"`, EXIT.usage);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new ReportError(`--month must be YYYY-MM or previous, got "${month}"`, EXIT.usage);
   if (!IANAZone.isValidZone(zone)) throw new ReportError(`--timezone must be an IANA time zone (e.g. UTC, Europe/Berlin), got "${zone}"`, EXIT.usage);
   const first = DateTime.fromFormat(month, "yyyy-MM", { zone });
   const nowSeconds = Math.floor(now.getTime() / 1000);

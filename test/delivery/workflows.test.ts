@@ -9,6 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT_ROOT, STACKS, type StackName } from "../../lib/stack-file";
+import { parseOptions } from "../../report/cli";
+import { authHeaders } from "../../report/prometheus";
 import { pulumiConfigOf, readBootstrap } from "../bootstrap/bootstrap-doc";
 import { fullKey, stackConfigProblems, stackFileValues, type ConfigValue, type Project } from "../bootstrap/pulumi-config-rule";
 
@@ -43,6 +45,7 @@ interface RawStep {
 }
 interface RawJob {
   needs?: string | string[];
+  "timeout-minutes"?: number;
   environment?: string | { name: string };
   permissions?: Record<string, string> | string;
   concurrency?: string | { group: string; "cancel-in-progress"?: boolean };
@@ -339,6 +342,70 @@ describe("every config value a Pulumi job needs has a source in CI", () => {
     for (const { stack, step } of runs) {
       expect({ stack, problems: stackConfigProblems(project, stack, ...ciConfig(stack, step)) }).toEqual({ stack, problems: [] });
     }
+  });
+});
+
+describe("monthly-report.yml", () => {
+  const file = path.join(WORKFLOWS, "monthly-report.yml");
+  let w: Workflow;
+  let j: RawJob;
+  beforeAll(() => {
+    const parsed = parseWorkflows([file])[file];
+    w = { parsed, template: parsed.template!, raw: parse(fs.readFileSync(file, "utf8")) as RawWorkflow };
+    j = w.raw.jobs.report;
+  });
+
+  it("parses with GitHub's workflow parser without errors", () => {
+    expect(w.parsed.errors).toEqual([]);
+    expect(w.template.jobs.map((x) => x.id)).toEqual(["report"]);
+  });
+
+  it("runs on the 1st of each month, and by hand with a month to name", () => {
+    expect(Object.keys(w.template.events).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    const crons = (w.raw.on.schedule as { cron: string }[]).map((c) => c.cron.split(/\s+/));
+    // minute hour day-of-month month day-of-week
+    expect(crons).toEqual([[expect.stringMatching(/^\d+$/), expect.stringMatching(/^\d+$/), "1", "*", "*"]]);
+    expect(w.raw.on.workflow_dispatch).toEqual({ inputs: { month: expect.objectContaining({ required: false, default: "previous" }) } });
+  });
+
+  it("reports every stack, for the previous month unless a month is named", () => {
+    expect(j.strategy?.matrix?.stack).toEqual([...STACKS]);
+    const report = j.steps.filter((s) => s.run?.includes("npm run report"));
+    expect(report.map((s) => s.run!.trim())).toEqual(['npm run report -- --stack "${{ matrix.stack }}" --month "$MONTH" --out reports']);
+    // The input reaches the shell through the environment, never spliced into the script.
+    expect(j.env?.MONTH).toBe("${{ inputs.month || 'previous' }}");
+    expect(JSON.stringify(j.steps.map((s) => s.run ?? ""))).not.toContain("inputs.");
+  });
+
+  it("reads only: contents read, no id-token, no Google Cloud or Pulumi identity; one read-only secret per stack's environment", () => {
+    expect(w.raw.permissions).toEqual({ contents: "read" });
+    expect(j.permissions).toEqual({ contents: "read" });
+    expect(j.environment).toBe("report-${{ matrix.stack }}");
+    const text = fs.readFileSync(file, "utf8");
+    expect([...new Set([...text.matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]))]).toEqual(["PROMETHEUS_PASSWORD"]);
+    expect(mentionsDeployIdentity(j)).toBe(false);
+    expect(j.steps.some((s) => s.uses?.startsWith("google-github-actions/") || s.uses?.startsWith("pulumi/"))).toBe(false);
+  });
+
+  it("passes the URLs and credentials in the environment variables the report reads", () => {
+    // Each variable the job sets, given a value, as the report command reads its environment.
+    const env = Object.fromEntries(Object.keys(j.env ?? {}).map((k) => [k, `value-of-${k}`]));
+    const o = parseOptions(["--stack", "prod", "--month", "2026-11"], env);
+    expect([o.prometheus, o.alertmanager]).toEqual(["value-of-PROMETHEUS_URL", "value-of-ALERTMANAGER_URL"]);
+    expect(authHeaders(env)).toEqual({ Authorization: `Basic ${Buffer.from("value-of-PROMETHEUS_USERNAME:value-of-PROMETHEUS_PASSWORD").toString("base64")}` });
+    // Unset variables arrive as empty strings: no Alertmanager, then, and no auth.
+    const unset = Object.fromEntries(Object.keys(j.env ?? {}).map((k) => [k, ""]));
+    expect(parseOptions(["--stack", "prod", "--month", "2026-11"], unset).alertmanager).toBeUndefined();
+    expect(authHeaders(unset)).toEqual({});
+  });
+
+  it("keeps the report as an artifact after writing it, and fails when there is none", () => {
+    const steps = j.steps;
+    const report = steps.findIndex((s) => s.run?.includes("npm run report"));
+    const upload = steps.findIndex((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(upload).toBeGreaterThan(report);
+    expect(steps[upload].with).toMatchObject({ path: "reports/", "if-no-files-found": "error" });
+    for (const u of steps.flatMap((s) => (s.uses ? [s.uses] : []))) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
   });
 });
 

@@ -11,6 +11,7 @@ import { DateTime } from "luxon";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
 import { EXIT } from "../../report/errors";
+import { resolveMonth } from "../../report/month";
 import { alertRule } from "../../rules/tests/promtool";
 import { testStackConfig } from "../stack-config";
 import { TestAlertmanager } from "./alertmanager";
@@ -306,6 +307,13 @@ test("--timezone: days and times in New York; the outage falls on Sunday 13 Sept
   expect(md).toContain("| 2026-09-13 | 96.736 % |");
   expect(md).toContain("| 2026-09-13 23:10:00 | 2026-09-13 23:57:00 | 47m | probe |");
   expect(r.json().overall.availability).toBeCloseTo(1 - 188 / 172800, 12);
+});
+
+test("--month previous: the month before the one running in the report's time zone (the monthly workflow's default)", () => {
+  expect(resolveMonth("previous", "UTC", new Date("2027-01-01T06:00:00Z"))).toBe("2026-12");
+  // 03:00 UTC on 1 January is still 31 December in New York.
+  expect(resolveMonth("previous", "America/New_York", new Date("2027-01-01T03:00:00Z"))).toBe("2026-11");
+  expect(resolveMonth("2026-09", "UTC")).toBe("2026-09");
 });
 
 describe("errors: a clear message, its exit code, and no file written", () => {
