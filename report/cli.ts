@@ -68,7 +68,14 @@ function writeAtomically(file: string, content: string) {
   fs.renameSync(tmp, file);
 }
 
-export async function runReport(o: Options, env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<{ report: Report; files: string[] }> {
+/** Where a run's time went, in seconds, for the timing table the command prints. */
+export interface Timings {
+  queries: number;
+  querySeconds: number;
+  renderSeconds: number;
+}
+
+export async function runReport(o: Options, env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<{ report: Report; files: string[]; timings: Timings }> {
   if (!isStackName(o.stack)) throw new ReportError(`unknown stack ${o.stack}`, EXIT.usage);
   const c = stackConfigForRender(o.stack);
   const month = monthPeriod(o.month, o.timezone);
@@ -77,12 +84,14 @@ export async function runReport(o: Options, env: NodeJS.ProcessEnv, progress: (l
   const tick = () => progress(`querying ${o.prometheus}${o.alertmanager ? ` and ${o.alertmanager}` : ""}: ${++done}/${total}`);
   progress(`querying ${o.prometheus}${o.alertmanager ? ` and ${o.alertmanager}` : ""}: 0/${total}`);
   const api = prometheusClient(o.prometheus, authHeaders(env), tick);
+  const queried = performance.now();
   const [data, am] = await Promise.all([
     fetchMonth(c, month, api),
     o.alertmanager ? readAlertmanager(o.alertmanager, authHeaders(env, "ALERTMANAGER"), tick) : Promise.resolve<AlertmanagerView | undefined>(undefined),
   ]);
   if (data.days.every((d) => d.samples === 0))
     throw new ReportError(`no samples of the SLI (slo:sli_unavailable:bool) in ${o.month} (${o.timezone}) at ${o.prometheus}: wrong Prometheus, or the month is older than its retention`, EXIT.noData);
+  const rendering = performance.now();
   const routing = am ? routingOf(am.config, `the configuration Alertmanager at ${am.url} runs`) : renderedRouting(c);
   const report = computeReport(c, o.stack, month, data, routing, am);
   const base = path.join(o.out, `${o.stack}-${o.month}`);
@@ -93,20 +102,29 @@ export async function runReport(o: Options, env: NodeJS.ProcessEnv, progress: (l
   ];
   fs.mkdirSync(o.out, { recursive: true });
   for (const [file, content] of outputs) writeAtomically(file, content);
-  return { report, files: outputs.map(([f]) => f) };
+  const timings = { queries: done, querySeconds: (rendering - queried) / 1000, renderSeconds: (performance.now() - rendering) / 1000 };
+  return { report, files: outputs.map(([f]) => f), timings };
 }
 
 async function main() {
   const tty = process.stderr.isTTY;
   const progress = (line: string) => (tty ? process.stderr.write(`\r${line}`) : undefined);
-  const started = Date.now();
   try {
     const o = parseOptions(process.argv.slice(2), process.env);
-    const { report, files } = await runReport(o, process.env, progress);
+    const { report, files, timings: t } = await runReport(o, process.env, progress);
     if (tty) process.stderr.write("\n");
     const r = report.overall;
-    console.log(`${o.stack} ${o.month}: availability ${(r.availability * 100).toFixed(3)} % (SLA ${r.met ? "met" : "missed"}), ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`${o.stack} ${o.month}: availability ${(r.availability * 100).toFixed(3)} % (SLA ${r.met ? "met" : "missed"})`);
     for (const f of files) console.log(`  ${f}`);
+    console.log(
+      [
+        "| step | requests | seconds |",
+        "| --- | ---: | ---: |",
+        `| queries${o.alertmanager ? " and Alertmanager" : ""} | ${t.queries} | ${t.querySeconds.toFixed(2)} |`,
+        `| figures and rendering | | ${t.renderSeconds.toFixed(2)} |`,
+        `| whole command, start-up included | | ${process.uptime().toFixed(2)} |`,
+      ].join("\n"),
+    );
   } catch (e) {
     if (tty) process.stderr.write("\n");
     const code = e instanceof ReportError ? e.exitCode : EXIT.failed;

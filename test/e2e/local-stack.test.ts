@@ -2,9 +2,15 @@
 // where the two clustered Alertmanagers deliver them. The outage path runs with prod's timings as
 // they are; only the slow-burning alerts' `for:` is shortened so the whole file stays within minutes.
 // Each test injects the faults it needs and passes when run alone (jest -t).
+import { execFile } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { promisify } from "util";
+import { DateTime } from "luxon";
 import { renderDashboards } from "../../dashboards";
+import { PROJECT_ROOT } from "../../lib/stack-file";
+import type { Report } from "../../report/compute";
 import type { Delivery } from "../../local/receivers";
 import { LocalStack } from "../../local/stack";
 import { promQueries } from "../grafana/dashboard-queries";
@@ -158,7 +164,8 @@ describe("local stack, prod timings", () => {
     }
   }, 180_000);
 
-  test("recovery resolves the page", async () => {
+  test("recovery resolves the page, and the month's report shows the outage as downtime", async () => {
+    const exited = Date.now() / 1000;
     await local.fault("exit");
     await local.until(() => pageOpen("APIServerDown"), 90_000, "the outage to page");
     const open = local.receivers.incidents.find((i) => i.alerts.includes("APIServerDown") && i.resolvedAt === undefined);
@@ -167,5 +174,32 @@ describe("local stack, prod timings", () => {
     const resolved = await local.waitForDelivery(is("pagerduty", "APIServerDown", "resolved"), since, 150_000);
     expect(resolved).toBeDefined();
     expect(resolved!.incident).toBe(open?.number);
+
+    // The report of the running month, from this stack's Prometheus and Alertmanager, as an operator runs it.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-e2e-report-"));
+    const month = DateTime.utc().toFormat("yyyy-MM");
+    await promisify(execFile)(
+      path.join(PROJECT_ROOT, "node_modules/.bin/tsx"),
+      ["report/cli.ts", "--stack", "prod", "--month", month, "--prometheus", local.urls.prometheus[0], "--alertmanager", local.urls.alertmanager[0], "--out", out],
+      { cwd: PROJECT_ROOT },
+    );
+    const report = JSON.parse(fs.readFileSync(path.join(out, `prod-${month}.json`), "utf8")) as Report;
+    fs.rmSync(out, { recursive: true, force: true });
+    // One downtime period holds this outage: it began when the API exited (or earlier, when a test
+    // before this one left it down) and ended when it answered again, within a probe and an evaluation.
+    const recovered = since / 1000;
+    const periods = report.downtime.filter((p) => p.start <= recovered && p.end >= recovered - 15);
+    expect(periods).toHaveLength(1);
+    expect(periods[0].start).toBeLessThanOrEqual(exited + 20);
+    expect(periods[0].end).toBeGreaterThanOrEqual(recovered);
+    expect(periods[0].end).toBeLessThanOrEqual(resolved!.at / 1000);
+    expect(periods[0].signals).toContain("probe");
+    expect(report.alerts.find((a) => a.alertname === "APIServerDown")).toMatchObject({ receiver: "pagerduty", page: true, receiverDelivers: true });
+    expect(report.alerts.find((a) => a.alertname === "APIServerDown")!.fired).toBeGreaterThanOrEqual(1);
+    // The stack began this month only minutes ago: the rest of the month had no samples, counted as down.
+    expect(report.gapMinutes).toBeGreaterThan(0);
+    expect(report.overall.met).toBe(false);
+    expect(report.routing).toBe(`the configuration Alertmanager at ${local.urls.alertmanager[0]} runs`);
+    expect(report.silences).toMatchObject({ checked: true, alertmanager: local.urls.alertmanager[0], list: [] });
   }, 260_000);
 });

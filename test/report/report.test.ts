@@ -125,12 +125,12 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
     r = await report("2026-09");
   });
 
-  test("succeeds within seconds", () => {
+  test("succeeds, and prints where its time went", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    // A month of 15 s evaluations, through the CLI (including its start-up).
-    expect(r.seconds).toBeLessThan(15);
-    console.log(`report of 2026-09 took ${r.seconds.toFixed(1)} s`);
+    expect(r.stdout).toMatch(/\| queries \| 185 \| \d+\.\d\d \|/);
+    // The command's own timing table, for the README's benchmark figure.
+    console.log(`report of 2026-09 (${r.seconds.toFixed(1)} s as the test saw it):\n${r.stdout}`);
   });
 
   test("availability 99.891 %: 47 minutes of 30 days could not answer, SLA missed", () => {
