@@ -16,7 +16,7 @@ import type { DayData, MonthData, Rates } from "./data";
 import type { Month } from "./month";
 import type { Series } from "./prometheus";
 import type { Routing } from "./routing";
-import { inhibitedAt, silenceMatches, silencing, type FiringSpan } from "./suppression";
+import { firingAt, inhibitors, silenceMatches, silencing, type FiringSpan } from "./suppression";
 
 export interface Availability {
   /** Share of the period the API could not answer, data gaps included. */
@@ -241,6 +241,7 @@ export function alertStats(c: StackConfig, alerts: Series[], routing: Routing, s
       undelivered: 0,
       durations: [],
     };
+    const inhibiting = inhibitors(routing, spans, { key: seriesId, labels });
     for (const e of eps) {
       const firingFor = e.last - e.first + rule.intervalSeconds;
       g.fired++;
@@ -248,7 +249,7 @@ export function alertStats(c: StackConfig, alerts: Series[], routing: Routing, s
       g.firingSeconds += firingFor;
       if (rule.forSeconds > 0 && firingFor < rule.forSeconds) g.flapping++;
       if (g.page && !inBusinessHours(e.first, zone, business)) g.pagesOutsideBusinessHours++;
-      const inhibited = e.times.every((t) => inhibitedAt(routing, spans, { key: seriesId, labels }, t));
+      const inhibited = inhibiting.length > 0 && e.times.every((t) => firingAt(inhibiting, t));
       const silenced = silences !== undefined && e.times.every((t) => silencing(silences, labels, t).length > 0);
       if (inhibited) g.inhibited++;
       if (silenced) g.silenced = (g.silenced ?? 0) + 1;

@@ -29,39 +29,50 @@ interface InhibitRule {
 
 const anchored = (re: string) => new RegExp(`^(?:${re})$`);
 
-/** One Alertmanager matcher: label, operator (=, !=, =~, !~) and value (regular expressions anchored). */
-export function matches(matcher: string, labels: Labels): boolean {
+/** One Alertmanager matcher, `label op "value"` (=, !=, =~, !~; regular expressions anchored), parsed once. */
+export function parseMatcher(matcher: string): Matcher {
   const m = /^\s*"?([a-zA-Z_][a-zA-Z0-9_]*)"?\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(matcher);
   if (!m) throw new Error(`unsupported matcher: ${matcher}`);
   const [, label, op, raw] = m;
   const value = raw.replace(/\\(.)/g, "$1");
-  const actual = labels[label] ?? "";
+  const re = op === "=~" || op === "!~" ? anchored(value) : undefined;
   switch (op) {
     case "=":
-      return actual === value;
+      return (l) => (l[label] ?? "") === value;
     case "!=":
-      return actual !== value;
+      return (l) => (l[label] ?? "") !== value;
     case "=~":
-      return anchored(value).test(actual);
+      return (l) => re!.test(l[label] ?? "");
     default:
-      return !anchored(value).test(actual);
+      return (l) => !re!.test(l[label] ?? "");
   }
 }
 
 /** The matchers of a route or one side of an inhibit rule, in the current and in the older (match, match_re) form. */
 function matcherOf(list: string[] | undefined, eq: Record<string, string> | undefined, re: Record<string, string> | undefined): Matcher {
   const all: Matcher[] = [
-    ...(list ?? []).map((m) => (l: Labels) => matches(m, l)),
+    ...(list ?? []).map(parseMatcher),
     ...Object.entries(eq ?? {}).map(([k, v]) => (l: Labels) => (l[k] ?? "") === v),
-    ...Object.entries(re ?? {}).map(([k, v]) => (l: Labels) => anchored(v).test(l[k] ?? "")),
+    ...Object.entries(re ?? {}).map(([k, v]) => {
+      const r = anchored(v);
+      return (l: Labels) => r.test(l[k] ?? "");
+    }),
   ];
   return (l) => all.every((m) => m(l));
 }
 
-function receiverIn(route: Route, labels: Labels, inherited: string): string {
+interface CompiledRoute {
+  receiver?: string;
+  matches: Matcher;
+  routes: CompiledRoute[];
+}
+
+const compileRoute = (r: Route): CompiledRoute => ({ receiver: r.receiver, matches: matcherOf(r.matchers, r.match, r.match_re), routes: (r.routes ?? []).map(compileRoute) });
+
+function receiverIn(route: CompiledRoute, labels: Labels, inherited: string): string {
   const own = route.receiver ?? inherited;
-  for (const child of route.routes ?? []) {
-    if (matcherOf(child.matchers, child.match, child.match_re)(labels)) return receiverIn(child, labels, own);
+  for (const child of route.routes) {
+    if (child.matches(labels)) return receiverIn(child, labels, own);
   }
   return own;
 }
@@ -77,7 +88,7 @@ export interface Routing {
 }
 
 export function routingOf(config: Record<string, unknown>, source: string): Routing {
-  const root = (config.route ?? {}) as Route;
+  const root = compileRoute((config.route ?? {}) as Route);
   const receivers = (config.receivers ?? []) as Record<string, unknown>[];
   const delivering = new Set(
     receivers.filter((r) => Object.entries(r).some(([k, v]) => k.endsWith("_configs") && Array.isArray(v) && v.length > 0)).map((r) => String(r.name)),

@@ -7,10 +7,13 @@ import type { Routing } from "./routing";
 
 type Labels = Record<string, string>;
 
+const compiled = new Map<string, RegExp>();
+const anchored = (re: string) => compiled.get(re) ?? compiled.set(re, new RegExp(`^(?:${re})$`)).get(re)!;
+
 /** As Alertmanager matches a silence's matcher (regular expressions anchored, a missing label is ""). */
 export function silenceMatcherMatches(m: SilenceMatcher, labels: Labels): boolean {
   const actual = labels[m.name] ?? "";
-  const hit = m.isRegex ? new RegExp(`^(?:${m.value})$`).test(actual) : actual === m.value;
+  const hit = m.isRegex ? anchored(m.value).test(actual) : actual === m.value;
   return (m.isEqual ?? true) ? hit : !hit;
 }
 
@@ -31,7 +34,9 @@ export interface FiringSpan {
 /** The silences that silenced these labels at time t. */
 export const silencing = (silences: Silence[], labels: Labels, t: number) => silences.filter((s) => silenceActiveAt(s, t) && silenceMatches(s, labels));
 
-/** Another alert firing at time t inhibits these labels. */
-export function inhibitedAt(routing: Routing, spans: FiringSpan[], target: { key: string; labels: Labels }, t: number): boolean {
-  return spans.some((s) => t >= s.from && t < s.to && s.key !== target.key && routing.inhibits(s.labels, target.labels));
-}
+/** The firing spans of the other alerts that inhibit this one (while they fire). */
+export const inhibitors = (routing: Routing, spans: FiringSpan[], target: { key: string; labels: Labels }) =>
+  spans.filter((s) => s.key !== target.key && routing.inhibits(s.labels, target.labels));
+
+/** One of these spans was firing at time t. */
+export const firingAt = (spans: FiringSpan[], t: number) => spans.some((s) => t >= s.from && t < s.to);
