@@ -1,7 +1,8 @@
 // End to end on the local stack: faults injected into the simulated license API, pages observed
 // where the two clustered Alertmanagers deliver them. The outage path runs with prod's timings as
 // they are; only the slow-burning alerts' `for:` is shortened so the whole file stays within minutes.
-// Each test injects the faults it needs and passes when run alone (jest -t).
+// Each test injects the faults it needs and passes when run alone (jest -t). The last one also runs
+// the monthly report of the running month against this stack's Prometheus and Alertmanager.
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
