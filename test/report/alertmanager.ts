@@ -43,8 +43,14 @@ export class TestAlertmanager {
     }
   }
 
-  stop() {
-    this.proc?.kill();
+  /** Stops it and waits for it to exit: it writes its state on the way out. */
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    await new Promise((r) => {
+      proc.once("exit", r);
+      proc.kill();
+    });
   }
 
   private async call(method: string, p: string, body?: unknown) {

@@ -111,11 +111,12 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-afterAll(() => {
+afterAll(async () => {
+  const exited = prometheus && prometheus.exitCode === null ? new Promise((r) => prometheus!.once("exit", r)) : undefined;
   prometheus?.kill();
-  alertmanager.stop();
+  await Promise.all([exited, alertmanager.stop()]);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+}, 30_000);
 
 const EVALUATIONS_PER_DAY = 86400 / SCENARIO.evaluation;
 
