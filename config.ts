@@ -131,7 +131,7 @@ export const schema = z
         databaseP95Seconds: threshold(positive),
         cpuUtilisation: threshold(ratio),
         memoryUtilisation: threshold(ratio),
-        forecast: z.object({ lookback: duration, horizon: duration, for: duration }).strict(),
+        forecast: z.object({ lookback: duration, horizon: duration, for: duration, evaluationInterval: duration }).strict(),
         failedValidationSpike: z
           .object({ factor: positive, minPerSecond: positive, baseline: duration, for: duration })
           .strict(),
@@ -329,6 +329,13 @@ export const schema = z
     if (seconds(c.alerts.forecast.lookback) < horizon / 4) {
       ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "lookback"], message: "must be at least a quarter of alerts.forecast.horizon: a short lookback extrapolates noise" });
     }
+    // The per-license forecast runs in its own, slower group over a downsampled recording of the
+    // sessions: no faster than the recording it samples, and often enough for its for: to see it hold.
+    const every = c.alerts.forecast.evaluationInterval;
+    if (seconds(every) < seconds(c.prometheus.evaluationInterval) || seconds(every) % seconds(c.prometheus.evaluationInterval) !== 0) {
+      ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "evaluationInterval"], message: `must be a whole multiple of prometheus.evaluationInterval (${c.prometheus.evaluationInterval}), got ${every}: it samples the sessions that group records` });
+    }
+    lessThan(every, ["alerts", "forecast", "evaluationInterval"], c.alerts.forecast.for, ["alerts", "forecast", "for"], "for: needs several evaluations");
   });
 
 export type StackConfig = z.infer<typeof schema>;

@@ -2,7 +2,6 @@
 // unset on GKE; the alert measures against requests), memory against the limit the OOM killer
 // enforces, and the seat forecast the SeatLimitForecast alert pages on.
 import type { StackConfig } from "../config";
-import { seconds } from "../lib/duration";
 import {
   buildDashboard,
   datasourceVariable,
@@ -13,7 +12,7 @@ import {
   timeSeriesPanel,
   type DashboardModel,
 } from "./common";
-import { DASHBOARDS, selectors } from "../lib/identities";
+import { DASHBOARDS, SEAT_FORECAST_SERIES, selectors } from "../lib/identities";
 
 const P = DASHBOARDS.capacity.panels;
 
@@ -26,7 +25,8 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
   const cpuRequest = `max by (pod) (kube_pod_container_resource_requests{${s.container}, resource="cpu"})`;
   const memoryUsage = `max by (pod) (container_memory_working_set_bytes{${s.container}})`;
   const memoryLimit = `max by (pod) (kube_pod_container_resource_limits{${s.container}, resource="memory"})`;
-  const forecast = `predict_linear(license_tenant:active_sessions:max{${license}}[${f.lookback}], ${seconds(f.horizon)})`;
+  // Recorded once a forecast interval by rules/seat-forecast.ts: a panel never re-runs the regression.
+  const forecast = `${SEAT_FORECAST_SERIES.utilisation}{${license}}`;
   const layout = new Layout();
   return buildDashboard(c, {
     key: "capacity",
@@ -70,15 +70,15 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
         {
           id: P.seatForecast,
           title: `Seat usage forecast (${f.horizon} ahead)`,
-          description: `Sessions of the fullest license now, and the highest any license reaches in ${f.horizon} at the trend of the last ${f.lookback}, against the ${c.licenseApi.seatLimit}-seat limit. SeatLimitForecast fires when a license is forecast to reach the limit for ${f.for}.`,
-          unit: "short",
+          description: `Seat utilisation of the fullest license now, and the highest any license reaches in ${f.horizon} at the trend of the last ${f.lookback}, each against its own seat limit (${c.licenseApi.seatLimit} for a license that reports none). SeatLimitForecast fires when a license is forecast to reach its limit for ${f.for}.`,
+          unit: "percentunit",
           min: 0,
           steps: [
-            [round(c.licenseApi.seatLimit * t.seatUtilisation.threshold), "orange"],
-            [c.licenseApi.seatLimit, "red"],
+            [t.seatUtilisation.threshold, "orange"],
+            [1, "red"],
           ],
           queries: [
-            { expr: `max(license_tenant:active_sessions:max{${license}})`, legend: "fullest license now" },
+            { expr: `max(license_tenant:seat_utilisation:ratio{${license}})`, legend: "fullest license now" },
             { expr: `max(${forecast})`, legend: `fullest license in ${f.horizon}` },
           ],
         },
@@ -87,13 +87,13 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
         statPanel,
         {
           id: 4,
-          title: `Licenses forecast to reach ${c.licenseApi.seatLimit} seats`,
+          title: "Licenses forecast to reach their seat limit",
           description: `Licenses whose ${f.lookback} trend reaches the seat limit within ${f.horizon}.`,
           unit: "short",
           w: 6,
           base: "green",
           steps: [[1, "orange"]],
-          queries: [{ expr: `count(${forecast} >= ${c.licenseApi.seatLimit}) or vector(0)`, legend: "licenses", instant: true }],
+          queries: [{ expr: `count(${forecast} >= 1) or vector(0)`, legend: "licenses", instant: true }],
         },
       ],
       [
@@ -130,4 +130,3 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
   });
 }
 
-const round = (x: number) => Number(x.toPrecision(6));

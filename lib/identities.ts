@@ -22,6 +22,24 @@ export function selectors(c: StackConfig) {
   };
 }
 
+/**
+ * The labels that identify a license on the per-license series (sessions, seat limits, denials). The
+ * metric contract keys them by the non-secret `license_id`; an API still labelling them as ADR-019
+ * does carries `license_key` instead. Aggregating by both keeps one series per license under either
+ * scheme (the missing label is empty), so the rules work throughout a migration.
+ */
+export const PER_LICENSE = "license_id, license_key, tenant_id";
+/** A license as alerts name it, under either scheme: one of the two labels is empty. */
+export const LICENSE_IN_TEMPLATE = "{{ $labels.license_id }}{{ $labels.license_key }}";
+
+/** The series of the per-license seat forecast (rules/seat-forecast.ts), read by the capacity dashboard. */
+export const SEAT_FORECAST_SERIES = {
+  /** license_tenant:active_sessions:max, sampled at the forecast group's interval. */
+  sessions: "license_tenant:active_sessions:downsampled",
+  /** The share of its own seats a license will use at the end of the horizon, at the lookback's trend. */
+  utilisation: "license_tenant:seat_utilisation:forecast",
+} as const;
+
 /** The job label of the black-box probes of the health endpoint. */
 export const probeJob = (c: StackConfig) => `${c.licenseApi.job}-health`;
 

@@ -14,14 +14,23 @@ export interface SimulatorOptions {
   controlPort: number;
   healthPath: string;
   metricsPath: string;
+  /** Seats of the license whose record reports none (the stack config's fallback). */
   seatLimit: number;
   namespace: string;
   container: string;
 }
 
 const TIERS = { free: 40, pro: 25, enterprise: 10 } as const;
+/** Seats a license of each tier is sold with (license_seat_limit). */
+const SEATS: Record<keyof typeof TIERS, number> = { free: 5, pro: 50, enterprise: 500 };
 const LICENSES = Object.entries(TIERS).flatMap(([tier, n]) =>
-  Array.from({ length: Math.ceil(n / 5) }, (_, i) => ({ key: `LIC-${tier.toUpperCase()}-${String(i + 1).padStart(4, "0")}`, tenant: `tenant-${tier}-${i + 1}`, tier })),
+  Array.from({ length: Math.ceil(n / 5) }, (_, i) => ({
+    key: `LIC-${tier.toUpperCase()}-${String(i + 1).padStart(4, "0")}`,
+    tenant: `tenant-${tier}-${i + 1}`,
+    tier,
+    // The last free license's record has no seat count: the rules fall back to the configured limit.
+    seats: tier === "free" && i === Math.ceil(n / 5) - 1 ? undefined : SEATS[tier as keyof typeof TIERS],
+  })),
 );
 const ENDPOINTS = ["/api/v1/licenses/validate", "/api/v1/seats/acquire", "/api/v1/seats/release"];
 const TABLES = ["licenses", "seats", "tenants"];
@@ -36,6 +45,7 @@ function metrics(registry: Registry) {
     seatAcquisitions: counter("seat_acquisitions_total"),
     seatLatency: histogram("seat_acquisition_latency_seconds"),
     sessions: gauge("active_sessions"),
+    seatLimit: gauge("license_seat_limit"),
     denials: counter("seat_denials_total"),
     redisOps: counter("redis_operations_total"),
     redisLatency: histogram("redis_latency_seconds"),
@@ -56,7 +66,8 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   let hanging = false;
   let blipMetrics = false;
   let blipHealth = false;
-  const levels = new Map(LICENSES.map((l) => [l.key, Math.floor(o.seatLimit * between(0.2, 0.6))]));
+  const seatsOf = (l: (typeof LICENSES)[number]) => l.seats ?? o.seatLimit;
+  const levels = new Map(LICENSES.map((l) => [l.key, Math.floor(seatsOf(l) * between(0.2, 0.6))]));
   const sessions = new Map(levels);
   m.info.set({ version: "1.0.0", environment: "local", region: "loopback" }, 1);
 
@@ -64,6 +75,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   for (const l of LICENSES) for (const status of ["valid", "invalid", "expired", "revoked", "error"]) m.requests.inc({ license_key: l.key, status, tier: l.tier }, 0);
   for (const tier of Object.keys(TIERS)) for (const error_type of ["redis_unavailable", "database_error", "timeout", "internal"]) m.errors.inc({ error_type, tier }, 0);
   for (const l of LICENSES) m.denials.inc({ license_key: l.key, tenant_id: l.tenant }, 0);
+  for (const l of LICENSES) if (l.seats !== undefined) m.seatLimit.set({ license_key: l.key, tenant_id: l.tenant }, l.seats);
   for (const operation of ["get", "set", "incr", "decr"]) for (const status of ["success", "error"]) m.redisOps.inc({ operation, status }, 0);
 
   const companions = companionMetrics(registry, { namespace: o.namespace, container: o.container, pods: [`${o.container}-7f9c6d5b8-k2x4p`, `${o.container}-7f9c6d5b8-q8w3n`] });
@@ -94,7 +106,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       // the `seats` fault fills one license to its limit and keeps denying.
       const exhausted = faults.has("seats") && l === LICENSES[0];
       const current = sessions.get(l.key)!;
-      const next = exhausted ? o.seatLimit : levels.get(l.key)!;
+      const next = exhausted ? seatsOf(l) : levels.get(l.key)!;
       // Sessions end and new ones take their seats: acquisitions go on while the level holds.
       const churn = Math.random() < 0.3 ? 1 : 0;
       m.seatAcquisitions.inc({ license_key: l.key, tenant_id: l.tenant, success: "true" }, Math.max(0, next - current) + churn);

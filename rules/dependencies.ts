@@ -1,17 +1,16 @@
-// Redis (seat state) and the database behind the license API.
+// Redis (seat state) and the database behind the license API, from the recorded series (rules/recording.ts).
 import type { StackConfig } from "../config";
 import { alert } from "./build";
 import type { RuleGroup } from "./types";
-import { panelUrl, selectors } from "../lib/identities";
+import { panelUrl } from "../lib/identities";
 
 export function dependencyRules(c: StackConfig): RuleGroup {
-  const { api } = selectors(c);
   const t = c.alerts;
   return {
     name: "license-api.dependencies",
     interval: c.prometheus.evaluationInterval,
     rules: [
-      alert(c, "RedisConnectionFailures", `sum(rate(redis_operations_total{${api}, status="error"}[5m])) > ${t.redisErrorsPerSecond.threshold}`, {
+      alert(c, "RedisConnectionFailures", `sum(operation_status:redis_operations:rate5m{status="error"}) > ${t.redisErrorsPerSecond.threshold}`, {
         for: t.redisErrorsPerSecond.for,
         severity: "critical",
         summary: "Redis operations failing",

@@ -4,13 +4,18 @@ import { dependencyRules } from "./dependencies";
 import { infrastructureRules } from "./infrastructure";
 import { outageRules } from "./outage";
 import { recordingRules } from "./recording";
+import { seatForecastRules } from "./seat-forecast";
 import { sloRules } from "./slo";
 import type { RuleGroup } from "./types";
 import { watchdogRules } from "./watchdog";
 
-/** Every rule group Prometheus evaluates for the license API, in the order they are rendered. */
+/**
+ * Every rule group Prometheus evaluates for the license API, in the order they are rendered. Groups
+ * that read recorded series come after the group recording them: promtool evaluates groups in this
+ * order at each step (Prometheus runs them concurrently, reading the latest recorded sample).
+ */
 export function renderRuleGroups(c: StackConfig): RuleGroup[] {
-  return [outageRules(c), recordingRules(c), sloRules(c), apiRules(c), dependencyRules(c), infrastructureRules(c), watchdogRules(c)];
+  return [outageRules(c), recordingRules(c), sloRules(c), apiRules(c), seatForecastRules(c), dependencyRules(c), infrastructureRules(c), watchdogRules(c)];
 }
 
 export { type RuleGroup, type AlertingRule, type RecordingRule, isAlert } from "./types";

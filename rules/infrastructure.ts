@@ -1,5 +1,6 @@
 // Saturation of the API's containers now (the ADR's CPU and memory alerts, measured against what the
-// containers are given instead of against one core) and forecast (capacity planning).
+// containers are given instead of against one core) and forecast (capacity planning). The per-license
+// seat forecast has its own, slower group (rules/seat-forecast.ts).
 import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
 import { alert } from "./build";
@@ -42,20 +43,6 @@ export function infrastructureRules(c: StackConfig): RuleGroup {
         runbook: "highmemoryusage",
         dashboard: panelUrl(c, "capacity", "memory"),
       }),
-      alert(
-        c,
-        "SeatLimitForecast",
-        `predict_linear(license_tenant:active_sessions:max[${f.lookback}], ${horizon}) >= ${c.licenseApi.seatLimit}
-         unless on (license_key, tenant_id) license_tenant:seat_utilisation:ratio > ${t.seatUtilisation.threshold}`,
-        {
-          for: f.for,
-          severity: "warning",
-          summary: `License {{ $labels.license_key }} will reach its seat limit within ${f.horizon}`,
-          description: `At the trend of the last ${f.lookback}, license {{ $labels.license_key }} (tenant {{ $labels.tenant_id }}) reaches {{ $value | humanize }} sessions of ${c.licenseApi.seatLimit} in ${f.horizon}.`,
-          runbook: "seatlimitforecast",
-          dashboard: panelUrl(c, "capacity", "seatForecast"),
-        },
-      ),
       alert(c, "CPUSaturationForecast", `predict_linear(${cpuUsage}[${f.lookback}:1m], ${horizon}) > ${cpuRequest} and ${seasoned}`, {
         for: f.for,
         severity: "warning",

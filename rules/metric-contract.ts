@@ -75,6 +75,13 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
     help: "Number of active sessions (the license's count in Redis, identical on every replica)",
   },
   {
+    name: "license_seat_limit",
+    type: "gauge",
+    source: "license-api",
+    labels: ["license_key", "tenant_id"],
+    help: "Seats the license was sold with (from its license record, identical on every replica)",
+  },
+  {
     name: "seat_denials_total",
     type: "counter",
     source: "license-api",

@@ -15,11 +15,12 @@ export function sloRules(c: StackConfig): RuleGroup {
   const budget = errorBudget(c);
   const labels = { slo: SLO_NAME };
   const slo = `{slo="${SLO_NAME}"}`;
-  // Only the 5m rates read the raw counters, which carry a series per license key. Longer windows
-  // re-read those two aggregated series: the ratio of summed rates is the traffic-weighted error ratio
-  // over the window, at a tiny fraction of the cost of rate(...[3d]) over every license's series.
-  const errors5m = record(SLI_SERIES.errors, `sum(rate(license_validation_errors_total{${api}}[5m]))`, labels);
-  const requests5m = record(SLI_SERIES.requests, `sum(rate(license_validation_requests_total{${api}}[5m]))`, labels);
+  // The 5m rates sum the per-tier series of rules/recording.ts, the only rules that read the raw
+  // counters (a series per license under ADR-019's labels). Longer windows re-read these two series:
+  // the ratio of summed rates is the traffic-weighted error ratio over the window, at a tiny fraction of
+  // the cost of rate(...[3d]) over every license's series.
+  const errors5m = record(SLI_SERIES.errors, "sum(tier:license_validation_errors:rate5m)", labels);
+  const requests5m = record(SLI_SERIES.requests, "sum(tier:license_validation_requests:rate5m)", labels);
   // 1 at an evaluation when the API cannot answer: every probe of the health endpoint failed (a missing
   // probe series is no evidence either way), or no /metrics target is up, vanished ones included. A
   // single failed probe is one evaluation of 1: a 15 s sliver of any window, far from any burn rate.
@@ -70,12 +71,15 @@ export function sloRules(c: StackConfig): RuleGroup {
       record("slo:objective:ratio", `vector(${target})`, labels),
       record("slo:error_budget:remaining_ratio", `1 - ${sliRatio(c.slo.window)}{slo="${SLO_NAME}"} / ${budget}`, labels),
       ...burns,
-      alert(c, "SLIMetricsAbsent", `absent(license_validation_requests_total{${api}})`, {
+      // On the recorded per-status rate (a few series), not the raw counter: absent() over the raw
+      // counter reads every license's series at every evaluation.
+      alert(c, "SLIMetricsAbsent", "absent(status_tier:license_validation_requests:rate5m)", {
         for: "5m",
         severity: "warning",
         summary: "The license API exports no validation metrics",
-        description: "license_validation_requests_total is absent: the SLO and every burn-rate alert are blind. A dead API exports nothing, so this also fires during an outage (where APIServerDown inhibits it).",
+        description: "license_validation_requests_total is absent (or has no rate): the SLO and every burn-rate alert are blind. A dead API exports nothing, so this also fires during an outage (where APIServerDown inhibits it).",
         runbook: "slimetricsabsent",
+        labels: { job: c.licenseApi.job },
       }),
     ],
   };

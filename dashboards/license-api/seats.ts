@@ -24,8 +24,8 @@ export function seatPanels({ c, t, tier, license }: RowContext): PanelEntry[] {
       timeSeriesPanel,
       {
         id: DASHBOARDS.licenseApi.panels.seatUtilisation,
-        title: `Seat utilisation (limit ${c.licenseApi.seatLimit} seats per license)`,
-        description: `Active sessions over the configured seat limit (${c.licenseApi.seatLimit}): the fullest license and the median one. SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}% for ${t.seatUtilisation.for}.`,
+        title: "Seat utilisation (each license against its own seat limit)",
+        description: `Active sessions over each license's own seat limit (license_seat_limit; ${c.licenseApi.seatLimit} for a license that reports none): the fullest license and the median one. SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}% for ${t.seatUtilisation.for}.`,
         unit: "percentunit",
         min: 0,
         max: 1,
@@ -62,7 +62,7 @@ export function seatPanels({ c, t, tier, license }: RowContext): PanelEntry[] {
       {
         id: 7,
         title: "Licenses near their seat limit",
-        description: `Licenses above ${t.seatUtilisation.threshold * 100}% of their ${c.licenseApi.seatLimit} seats now.`,
+        description: `Licenses above ${t.seatUtilisation.threshold * 100}% of their own seat limit now (${c.licenseApi.seatLimit} for a license that reports none).`,
         unit: "short",
         w: 6,
         base: "green",

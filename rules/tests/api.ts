@@ -99,25 +99,34 @@ export function apiTests(c: StackConfig): TestGroup[] {
 
   function seats(): TestGroup[] {
     const rule = alertRule(c, "SeatExhaustion");
-    const limit = c.licenseApi.seatLimit;
+    const fallback = c.licenseApi.seatLimit;
     const threshold = t.seatUtilisation.threshold;
     // A gauge needs no second sample, and the recording rule runs first: the ratio holds at 0.
     const fires = fireTime(rule, 0, evalEvery);
     const steps = stepsUntil(fires);
-    const busy = Math.min(limit, Math.ceil((limit * (threshold + 1)) / 2));
-    const half = Math.floor((limit * threshold) / 2) + 1;
-    // Every replica reports the license's count from Redis; the rules take the max, never the sum.
+    const busy = Math.min(fallback, Math.ceil((fallback * (threshold + 1)) / 2));
+    const half = Math.floor((fallback * threshold) / 2) + 1;
+    const INSTANCES = ["10.4.0.17:9100", "10.4.1.23:9100"];
+    // Every replica reports the license's count from Redis (and its limit from the license record);
+    // the rules take the max, never the sum.
     const replicas = (key: string, tenant: string, sessions: number) =>
-      ["10.4.0.17:9100", "10.4.1.23:9100"].map((instance) => f.activeSessions(key, tenant, linear(sessions, 0, steps), { instance }));
+      INSTANCES.map((instance) => f.activeSessions(key, tenant, linear(sessions, 0, steps), { instance }));
+    const limited = (license: Record<string, string>, sessions: number, seats: number) =>
+      INSTANCES.flatMap((instance) => [f.sessionsOf(license, linear(sessions, 0, steps), { instance }), f.seatLimit(license, linear(seats, 0, steps), { instance })]);
     const key = { license_key: "lic-ent-0001", tenant_id: "tenant-acme" };
+    // Sold with 500 seats: 60 sessions are 12 % of them, though more than the fallback's 50.
+    const large = { license_key: "lic-ent-0500", tenant_id: "tenant-initech" };
+    // The metric contract's labels: a non-secret license id instead of the key.
+    const small = { license_id: "lic-7f3a91", tenant_id: "tenant-hooli" };
     return [
       {
-        name: "SeatExhaustion: a license above its seat threshold on both replicas",
+        name: `SeatExhaustion: a license reporting no seat limit is measured against the configured ${fallback}; one above its threshold on both replicas`,
         interval: at(step),
         input_series: [...replicas(key.license_key, key.tenant_id, busy), ...replicas("lic-sta-0002", "tenant-globex", half)],
-        alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: 0, alert: firing(rule, key, busy / limit) }]),
+        alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: 0, alert: firing(rule, key, busy / fallback) }]),
         promql_expr_test: [
-          approx(`license_tenant:seat_utilisation:ratio{license_key="${key.license_key}"}`, fires, key, busy / limit),
+          approx(`license_tenant:seat_utilisation:ratio{license_key="${key.license_key}"}`, fires, key, busy / fallback),
+          approx(`license_tenant:seat_limit:effective{license_key="${key.license_key}"}`, fires, key, fallback),
         ],
       },
       {
@@ -125,6 +134,24 @@ export function apiTests(c: StackConfig): TestGroup[] {
         interval: at(step),
         input_series: replicas(key.license_key, key.tenant_id, half),
         alert_rule_test: [check(rule.alert, fires)],
+      },
+      {
+        name: `SeatExhaustion silent: 60 sessions on a 500-seat license, though over the fallback's ${fallback}`,
+        interval: at(step),
+        input_series: limited(large, 60, 500),
+        alert_rule_test: [check(rule.alert, fires)],
+        promql_expr_test: [approx(`license_tenant:seat_utilisation:ratio{license_key="${large.license_key}"}`, fires, large, 60 / 500)],
+      },
+      {
+        name: "SeatExhaustion: 5 sessions of a 5-seat license (labelled by license id) fire; beside it, 60 of 500 and a license without a limit at the fallback stay silent",
+        interval: at(step),
+        input_series: [...limited(small, 5, 5), ...limited(large, 60, 500), ...replicas(key.license_key, key.tenant_id, half)],
+        alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: 0, alert: firing(rule, small, 1) }]),
+        promql_expr_test: [
+          approx(`license_tenant:seat_limit:effective{license_id="${small.license_id}"}`, fires, small, 5),
+          approx(`license_tenant:seat_limit:effective{license_key="${large.license_key}"}`, fires, large, 500),
+          approx(`license_tenant:seat_limit:effective{license_key="${key.license_key}"}`, fires, key, fallback),
+        ],
       },
     ];
   }

@@ -58,6 +58,9 @@ export function fixtures(c: StackConfig) {
     activeSessions: (license_key: string, tenant_id: string, values: string, target: Labels = {}) =>
       api("active_sessions", { license_key, tenant_id, ...target }, values),
     seatDenials: (license_key: string, tenant_id: string, values: string) => api("seat_denials_total", { license_key, tenant_id }, values),
+    /** A license's own limit; `license` is its labels under either scheme (license_key or license_id, with tenant_id). */
+    seatLimit: (license: Labels, values: string, target: Labels = {}) => api("license_seat_limit", { ...license, ...target }, values),
+    sessionsOf: (license: Labels, values: string, target: Labels = {}) => api("active_sessions", { ...license, ...target }, values),
     redis: (operation: string, status: string, values: string) => api("redis_operations_total", { operation, status }, values),
     dbLatency: (table: string, operation: string, bucket: Bucket, perStep: number, steps: number) =>
       histogram("database_query_latency_seconds", { table, operation }, bucket, perStep, steps),

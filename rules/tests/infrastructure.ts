@@ -61,6 +61,7 @@ export function infrastructureTests(c: StackConfig): TestGroup[] {
       alert_rule_test: firesAfterFor(evalEvery, [{ rule: memory, onset: 0, alert: firing(memory, labels(hot), hotBytes / MEMORY_LIMIT) }]),
     },
     seatForecast(),
+    seatForecastOwnLimit(),
     seatForecastAtLimit(),
     cpuForecast(),
     memoryForecast(),
@@ -83,7 +84,24 @@ export function infrastructureTests(c: StackConfig): TestGroup[] {
       name: "SeatLimitForecast: a license's sessions trend to its limit within the horizon",
       interval: at(step),
       input_series: [f.activeSessions(key.license_key, key.tenant_id, linear(start, perStep, stepsUntil(fires)))],
-      alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset, alert: firing(rule, key, sessions(fires) + (perStep / step) * horizon) }]),
+      alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset, alert: firing(rule, key, (sessions(fires) + (perStep / step) * horizon) / limit) }]),
+    };
+  }
+
+  function seatForecastOwnLimit(): TestGroup {
+    const rule = alertRule(c, "SeatLimitForecast");
+    const fallback = c.licenseApi.seatLimit;
+    const seats = fallback * 10;
+    const start = Math.floor((fallback * t.seatUtilisation.threshold) / 2);
+    // The trend that reaches the fallback's limit within the horizon, on a license sold with ten times the seats.
+    const perStep = Math.ceil((((fallback + 1 - start) / horizon) * step * 1024)) / 1024;
+    const fires = fireTime(rule, evalEvery, evalEvery);
+    const license = { license_id: "lic-7f3a91", tenant_id: "tenant-hooli" };
+    return {
+      name: `SeatLimitForecast silent: a trend to ${fallback} sessions on a license sold with ${seats} seats`,
+      interval: at(step),
+      input_series: [f.sessionsOf(license, linear(start, perStep, stepsUntil(fires))), f.seatLimit(license, linear(seats, 0, stepsUntil(fires)))],
+      alert_rule_test: [check(rule.alert, fires)],
     };
   }
 

@@ -187,16 +187,17 @@ describe.each(STACKS)("%s dashboards", (stack) => {
     expect(steps("dependencies", P.dependencies.panels.databaseLatency)).toContain(t.databaseP95Seconds.threshold);
     expect(steps("capacity", P.capacity.panels.cpu)).toContain(t.cpuUtilisation.threshold);
     expect(steps("capacity", P.capacity.panels.memory)).toContain(t.memoryUtilisation.threshold);
-    expect(steps("capacity", P.capacity.panels.seatForecast)).toContain(c.licenseApi.seatLimit);
+    expect(steps("capacity", P.capacity.panels.seatForecast)).toEqual([null, t.seatUtilisation.threshold, 1]);
     expect(steps("slo", P.slo.panels.availability)).toContain(c.slo.availabilityTarget);
     expect(steps("slo", P.slo.panels.burnRates)).toEqual([null, 1, 3, 6, 14.4]);
   });
 
-  test("seat utilisation is measured against the configured seat limit, never a hard-coded 50", () => {
+  test("seat utilisation is measured against each license's own limit, never a hard-coded number", () => {
     const seat = allPanels(byKey.licenseApi).find((p) => p.id === DASHBOARDS.licenseApi.panels.seatUtilisation)!;
-    expect(seat.title).toContain(String(c.licenseApi.seatLimit));
+    expect(seat.title).toContain("its own seat limit");
     const exprs = built.flatMap((d) => promQueries(d.model)).map((q) => q.expr);
-    expect(exprs.some((e) => /active_sessions\s*\/\s*\d/.test(e))).toBe(false);
+    expect(exprs.some((e) => /active_sessions[^/]*\/\s*\d/.test(e))).toBe(false);
+    expect(exprs.some((e) => /(>=?|<=?)\s*\d{2,}/.test(e) && /active_sessions|seat_utilisation/.test(e))).toBe(false);
   });
 
   test("tracing panels link every series to its traces in Jaeger, by the Jaeger data source's uid", () => {
