@@ -83,6 +83,7 @@ export const schema = z
         scrapeInterval: duration,
         scrapeTimeout: duration,
         seatLimit: positiveInt,
+        scrapeLimits: z.object({ samples: positiveInt, labels: positiveInt, labelValueLength: positiveInt }).strict(),
       })
       .strict(),
     prometheus: z
@@ -135,6 +136,7 @@ export const schema = z
         failedValidationSpike: z
           .object({ factor: positive, minPerSecond: positive, baseline: duration, for: duration })
           .strict(),
+        apiSeries: z.object({ nearLimit: ratio, growth: ratio, growthWindow: duration, for: duration }).strict(),
       })
       .strict(),
     pagerduty: z

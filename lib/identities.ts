@@ -62,7 +62,8 @@ export const sliRatio = (window: SliWindow) => `slo:sli_error:ratio_rate${window
 /**
  * The series the SLI is computed from, recorded by rules/slo.ts and read by the monthly report:
  * validations failed and validations in all (per second, over 5m), and whether the API could answer
- * at all at an evaluation (1: every health probe failed, or no /metrics target is up or discoverable).
+ * at all at an evaluation (1: every health probe failed, or no /metrics target is up or discoverable
+ * while no probe succeeds).
  */
 export const SLI_SERIES = {
   errors: "slo:sli_errors:rate5m",

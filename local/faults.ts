@@ -9,6 +9,7 @@ export const FAULTS = {
   seats: "one license runs out of seats and denials pile up",
   redis: "Redis operations fail",
   db: "database queries take 0.6 to 1.2 s",
+  guess: "a client presents thousands of random license keys per minute (each a new series under ADR-019's labels)",
   blip: "exactly one scrape of /metrics and one health probe fail (must not page)",
   recover: "clear every fault (restarting the process after exit)",
 } as const;
@@ -17,5 +18,5 @@ export type Fault = keyof typeof FAULTS;
 export const isFault = (s: string): s is Fault => s in FAULTS;
 
 /** Faults that change the simulated traffic; the rest change whether the process answers at all. */
-export const TRAFFIC_FAULTS = ["errors", "latency", "seats", "redis", "db"] as const;
+export const TRAFFIC_FAULTS = ["errors", "latency", "seats", "redis", "db", "guess"] as const;
 export type TrafficFault = (typeof TRAFFIC_FAULTS)[number];

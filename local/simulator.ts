@@ -1,12 +1,14 @@
 // A stand-in for the license API: serves every metric of the metric contract (same names, labels and
 // buckets as the API's metrics.py) with realistic traffic over tiers and licenses, a health endpoint,
 // and takes faults on a control port. Run as its own process so that `exit` really kills it.
+import { randomUUID } from "crypto";
 import * as http from "http";
 import type { Socket } from "net";
 import { Registry } from "prom-client";
 import { contractMetrics } from "./contract-metrics";
 import { companionMetrics } from "./companion-metrics";
 import { TRAFFIC_FAULTS, type TrafficFault } from "./faults";
+import type { LabelScheme } from "../rules/metric-contract";
 
 export interface SimulatorOptions {
   apiPort: number;
@@ -18,6 +20,8 @@ export interface SimulatorOptions {
   seatLimit: number;
   namespace: string;
   container: string;
+  /** How the per-license series are labelled: the metric contract's, or ADR-019's (the license key). */
+  labelScheme: LabelScheme;
 }
 
 const TIERS = { free: 40, pro: 25, enterprise: 10 } as const;
@@ -26,6 +30,7 @@ const SEATS: Record<keyof typeof TIERS, number> = { free: 5, pro: 50, enterprise
 const LICENSES = Object.entries(TIERS).flatMap(([tier, n]) =>
   Array.from({ length: Math.ceil(n / 5) }, (_, i) => ({
     key: `LIC-${tier.toUpperCase()}-${String(i + 1).padStart(4, "0")}`,
+    id: `lic-${tier}-${i + 1}`,
     tenant: `tenant-${tier}-${i + 1}`,
     tier,
     // The last free license's record has no seat count: the rules fall back to the configured limit.
@@ -36,8 +41,8 @@ const ENDPOINTS = ["/api/v1/licenses/validate", "/api/v1/seats/acquire", "/api/v
 const TABLES = ["licenses", "seats", "tenants"];
 
 /** The API's own metrics, as the metric contract defines them. */
-function metrics(registry: Registry) {
-  const { counter, gauge, histogram } = contractMetrics(registry);
+function metrics(registry: Registry, scheme: LabelScheme) {
+  const { counter, gauge, histogram } = contractMetrics(registry, scheme);
   return {
     requests: counter("license_validation_requests_total"),
     latency: histogram("license_validation_latency_seconds"),
@@ -56,13 +61,24 @@ function metrics(registry: Registry) {
 }
 
 const TICK_MS = 250;
+/** Random keys the `guess` fault presents per tick: 3,120 a minute. */
+const GUESSES_PER_TICK = 13;
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)];
 const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 
 export function startSimulator(o: SimulatorOptions): Promise<void> {
   const registry = new Registry();
-  const m = metrics(registry);
+  const m = metrics(registry, o.labelScheme);
+  const adr = o.labelScheme === "adr";
+  type License = (typeof LICENSES)[number];
+  /** The labels of a license's own series: ADR-019's carry the key, the contract's a non-secret id. */
+  const own = (l: License) => (adr ? { license_key: l.key, tenant_id: l.tenant } : { license_id: l.id, tenant_id: l.tenant });
+  /** The request counter: per presented key under ADR-019's labels, none under the contract's. */
+  const validation = (key: string, status: string, tier: string): Record<string, string> => (adr ? { license_key: key, status, tier } : { status, tier });
+  const acquisition = (l: License, success: string) => (adr ? { license_key: l.key, tenant_id: l.tenant, success } : { success });
   const faults = new Set<TrafficFault>();
+  /** The series guessed keys created (ADR-019's labels): the process holds them until it restarts. */
+  let guessed: Record<string, string>[] = [];
   let hanging = false;
   let blipMetrics = false;
   let blipHealth = false;
@@ -72,10 +88,10 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   m.info.set({ version: "1.0.0", environment: "local", region: "loopback" }, 1);
 
   // Every counter starts at zero for every label set the rules read, as a long-running API's would.
-  for (const l of LICENSES) for (const status of ["valid", "invalid", "expired", "revoked", "error"]) m.requests.inc({ license_key: l.key, status, tier: l.tier }, 0);
+  for (const l of LICENSES) for (const status of ["valid", "invalid", "expired", "revoked", "error"]) m.requests.inc(validation(l.key, status, l.tier), 0);
   for (const tier of Object.keys(TIERS)) for (const error_type of ["redis_unavailable", "database_error", "timeout", "internal"]) m.errors.inc({ error_type, tier }, 0);
-  for (const l of LICENSES) m.denials.inc({ license_key: l.key, tenant_id: l.tenant }, 0);
-  for (const l of LICENSES) if (l.seats !== undefined) m.seatLimit.set({ license_key: l.key, tenant_id: l.tenant }, l.seats);
+  for (const l of LICENSES) m.denials.inc(own(l), 0);
+  for (const l of LICENSES) if (l.seats !== undefined) m.seatLimit.set(own(l), l.seats);
   for (const operation of ["get", "set", "incr", "decr"]) for (const status of ["success", "error"]) m.redisOps.inc({ operation, status }, 0);
 
   const companions = companionMetrics(registry, { namespace: o.namespace, container: o.container, pods: [`${o.container}-7f9c6d5b8-k2x4p`, `${o.container}-7f9c6d5b8-q8w3n`] });
@@ -87,7 +103,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       const roll = Math.random();
       const failed = faults.has("errors") && roll < 0.5;
       const status = failed ? "error" : roll > 0.97 ? "invalid" : roll > 0.96 ? "expired" : roll > 0.955 ? "revoked" : "valid";
-      m.requests.inc({ license_key: l.key, status, tier: l.tier });
+      m.requests.inc(validation(l.key, status, l.tier));
       if (failed) m.errors.inc({ error_type: pick(["redis_unavailable", "database_error", "timeout", "internal"]), tier: l.tier });
       const endpoint = pick(ENDPOINTS);
       const seconds = faults.has("latency") ? between(1.5, 3) : between(0.004, 0.12);
@@ -101,6 +117,14 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       m.dbQueries.inc({ table, operation: "select" });
       m.dbLatency.observe({ table, operation: "select" }, faults.has("db") ? between(0.6, 1.2) : between(0.002, 0.04));
     }
+    // A key matches no license, so it has no tier: ADR-019's metrics.py still labels the series with it.
+    if (faults.has("guess")) {
+      for (let i = 0; i < GUESSES_PER_TICK; i++) {
+        const labels = validation(`LIC-GUESS-${randomUUID()}`, "invalid", "unknown");
+        m.requests.inc(labels);
+        if (adr) guessed.push(labels);
+      }
+    }
     for (const l of LICENSES) {
       // Healthy licenses hold their level (a trend in 20 s of noise would look like a capacity forecast);
       // the `seats` fault fills one license to its limit and keeps denying.
@@ -109,14 +133,14 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       const next = exhausted ? seatsOf(l) : levels.get(l.key)!;
       // Sessions end and new ones take their seats: acquisitions go on while the level holds.
       const churn = Math.random() < 0.3 ? 1 : 0;
-      m.seatAcquisitions.inc({ license_key: l.key, tenant_id: l.tenant, success: "true" }, Math.max(0, next - current) + churn);
+      m.seatAcquisitions.inc(acquisition(l, "true"), Math.max(0, next - current) + churn);
       if (exhausted) {
-        m.seatAcquisitions.inc({ license_key: l.key, tenant_id: l.tenant, success: "false" }, 3);
-        m.denials.inc({ license_key: l.key, tenant_id: l.tenant }, 3);
+        m.seatAcquisitions.inc(acquisition(l, "false"), 3);
+        m.denials.inc(own(l), 3);
       }
       m.seatLatency.observe(between(0.001, 0.02));
       sessions.set(l.key, next);
-      m.sessions.set({ license_key: l.key, tenant_id: l.tenant }, next);
+      m.sessions.set(own(l), next);
     }
     companions.tick(TICK_MS / 1000, spans);
   }
@@ -172,6 +196,9 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
     else if (mode === "blip") blipMetrics = blipHealth = true;
     else if (mode === "recover") {
       faults.clear();
+      // As a restart of the API's pods would: the guessed keys' series are gone.
+      for (const labels of guessed) m.requests.remove(labels);
+      guessed = [];
       hanging = false;
       await open();
     } else if ((TRAFFIC_FAULTS as readonly string[]).includes(mode)) faults.add(mode as TrafficFault);

@@ -14,7 +14,9 @@ import { prometheusConfig } from "../render/prometheus-config";
 import { PLACEHOLDER_SECRETS } from "../render/secrets";
 import { blackboxModules } from "../render/values/blackbox";
 import { renderRuleGroups, type RuleGroup } from "../rules";
+import type { LabelScheme } from "../rules/metric-contract";
 import type { Fault } from "./faults";
+import type { SimulatorOptions } from "./simulator";
 import { Receivers, type Delivery } from "./receivers";
 
 export interface LocalStackOptions {
@@ -28,6 +30,11 @@ export interface LocalStackOptions {
   deliveriesFile?: string;
   /** The Alertmanagers' `--cluster.peer-timeout`; the cluster's unless a benchmark reproduces an older setup. */
   peerTimeout?: string;
+  /**
+   * How the simulated API labels its per-license series: ADR-019's (the license key, what the API
+   * exports until it migrates; the default) or the metric contract's.
+   */
+  labelScheme?: LabelScheme;
 }
 
 interface Proc {
@@ -176,7 +183,8 @@ export class LocalStack extends EventEmitter {
         seatLimit: c.licenseApi.seatLimit,
         namespace: c.namespaces.licenseApi,
         container: c.licenseApi.container,
-      }),
+        labelScheme: this.options.labelScheme ?? "adr",
+      } satisfies SimulatorOptions),
     ]);
   }
 

@@ -36,6 +36,13 @@ export function licenseApiServiceMonitor(c: StackConfig): CustomResourceObject {
     spec: {
       selector: { matchLabels: api.selector },
       namespaceSelector: { matchNames: [c.namespaces.licenseApi] },
+      // A scrape over any of these fails whole (nothing stored, up 0): what bounds the series a client
+      // presenting random keys can create under ADR-019's labels (rules/cardinality.ts warns first).
+      // Relabelling the key away instead would make the series of two keys collide, and Prometheus
+      // drops colliding samples as duplicates.
+      sampleLimit: api.scrapeLimits.samples,
+      labelLimit: api.scrapeLimits.labels,
+      labelValueLengthLimit: api.scrapeLimits.labelValueLength,
       endpoints: [
         {
           port: api.metricsPortName,

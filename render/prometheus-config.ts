@@ -52,6 +52,10 @@ export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {
         scrape_interval: c.licenseApi.scrapeInterval,
         scrape_timeout: c.licenseApi.scrapeTimeout,
         metrics_path: c.licenseApi.metricsPath,
+        // The ServiceMonitor's sampleLimit, labelLimit and labelValueLengthLimit, as the Operator writes them.
+        sample_limit: c.licenseApi.scrapeLimits.samples,
+        label_limit: c.licenseApi.scrapeLimits.labels,
+        label_value_length_limit: c.licenseApi.scrapeLimits.labelValueLength,
         file_sd_configs: [{ files: [t.apiTargetsFile], refresh_interval: "5s" }],
       },
       {

@@ -1,5 +1,6 @@
 import type { StackConfig } from "../config";
 import { apiRules } from "./api";
+import { cardinalityRules } from "./cardinality";
 import { dependencyRules } from "./dependencies";
 import { infrastructureRules } from "./infrastructure";
 import { outageRules } from "./outage";
@@ -15,7 +16,7 @@ import { watchdogRules } from "./watchdog";
  * order at each step (Prometheus runs them concurrently, reading the latest recorded sample).
  */
 export function renderRuleGroups(c: StackConfig): RuleGroup[] {
-  return [outageRules(c), recordingRules(c), sloRules(c), apiRules(c), seatForecastRules(c), dependencyRules(c), infrastructureRules(c), watchdogRules(c)];
+  return [outageRules(c), recordingRules(c), sloRules(c), apiRules(c), seatForecastRules(c), cardinalityRules(c), dependencyRules(c), infrastructureRules(c), watchdogRules(c)];
 }
 
 export { type RuleGroup, type AlertingRule, type RecordingRule, isAlert } from "./types";

@@ -17,6 +17,11 @@ export interface ContractMetric {
   source: MetricSource;
   /** Labels the exporter sets; Prometheus adds the target labels (job, instance, ...) on top. */
   labels: readonly string[];
+  /**
+   * The labels ADR-019's metrics.py sets instead, where they differ: a license API not yet migrated to
+   * the contract exports these, and the rules work on both (see "Label schemes" in docs/metrics.md).
+   */
+  adrLabels?: readonly string[];
   help: string;
   /** Label values the rules match on, where the rules depend on them. */
   values?: Readonly<Record<string, readonly string[]>>;
@@ -32,7 +37,8 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
     name: "license_validation_requests_total",
     type: "counter",
     source: "license-api",
-    labels: ["license_key", "status", "tier"],
+    labels: ["status", "tier"],
+    adrLabels: ["license_key", "status", "tier"],
     help: "Total number of license validation requests",
     values: { status: VALIDATION_STATUSES },
   },
@@ -56,7 +62,8 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
     name: "seat_acquisitions_total",
     type: "counter",
     source: "license-api",
-    labels: ["license_key", "tenant_id", "success"],
+    labels: ["success"],
+    adrLabels: ["license_key", "tenant_id", "success"],
     help: "Total number of seat acquisitions",
   },
   {
@@ -71,21 +78,24 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
     name: "active_sessions",
     type: "gauge",
     source: "license-api",
-    labels: ["license_key", "tenant_id"],
+    labels: ["license_id", "tenant_id"],
+    adrLabels: ["license_key", "tenant_id"],
     help: "Number of active sessions (the license's count in Redis, identical on every replica)",
   },
   {
     name: "license_seat_limit",
     type: "gauge",
     source: "license-api",
-    labels: ["license_key", "tenant_id"],
+    labels: ["license_id", "tenant_id"],
+    adrLabels: ["license_key", "tenant_id"],
     help: "Seats the license was sold with (from its license record, identical on every replica)",
   },
   {
     name: "seat_denials_total",
     type: "counter",
     source: "license-api",
-    labels: ["license_key", "tenant_id"],
+    labels: ["license_id", "tenant_id"],
+    adrLabels: ["license_key", "tenant_id"],
     help: "Total number of seat denials (no seats available)",
   },
   {
@@ -132,6 +142,13 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
     source: "prometheus",
     labels: [],
     help: "1 if the last scrape of the target succeeded, 0 if it failed; gone when the target leaves discovery",
+  },
+  {
+    name: "scrape_samples_scraped",
+    type: "gauge",
+    source: "prometheus",
+    labels: [],
+    help: "Samples the target exported at its last scrape, also when the scrape failed for exceeding the sample limit",
   },
   {
     name: "probe_success",
@@ -185,6 +202,17 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
     values: { resource: ["cpu", "memory"] },
   },
 ];
+
+/**
+ * How the license API labels its per-license series: `contract`, the labels above (a non-secret
+ * license id, and only on the series whose alerts are per license), or `adr`, ADR-019's metrics.py
+ * (the license key on every per-license counter, the request counter included).
+ */
+export type LabelScheme = "contract" | "adr";
+export const LABEL_SCHEMES: readonly LabelScheme[] = ["contract", "adr"];
+
+/** The labels a metric carries under a scheme. */
+export const labelsOf = (m: ContractMetric, scheme: LabelScheme): readonly string[] => (scheme === "adr" && m.adrLabels) || m.labels;
 
 /** The series names a metric is stored under in Prometheus. */
 export function seriesNames(m: ContractMetric): string[] {

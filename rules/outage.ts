@@ -43,11 +43,14 @@ export function outageRules(c: StackConfig): RuleGroup {
         labels: { signal: "probe" },
       })),
       // `or vector(0)` rather than `or absent(...)`: both branches must carry the same (empty) labels, or
-      // targets that go from down to deleted become a new alert and its `for:` starts over.
-      alert(c, "APIServerDown", `(sum(up{${s.api}}) or vector(0)) == 0`, {
+      // targets that go from down to deleted become a new alert and its `for:` starts over. Not while
+      // the health endpoint answers its probes: then the API serves and only its /metrics fails, as when
+      // a scrape exceeds the sample limit (the scrape fails whole and up is 0), which is no outage
+      // (APIMetricsSampleLimit says so, without paging).
+      alert(c, "APIServerDown", `(sum(up{${s.api}}) or vector(0)) == 0 unless on () max(probe_success{${s.probe}}) == 1`, {
         ...common,
         for: c.alerts.outage.targetsFor,
-        description: `No license API target has answered a scrape for ${c.alerts.outage.targetsFor}, or every target has vanished from discovery (pods deleted, deployment scaled to zero).`,
+        description: `No license API target has answered a scrape for ${c.alerts.outage.targetsFor}, or every target has vanished from discovery (pods deleted, deployment scaled to zero), and no probe of the health endpoint succeeds.`,
         labels: { signal: "targets" },
       }),
     ],

@@ -22,13 +22,15 @@ export function sloRules(c: StackConfig): RuleGroup {
   const errors5m = record(SLI_SERIES.errors, "sum(tier:license_validation_errors:rate5m)", labels);
   const requests5m = record(SLI_SERIES.requests, "sum(tier:license_validation_requests:rate5m)", labels);
   // 1 at an evaluation when the API cannot answer: every probe of the health endpoint failed (a missing
-  // probe series is no evidence either way), or no /metrics target is up, vanished ones included. A
-  // single failed probe is one evaluation of 1: a 15 s sliver of any window, far from any burn rate.
+  // probe series is no evidence either way), or no /metrics target is up, vanished ones included, and
+  // no probe succeeds (an API whose scrapes fail, past the sample limit, while it answers its probes
+  // serves its customers). A single failed probe is one evaluation of 1: a 15 s sliver of any window,
+  // far from any burn rate.
   const unavailable = record(
     SLI_SERIES.unavailable,
     `clamp_max(
       ((max(probe_success{${probe}}) == bool 0) or vector(0))
-      + ((sum(up{${api}}) or vector(0)) == bool 0),
+      + ((((sum(up{${api}}) or vector(0)) == bool 0) unless on () max(probe_success{${probe}}) == 1) or vector(0)),
     1)`,
     labels,
   );

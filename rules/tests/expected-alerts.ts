@@ -35,6 +35,8 @@ export const EXPECTED_ALERTS: ExpectedAlertRow[] = [
   { alert: "HighCPUUsage", severity: "warning", receiver: "slack" },
   { alert: "HighMemoryUsage", severity: "warning", receiver: "slack" },
   { alert: "SeatLimitForecast", severity: "warning", receiver: "slack" },
+  { alert: "APIMetricsSeriesGrowth", severity: "warning", receiver: "slack" },
+  { alert: "APIMetricsSampleLimit", severity: "warning", receiver: "slack" },
   { alert: "CPUSaturationForecast", severity: "warning", receiver: "slack" },
   { alert: "MemorySaturationForecast", severity: "warning", receiver: "slack" },
   { alert: "Watchdog", severity: "none", receiver: "heartbeat" },

@@ -64,6 +64,9 @@ export function fixtures(c: StackConfig) {
     redis: (operation: string, status: string, values: string) => api("redis_operations_total", { operation, status }, values),
     dbLatency: (table: string, operation: string, bucket: Bucket, perStep: number, steps: number) =>
       histogram("database_query_latency_seconds", { table, operation }, bucket, perStep, steps),
+    /** What Prometheus records for every scrape of a target: the samples the target exported. */
+    samplesScraped: (pod: string, values: string) =>
+      api("scrape_samples_scraped", { instance: `${pod}:${c.licenseApi.metricsPort}`, pod, namespace: c.namespaces.licenseApi }, values),
     up: (pod: string, values: string) => api("up", { instance: `${pod}:${c.licenseApi.metricsPort}`, pod, namespace: c.namespaces.licenseApi }, values),
     container,
     cpu: (pod: string, values: string) => series("container_cpu_usage_seconds_total", container(pod), values),

@@ -4,6 +4,7 @@
 import type { StackConfig } from "../../config";
 import { duration } from "../../lib/duration";
 import { apiTests, DAILY, suspiciousValidationTests } from "./api";
+import { cardinalityTests } from "./cardinality";
 import { dependencyTests } from "./dependencies";
 import { healthyTests } from "./healthy";
 import { infrastructureTests } from "./infrastructure";
@@ -18,6 +19,7 @@ export function promtoolTestFiles(c: StackConfig): Record<string, PromtoolTestFi
     "rules.test.yml": testFile(c, c.prometheus.evaluationInterval, [
       ...apiTests(c),
       ...dependencyTests(c),
+      ...cardinalityTests(c),
       ...infrastructureTests(c),
       ...sloTests(c),
       ...healthyTests(c),

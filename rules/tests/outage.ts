@@ -12,7 +12,9 @@ import {
   firesAfterFor,
   fireTime,
   firing,
+  expr,
   samples,
+  selector,
   series,
   testFile,
   at,
@@ -22,7 +24,7 @@ import {
   type PromtoolTestFile,
   type TestGroup,
 } from "./promtool";
-import { healthUrl, probeJob } from "../../lib/identities";
+import { healthUrl, probeJob, SLI_SERIES, SLO_NAME } from "../../lib/identities";
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -70,6 +72,8 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
   // The page within 60 s, whatever the outage's phase against the probes, is the config schema's to
   // enforce (config.ts, outageToPage); these cases prove what Prometheus does with the rules.
   const bothSignals = firesAfterFor(evalEvery, [probeDown, targetsDown]);
+  const sampleLimit = alertRule(c, "APIMetricsSampleLimit");
+  const overLimit = c.licenseApi.scrapeLimits.samples + 1;
   const everyEvaluation = (from: number, to: number) => {
     const checks = [];
     for (let t = evalAtOrAfter(from, evalEvery); t <= to; t += evalEvery) checks.push(check("APIServerDown", t));
@@ -182,6 +186,19 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
       interval: at(step),
       input_series: [up(PODS[0], downFrom(outageAt)), up(PODS[1], () => 1), ...probe(() => 1)],
       alert_rule_test: everyEvaluation(outageAt, end),
+    },
+    {
+      // Past licenseApi.scrapeLimits.samples every scrape fails whole: up is 0 on every target, while
+      // scrape_samples_scraped reports what they exported. The API answers its health probes.
+      name: "silent: every scrape fails over the sample limit while the health endpoint answers; no page, not unavailable, APIMetricsSampleLimit warns",
+      interval: at(step),
+      input_series: [
+        ...PODS.map((p) => up(p, downFrom(outageAt))),
+        ...PODS.map((p) => f.samplesScraped(p, timeline(scrapeEvery, (t) => (t < outageAt ? 600 : overLimit)))),
+        ...probe(() => 1),
+      ],
+      alert_rule_test: [...everyEvaluation(outageAt, end), check(sampleLimit.alert, end, [firing(sampleLimit, {}, overLimit)])],
+      promql_expr_test: [expr(selector(SLI_SERIES.unavailable, { slo: SLO_NAME }), end, [{ labels: selector(SLI_SERIES.unavailable, { slo: SLO_NAME }), value: 0 }])],
     },
   ];
   return testFile(c, c.alerts.outage.evaluationInterval, tests);

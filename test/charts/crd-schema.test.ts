@@ -92,3 +92,20 @@ describe("the validation catches what the API server would reject or drop", () =
     expect(errors({ ...probe, spec: { ...probe.spec, interval: "5 seconds" } }).join("\n")).toMatch(/interval must match pattern/);
   });
 });
+
+describe("the license API's scrape limits (licenseApi.scrapeLimits) are ServiceMonitor fields the CRD validates", () => {
+  const c = testStackConfig("prod");
+  const monitor = licenseApiServiceMonitor(c);
+
+  test("set on the ServiceMonitor's spec, from the config", () => {
+    expect(monitor.spec).toMatchObject({ sampleLimit: c.licenseApi.scrapeLimits.samples, labelLimit: c.licenseApi.scrapeLimits.labels, labelValueLengthLimit: c.licenseApi.scrapeLimits.labelValueLength });
+    expect(errors(monitor)).toEqual([]);
+  });
+
+  test("a limit given as a string, or placed on an endpoint instead of the spec, is rejected", () => {
+    expect(errors({ ...monitor, spec: { ...monitor.spec, sampleLimit: "250000" } }).join("\n")).toMatch(/sampleLimit must be integer/);
+    const { labelLimit, ...rest } = monitor.spec as Record<string, unknown>;
+    const [endpoint] = monitor.spec.endpoints as Record<string, unknown>[];
+    expect(errors({ ...monitor, spec: { ...rest, endpoints: [{ ...endpoint, labelLimit }] } }).join("\n")).toMatch(/endpoints\/0 must NOT have additional properties.*labelLimit/);
+  });
+});

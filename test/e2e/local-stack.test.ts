@@ -17,6 +17,7 @@ import { LocalStack } from "../../local/stack";
 import { promQueries } from "../grafana/dashboard-queries";
 
 const SHORT_FOR = "15s";
+const GUESS_LIMIT = 5000;
 const local = new LocalStack({
   stack: "prod",
   workDir: path.join(os.tmpdir(), `coditect-e2e-${process.pid}`),
@@ -32,7 +33,12 @@ const local = new LocalStack({
         seatDenialsPerSecond: { ...c.alerts.seatDenialsPerSecond, for: SHORT_FOR },
         redisErrorsPerSecond: { ...c.alerts.redisErrorsPerSecond, for: SHORT_FOR },
         databaseP95Seconds: { ...c.alerts.databaseP95Seconds, for: SHORT_FOR },
+        // The series-growth warning over a window the young stack has, so that key guessing reaches it
+        // (and then the limit) within a minute or two.
+        apiSeries: { ...c.alerts.apiSeries, growthWindow: "1m", for: SHORT_FOR },
       },
+      // A sample limit key guessing reaches in about a minute, far above what the simulator exports.
+      licenseApi: { ...c.licenseApi, scrapeLimits: { ...c.licenseApi.scrapeLimits, samples: GUESS_LIMIT } },
     },
   }),
 });
@@ -203,4 +209,33 @@ describe("local stack, prod timings", () => {
     expect(report.routing).toBe(`the configuration Alertmanager at ${local.urls.alertmanager[0]} runs`);
     expect(report.silences).toMatchObject({ checked: true, alertmanager: local.urls.alertmanager[0], list: [] });
   }, 260_000);
+
+  // The simulator labels the request counter with every presented key, as ADR-019's metrics.py does.
+  test("key guessing warns APIMetricsSeriesGrowth in Slack before the sample limit; past it the series stored stay bounded and nobody is paged while the API serves", async () => {
+    const since = Date.now();
+    const value = async (expr: string) => Number((await local.query(expr))[0]?.value[1] ?? NaN);
+    const stored = () => value(`count(count_over_time({job="${local.config.licenseApi.job}", __name__!~"up|scrape_.*"}[10m]))`);
+    const targets = await value(`count(up{job="${local.config.licenseApi.job}"})`);
+    await local.fault("guess");
+    try {
+      await local.until(async () => (await firing()).has("APIMetricsSeriesGrowth"), 120_000, "APIMetricsSeriesGrowth to fire");
+      expect(await value(`max(scrape_samples_scraped{job="${local.config.licenseApi.job}"})`)).toBeLessThanOrEqual(GUESS_LIMIT);
+      expect((await firing()).has("APIMetricsSampleLimit")).toBe(false);
+      await raisedAndDelivered({ APIMetricsSeriesGrowth: "slack", APIMetricsSampleLimit: "slack" }, since, 120_000);
+      // Past the limit every scrape fails whole: the API keeps exporting more, Prometheus stores no more.
+      const atLimit = await stored();
+      await new Promise((r) => setTimeout(r, 20_000));
+      expect(await value(`max(scrape_samples_scraped{job="${local.config.licenseApi.job}"})`)).toBeGreaterThan(GUESS_LIMIT);
+      expect(await stored()).toBe(atLimit);
+      expect(atLimit).toBeLessThanOrEqual(targets * GUESS_LIMIT);
+      expect(await value(`max(probe_success{job="${local.config.licenseApi.job}-health"})`)).toBe(1);
+      expect(await value(`max(up{job="${local.config.licenseApi.job}"})`)).toBe(0);
+      expect((await firing()).has("APIServerDown")).toBe(false);
+      expect(local.receivers.deliveries.filter((d) => d.at >= since && d.receiver === "pagerduty")).toEqual([]);
+    } finally {
+      // The simulator drops the guessed series, as a restart of the API's pods would.
+      await local.fault("recover");
+      await local.until(async () => (await value(`max(up{job="${local.config.licenseApi.job}"})`)) === 1, 60_000, "the scrapes to succeed again");
+    }
+  }, 330_000);
 });

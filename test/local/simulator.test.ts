@@ -1,33 +1,53 @@
-// The simulated API exports what the metric contract says, by name and type, for every metric the API,
-// cAdvisor and kube-state-metrics are expected to export: it builds its metrics from the contract, and
-// this reads them back from its real /metrics endpoint.
+// The simulated API exports what the metric contract says, by name, type and labels, for every metric
+// the API, cAdvisor and kube-state-metrics are expected to export, under either label scheme: it builds
+// its metrics from the contract, and this reads them back from its real /metrics endpoint.
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../lib/stack-file";
-import { METRIC_CONTRACT } from "../../rules/metric-contract";
+import { LABEL_SCHEMES, labelsOf, METRIC_CONTRACT, type LabelScheme } from "../../rules/metric-contract";
 
-const PORTS = { apiPort: 36230, metricsPort: 36231, controlPort: 36232 };
-let simulator: ChildProcess;
+const PORTS: Record<LabelScheme, { apiPort: number; metricsPort: number; controlPort: number }> = {
+  contract: { apiPort: 36230, metricsPort: 36231, controlPort: 36232 },
+  adr: { apiPort: 36233, metricsPort: 36234, controlPort: 36235 },
+};
+const simulators: ChildProcess[] = [];
 
 beforeAll(async () => {
-  const options = { ...PORTS, healthPath: "/health/", metricsPath: "/metrics", seatLimit: 50, namespace: "license-api", container: "license-api" };
-  simulator = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "local", "simulator.ts"), JSON.stringify(options)], { cwd: PROJECT_ROOT });
-  await new Promise<void>((resolve, reject) => {
-    simulator.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
-    simulator.on("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
+  await Promise.all(
+    LABEL_SCHEMES.map((labelScheme) => {
+      const options = { ...PORTS[labelScheme], healthPath: "/health/", metricsPath: "/metrics", seatLimit: 50, namespace: "license-api", container: "license-api", labelScheme };
+      const simulator = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "local", "simulator.ts"), JSON.stringify(options)], { cwd: PROJECT_ROOT });
+      simulators.push(simulator);
+      return new Promise<void>((resolve, reject) => {
+        simulator.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
+        simulator.on("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
+      });
+    }),
+  );
 }, 30_000);
 
 afterAll(() => {
-  simulator.kill();
+  for (const s of simulators) s.kill();
 });
 
-test("every metric of the API, cAdvisor and kube-state-metrics in the contract is exported with its type", async () => {
-  const text = await (await fetch(`http://127.0.0.1:${PORTS.metricsPort}/metrics`)).text();
+const metricsOf = async (scheme: LabelScheme) => (await fetch(`http://127.0.0.1:${PORTS[scheme].metricsPort}/metrics`)).text();
+
+test.each(LABEL_SCHEMES)("%s labels: every metric of the API, cAdvisor and kube-state-metrics in the contract is exported with its type and labels", async (scheme) => {
+  const text = await metricsOf(scheme);
   const exported = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
   const expected = METRIC_CONTRACT.filter((m) => ["license-api", "cadvisor", "kube-state-metrics"].includes(m.source));
   expect(expected.length).toBeGreaterThan(10);
   for (const m of expected) {
     expect({ name: m.name, type: exported.get(m.name) }).toEqual({ name: m.name, type: m.type === "info" ? "gauge" : m.type });
   }
+  for (const m of expected.filter((x) => x.source === "license-api" && x.type !== "histogram")) {
+    const line = text.split("\n").find((l) => l.startsWith(`${m.name}{`));
+    const labels = [...(line ?? "").matchAll(/(\w+)="/g)].map((x) => x[1]).sort();
+    expect({ name: m.name, labels }).toEqual({ name: m.name, labels: [...labelsOf(m, scheme)].sort() });
+  }
+});
+
+test("the contract's labels carry no license key anywhere; ADR-019's carry it on the request counter", async () => {
+  expect(await metricsOf("contract")).not.toMatch(/license_key=/);
+  expect(await metricsOf("adr")).toMatch(/^license_validation_requests_total\{license_key="LIC-/m);
 });

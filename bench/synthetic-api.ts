@@ -1,0 +1,120 @@
+// A synthetic license API for the scale benchmark: every license-api metric of the metric contract
+// for any number of licenses, labelled under either scheme (the contract's, or ADR-019's with the
+// license key on every per-license series), as exposition text. No traffic is simulated: counters grow
+// at a steady rate per series so that rate() has something to read, and the text is made directly
+// (a client library's registry holds every series as an object, too slow and too large at 100k
+// licenses).
+import * as http from "http";
+import { labelsOf, leLabel, METRIC_CONTRACT, type ContractMetric, type LabelScheme } from "../rules/metric-contract";
+
+const TIERS = ["free", "pro", "enterprise"] as const;
+/** Seat counts licenses are sold with, in turn. */
+const SEATS = [5, 50, 500] as const;
+/** Values of the labels that are neither per license nor listed in the contract's `values`. */
+const FIXED_VALUES: Record<string, readonly string[]> = {
+  tier: TIERS,
+  success: ["true", "false"],
+  operation: ["get", "set", "incr", "decr"],
+  table: ["licenses", "seats", "tenants"],
+  endpoint: ["/api/v1/licenses/validate", "/api/v1/seats/acquire", "/api/v1/seats/release"],
+  version: ["1.0.0"],
+  environment: ["bench"],
+  region: ["loopback"],
+};
+
+interface License {
+  license_key: string;
+  license_id: string;
+  tenant_id: string;
+  tier: string;
+  seats: number;
+}
+
+export function licenses(n: number): License[] {
+  return Array.from({ length: n }, (_, i) => ({
+    license_key: `LIC-${(i * 2654435761 >>> 0).toString(16).toUpperCase().padStart(8, "0")}-${String(i).padStart(6, "0")}`,
+    license_id: `lic-${i}`,
+    tenant_id: `tenant-${Math.floor(i / 3)}`,
+    tier: TIERS[i % TIERS.length],
+    seats: SEATS[i % SEATS.length],
+  }));
+}
+
+const PER_LICENSE = new Set(["license_key", "license_id", "tenant_id"]);
+
+/** Every label set of a metric under a scheme: per license where it carries a license label. */
+function labelSets(m: ContractMetric, scheme: LabelScheme, all: License[]): Record<string, string>[] {
+  const names = labelsOf(m, scheme);
+  const perLicense = names.some((n) => PER_LICENSE.has(n));
+  const others = names.filter((n) => !PER_LICENSE.has(n) && !(perLicense && n === "tier"));
+  let sets: Record<string, string>[] = [{}];
+  for (const name of others) {
+    const values = m.values?.[name] ?? FIXED_VALUES[name];
+    if (!values) throw new Error(`no values for label ${name} of ${m.name}`);
+    sets = sets.flatMap((s) => values.map((v) => ({ ...s, [name]: v })));
+  }
+  if (!perLicense) return sets;
+  return all.flatMap((l) => {
+    const own: Record<string, string> = {};
+    for (const n of names) if (PER_LICENSE.has(n) || n === "tier") own[n] = l[n as keyof License] as string;
+    return sets.map((s) => ({ ...own, ...s }));
+  });
+}
+
+const render = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",");
+
+/** The API's /metrics at `t` seconds after it started, for `all` licenses under `scheme`. */
+export function exposition(all: License[], scheme: LabelScheme, t: number): string {
+  const out: string[] = [];
+  for (const m of METRIC_CONTRACT.filter((x) => x.source === "license-api")) {
+    const type = m.type === "info" ? "gauge" : m.type;
+    out.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${type}`);
+    labelSets(m, scheme, all).forEach((labels, i) => {
+      const l = render(labels);
+      // A steady, series-specific rate: 0.01 to 0.08 per second.
+      const count = Math.floor(t * (0.01 * ((i % 8) + 1)) * 100) / 100;
+      if (m.type === "histogram") {
+        const bounds = [...(m.buckets ?? []), Infinity];
+        bounds.forEach((b, k) => out.push(`${m.name}_bucket{${l}${l ? "," : ""}le="${leLabel(b)}"} ${Math.floor((count * (k + 1)) / bounds.length)}`));
+        out.push(`${m.name}_sum{${l}} ${count * 0.05}`, `${m.name}_count{${l}} ${count}`);
+      } else if (m.name === "license_seat_limit") out.push(`${m.name}{${l}} ${seatsOf(all, i)}`);
+      else if (m.name === "active_sessions") out.push(`${m.name}{${l}} ${Math.floor(seatsOf(all, i) * (0.2 + (i % 5) / 10))}`);
+      else if (m.type === "counter") out.push(`${m.name}{${l}} ${count}`);
+      else out.push(`${m.name}{${l}} 1`);
+    });
+  }
+  return out.join("\n") + "\n";
+}
+
+/** The seats of the i-th license (the i-th label set of a per-license gauge is that license's). */
+const seatsOf = (all: License[], i: number) => all[i].seats;
+
+/**
+ * Serves the same exposition on every port (one per API replica). The text is made at most once
+ * every `refreshMs`, so that several Prometheus scraping three replicas cost one rendering per cycle.
+ */
+export async function serveSyntheticApi(ports: number[], n: number, scheme: LabelScheme, refreshMs = 15_000): Promise<() => Promise<void>> {
+  const all = licenses(n);
+  const started = Date.now();
+  let cached = { at: 0, body: "" };
+  const body = () => {
+    if (Date.now() - cached.at > refreshMs) cached = { at: Date.now(), body: exposition(all, scheme, (Date.now() - started) / 1000 + 3600) };
+    return cached.body;
+  };
+  const servers = await Promise.all(
+    ports.map(
+      (port) =>
+        new Promise<http.Server>((resolve) => {
+          const server = http.createServer((req, res) => {
+            if (req.url !== "/metrics") return void res.writeHead(404).end();
+            res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(body());
+          });
+          server.listen(port, "127.0.0.1", () => resolve(server));
+        }),
+    ),
+  );
+  return () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
+}
