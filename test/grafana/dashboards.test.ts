@@ -27,13 +27,13 @@ describe.each(STACKS)("%s dashboards", (stack) => {
   const spanMetrics = [SPAN_METRICS.calls, SPAN_METRICS.durationBucket];
   const known = new Set([...METRIC_CONTRACT.flatMap(seriesNames), ...recorded, ...spanMetrics]);
 
-  // Series with one series per license: raw metrics labelled license_key, and rules that keep it.
-  const perLicense = new Set(METRIC_CONTRACT.filter((m) => m.labels.includes("license_key")).flatMap(seriesNames));
+  // Series with one series per license: raw metrics with a license label under either scheme, and rules that keep it.
+  const perLicense = new Set(METRIC_CONTRACT.filter((m) => [...m.labels, ...(m.adrLabels ?? [])].some((l) => l === "license_key" || l === "license_id")).flatMap(seriesNames));
   for (let changed = true; changed; ) {
     changed = false;
     for (const r of rules) {
       if (isAlert(r) || perLicense.has(r.record)) continue;
-      const keeps = /by \([^)]*license_key/.test(r.expr) || [...perLicense].some((m) => new RegExp(`\\b${m}\\b`).test(r.expr) && !/^(sum|max|min|avg|count)\b/.test(r.expr));
+      const keeps = /by \([^)]*license_(key|id)/.test(r.expr) || [...perLicense].some((m) => new RegExp(`\\b${m}\\b`).test(r.expr) && !/^(sum|max|min|avg|count)\b/.test(r.expr));
       if (keeps) {
         perLicense.add(r.record);
         changed = true;
@@ -156,10 +156,10 @@ describe.each(STACKS)("%s dashboards", (stack) => {
         for (const s of parsed.selectors.filter((s) => perLicense.has(s.metric))) {
           expect({ where: q.where, metric: s.metric, aggregated: isAggregated(s.node) }).toEqual({ where: q.where, metric: s.metric, aggregated: true });
         }
-        for (const labels of parsed.byLabels) expect(labels).not.toEqual(expect.arrayContaining(["license_key"]));
+        for (const labels of parsed.byLabels) for (const license of ["license_key", "license_id"]) expect(labels).not.toEqual(expect.arrayContaining([license]));
         for (const labels of parsed.byLabels) expect(labels).not.toEqual(expect.arrayContaining(["tenant_id"]));
         expect(parsed.withoutCount).toBe(0);
-        expect(q.legend ?? "").not.toMatch(/license_key|tenant_id/);
+        expect(q.legend ?? "").not.toMatch(/license_key|license_id|tenant_id/);
       }
     }
   });
