@@ -226,13 +226,14 @@ describe("local stack, prod timings", () => {
       expect((await firing()).has("APIMetricsSampleLimit")).toBe(false);
       await raisedAndDelivered({ APIMetricsSeriesGrowth: "slack" }, since, 120_000);
       await local.until(async () => (await firing()).has("APIMetricsSampleLimit"), 120_000, "the scrapes to exceed the sample limit");
-      // Past the limit every scrape fails whole: the API keeps exporting more series, Prometheus holds
-      // no more of them (a few of its own may appear: alert states, recorded series going stale).
-      const [atLimit, exportedAtLimit] = [await stored(), await exported()];
-      await new Promise((r) => setTimeout(r, 15_000)); // one scrape interval
-      expect(await exported()).toBeGreaterThan(exportedAtLimit + 200);
-      expect((await stored()) - atLimit).toBeLessThan(50);
-      expect(atLimit - before).toBeLessThanOrEqual(targets * GUESS_LIMIT);
+      // Past the limit every scrape fails whole: the API keeps exporting more series, Prometheus's head
+      // stays within the limit of what it held before (a failed scrape's append is rolled back; the
+      // series its first samples named may stay in the head index until head compaction, never more
+      // than the limit's worth).
+      const exportedAtLimit = await exported();
+      await new Promise((r) => setTimeout(r, 30_000)); // two scrape intervals
+      expect(await exported()).toBeGreaterThan(exportedAtLimit + 500);
+      expect((await stored()) - before).toBeLessThanOrEqual(targets * GUESS_LIMIT);
       expect(await value(`max(probe_success{job="${local.config.licenseApi.job}-health"})`)).toBe(1);
       expect(await value(`max(up{job="${local.config.licenseApi.job}"})`)).toBe(0);
       expect((await firing()).has("APIServerDown")).toBe(false);
