@@ -48,7 +48,7 @@ export function sections(r: Report): Section[] {
       ],
       tables: [
         { head: ["tier", "failed validations", "minutes affected", "availability"], rows: r.impact.map((i) => [i.tier, String(i.failed), String(i.minutesAffected), percent(i.availability)]), empty: "No validations by tier recorded." },
-        { head: ["license", "tier", "failed validations", "minutes affected"], rows: r.licenses.map((l) => [l.id, l.tier, String(l.failed), String(l.minutesAffected)]), empty: "No license had a validation fail." },
+        { head: ["license", "tier", "failed validations", "minutes affected"], rows: r.licenses.map((l) => [l.id, l.tier, String(l.failed), String(l.minutesAffected)]), empty: "No license had a validation fail, or the request counter has no license_key label (the metric contract has no per-license label on it; an API labelled as ADR-019 has)." },
       ],
     },
     {

@@ -79,7 +79,9 @@ export async function fetchMonth(c: StackConfig, month: Month, api: QueryApi, co
   const [tierFailed, tierMinutes, licenses, alerts] = await Promise.all([
     byLabel(`sum by (tier) (increase(license_validation_errors_total{${job}}[${range}]))`, "tier", month),
     byLabel(`sum by (tier) (count_over_time((tier:license_validation_errors:rate5m > 0)[${range}:5m])) * 5`, "tier", month),
-    api.vector(`topk(${TOP_LICENSES}, sum by (license_key, tier) (increase(license_validation_requests_total{${job}, status="error"}[${range}])) > 0)`, time),
+    // Only an API labelled as ADR-019 has license_key on the request counter; the metric contract has no
+    // per-license label there, and its series must not be summed into one license with an empty key.
+    api.vector(`topk(${TOP_LICENSES}, sum by (license_key, tier) (increase(license_validation_requests_total{${job}, status="error", license_key!=""}[${range}])) > 0)`, time),
     api.matrix(`ALERTS{alertname!="Watchdog"}[${range}]`, time),
   ]);
   // Minutes affected only for the top licenses: a month of 5-minute steps over every license's series

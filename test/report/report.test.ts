@@ -233,6 +233,7 @@ describe("October 2026: the SLA is met, the trial tier's error burst misses it f
       { tier: "trial", failed: 3600, minutesAffected: 120, availability: j.tiers.trial.availability },
     ]);
     const digest = (k: string) => `sha256:${createHash("sha256").update(k).digest("hex").slice(0, 12)}`;
+    // The counter as the metric contract has it (no license label) is no license with an empty key.
     expect(j.licenses).toEqual([
       // 120 minutes at 20 and 10 failures a minute.
       { id: digest("lic-trial-0007"), tier: "trial", failed: 2400, minutesAffected: 120 },

@@ -120,6 +120,8 @@ export function writeScenario(c: StackConfig, file: string, running?: RunningMon
   for (const [key, perSample] of Object.entries(S.licenses))
     counter("license_validation_requests_total", { job, license_key: key, status: "error", tier: S.burst.tier }, perSample, octMinutes);
   counter("license_validation_requests_total", { job, license_key: "lic-ent-0001", status: "error", tier: "enterprise" }, 0);
+  // The same failures from an API that follows the metric contract: no per-license label.
+  counter("license_validation_requests_total", { job, status: "error", tier: S.burst.tier }, 5 * Object.values(S.licenses).reduce((a, b) => a + b, 0));
   out("# TYPE license_validation_errors counter\n");
   counter("license_validation_errors_total", { job, error_type: "redis_unavailable", tier: S.burst.tier }, 5 * Object.values(S.licenses).reduce((a, b) => a + b, 0));
 
