@@ -237,7 +237,8 @@ describe("local stack, prod timings", () => {
       expect(await value(`max(probe_success{job="${local.config.licenseApi.job}-health"})`)).toBe(1);
       expect(await value(`max(up{job="${local.config.licenseApi.job}"})`)).toBe(0);
       expect((await firing()).has("APIServerDown")).toBe(false);
-      expect(local.receivers.deliveries.filter((d) => d.at >= since && d.receiver === "pagerduty")).toEqual([]);
+      // No trigger: a resolve of the previous test's outage may still arrive in these minutes.
+      expect(local.receivers.deliveries.filter((d) => d.at >= since && d.receiver === "pagerduty" && d.status === "firing")).toEqual([]);
     } finally {
       // The simulator drops the guessed series, as a restart of the API's pods would.
       await local.fault("recover");
