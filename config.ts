@@ -201,9 +201,40 @@ export const schema = z
       .object({
         url: httpsUrl,
         folder: z.string().min(1),
-        // Grafana Cloud reaches cluster-internal Prometheus and Jaeger only through a Private Data
-        // source Connect network; null for a Grafana that has a route into the cluster.
-        privateDataSourceConnectNetworkId: z.string().min(1).nullable(),
+        // The Grafana Cloud stack behind grafana.url: the stack creates its Private Data source Connect
+        // network and runs the PDC agent in the cluster, through which Grafana Cloud reaches the
+        // cluster-internal Prometheus and Jaeger. null for a Grafana with a route into the cluster.
+        cloud: z
+          .object({
+            stackSlug: z.string().regex(/^[a-z][a-z0-9]{1,28}$/, { message: "must be a Grafana Cloud stack slug: lowercase letters and digits, starting with a letter" }),
+            pdcAgent: z.object({ replicas: positiveInt, resources }).strict(),
+          })
+          .strict()
+          .nullable(),
+        // The Cloud Monitoring data source's service-account key is replaced after this many days.
+        cloudMonitoringKeyRotationDays: z.number().int().min(1).max(90, { message: "must be between 1 and 90 days" }),
+      })
+      .strict(),
+    // Long-term metrics: Prometheus remote-writes the recorded series (and the few raw series the
+    // long-range panels need) to a distributed store that keeps them past the in-cluster retention.
+    longTermMetrics: z
+      .object({
+        store: z.discriminatedUnion("type", [z.object({ type: z.literal("grafana-cloud-mimir") }).strict()], {
+          message: 'must have type "grafana-cloud-mimir"',
+        }),
+        // Series one Prometheus replica sends; the queue below is checked against it.
+        expectedSeries: positiveInt,
+        queue: z
+          .object({
+            capacity: positiveInt,
+            minShards: positiveInt,
+            maxShards: positiveInt,
+            maxSamplesPerSend: positiveInt,
+            batchSendDeadline: duration,
+            minBackoff: duration,
+            maxBackoff: duration,
+          })
+          .strict(),
       })
       .strict(),
     logging: z
@@ -327,6 +358,8 @@ export const schema = z
     lessThan(c.blackbox.probeInterval, ["blackbox", "probeInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "a single failed probe must not page");
     lessThan(c.alerts.outage.evaluationInterval, ["alerts", "outage", "evaluationInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "for: needs at least two evaluations");
     outageToPage(c, ctx);
+    grafanaReachesTheCluster(c, ctx);
+    longTermQueue(c, ctx);
     const horizon = seconds(c.alerts.forecast.horizon);
     if (seconds(c.alerts.forecast.lookback) < horizon / 4) {
       ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "lookback"], message: "must be at least a quarter of alerts.forecast.horizon: a short lookback extrapolates noise" });
@@ -423,6 +456,58 @@ function outageToPage(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
   }
 }
 
+/** Grafana Cloud's hosts: a Grafana there has no route to cluster-internal addresses of its own. */
+export const isGrafanaCloud = (url: string) => /\.grafana\.net$/.test(new URL(url).hostname);
+
+/**
+ * Every data source of a dashboard must be reachable from the Grafana that shows it. Prometheus and
+ * Jaeger listen on cluster-internal addresses, which Grafana Cloud reaches only through a PDC network;
+ * and Grafana Cloud's Mimir, the long-term store, is found through the Grafana Cloud stack.
+ */
+function grafanaReachesTheCluster(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
+  if (c.grafana.cloud !== null) return;
+  if (isGrafanaCloud(c.grafana.url)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["grafana", "cloud"],
+      message: `must be set for a Grafana Cloud grafana.url (${c.grafana.url}): Grafana Cloud cannot reach the cluster-internal Prometheus and Jaeger except through the Private Data source Connect network and agent this key creates`,
+    });
+  }
+  if (c.longTermMetrics.store.type === "grafana-cloud-mimir") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["longTermMetrics", "store", "type"],
+      message: "grafana-cloud-mimir needs grafana.cloud (the Grafana Cloud stack whose Mimir receives the remote write)",
+    });
+  }
+}
+
+/**
+ * Remote write's queue (Prometheus' queue_config): a shard sends at least one batch per
+ * batchSendDeadline, so all shards together must drain the replica's samples several times faster
+ * than they arrive, or a backlog after a store outage never clears; and each shard's buffer must hold
+ * more than one batch.
+ */
+export const LONG_TERM_CATCH_UP_FACTOR = 10;
+function longTermQueue(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
+  const q = c.longTermMetrics.queue;
+  const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: ["longTermMetrics", "queue", key], message });
+  if (q.minShards > q.maxShards) issue("minShards", `must be at most longTermMetrics.queue.maxShards (${q.maxShards})`);
+  if (q.capacity < 2 * q.maxSamplesPerSend) issue("capacity", `must be at least twice longTermMetrics.queue.maxSamplesPerSend (${q.maxSamplesPerSend}): a shard buffers the next batch while it sends one`);
+  if (seconds(q.minBackoff) > seconds(q.maxBackoff)) issue("minBackoff", `must be at most longTermMetrics.queue.maxBackoff (${q.maxBackoff})`);
+  const fastest = Math.min(seconds(c.prometheus.evaluationInterval), seconds(c.prometheus.scrapeInterval), seconds(c.blackbox.probeInterval));
+  const arriving = c.longTermMetrics.expectedSeries / fastest;
+  const draining = (q.maxShards * q.maxSamplesPerSend) / seconds(q.batchSendDeadline);
+  if (draining < LONG_TERM_CATCH_UP_FACTOR * arriving) {
+    issue(
+      "maxShards",
+      `drains at most ${roundTo(draining)} samples/s (maxShards ${q.maxShards} x maxSamplesPerSend ${q.maxSamplesPerSend} per batchSendDeadline ${q.batchSendDeadline}), less than ${LONG_TERM_CATCH_UP_FACTOR}x the ${roundTo(arriving)} samples/s of longTermMetrics.expectedSeries (${c.longTermMetrics.expectedSeries}) every ${fastest}s: a backlog would never clear`,
+    );
+  }
+}
+
+const roundTo = (x: number) => Number(x.toPrecision(4));
+
 /** Secrets are separate keys so that each one can be set with `pulumi config set --secret`. */
 export const secretSchema = z
   .object({
@@ -431,6 +516,9 @@ export const secretSchema = z
     grafanaAuth: z.string().min(1, { message: "must be set (pulumi config set --secret grafanaAuth ...)" }),
     heartbeatUrl: httpsUrl.optional(),
     jaegerStoragePassword: z.string().min(1).optional(),
+    // A Grafana Cloud access policy token (scopes stacks:read, accesspolicies:write, pdc-networks:write)
+    // with which the stack manages its Grafana Cloud resources; needed when grafana.cloud is set.
+    grafanaCloudAccessPolicyToken: z.string().min(1).optional(),
   })
   .strict();
 
@@ -482,6 +570,9 @@ export function parseConfig(raw: Record<string, string>): ParsedConfig {
     const storage = config.data.tracing.jaeger.storage;
     if ((storage.type === "elasticsearch" || storage.type === "opensearch") && !secrets.data.jaegerStoragePassword) {
       problems.push(`${NAMESPACE}:jaegerStoragePassword: must be set as a secret when tracing.jaeger.storage.type is ${storage.type}`);
+    }
+    if (config.data.grafana.cloud !== null && !secrets.data.grafanaCloudAccessPolicyToken) {
+      problems.push(`${NAMESPACE}:grafanaCloudAccessPolicyToken: must be set as a secret when grafana.cloud is set (the Grafana Cloud access policy token the stack manages the PDC network and access policies with)`);
     }
   }
   if (problems.length > 0 || !config.success || !secrets.success) throw new ConfigError(problems);
@@ -556,6 +647,7 @@ export interface SecretOutputs {
   grafanaAuth: pulumi.Output<string>;
   heartbeatUrl?: pulumi.Output<string>;
   jaegerStoragePassword?: pulumi.Output<string>;
+  grafanaCloudAccessPolicyToken?: pulumi.Output<string>;
 }
 
 /**
@@ -573,6 +665,7 @@ export function loadStackConfig(): { config: StackConfig; secrets: SecretOutputs
       grafanaAuth: pulumi.secret(secrets.grafanaAuth),
       heartbeatUrl: secret(secrets.heartbeatUrl),
       jaegerStoragePassword: secret(secrets.jaegerStoragePassword),
+      grafanaCloudAccessPolicyToken: secret(secrets.grafanaCloudAccessPolicyToken),
     },
   };
 }

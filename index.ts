@@ -5,11 +5,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
+import { CloudMonitoringReader } from "./components/cloud-monitoring-reader";
 import { Grafana } from "./components/grafana";
+import { GrafanaCloud } from "./components/grafana-cloud";
 import { LicenseApiNamespace } from "./components/license-api-namespace";
 import { LicenseApiScraping } from "./components/license-api-scraping";
 import { Logging } from "./components/logging";
 import { OnCall } from "./components/on-call";
+import { PdcAgent } from "./components/pdc-agent";
 import { ProjectServices } from "./components/project-services";
 import { Prometheus } from "./components/prometheus";
 import { Tracing } from "./components/tracing";
@@ -36,6 +39,11 @@ const k8sProvider = new k8s.Provider("gke", {
 });
 const pagerdutyProvider = new pagerduty.Provider("pagerduty", { token: secrets.pagerdutyToken });
 const grafanaProvider = new grafana.Provider("grafana", { url: config.grafana.url, auth: secrets.grafanaAuth });
+// Grafana Cloud's own API (stacks, PDC networks, access policies), with the Cloud access policy token.
+const grafanaCloudProvider = new grafana.Provider("grafana-cloud", { cloudAccessPolicyToken: secrets.grafanaCloudAccessPolicyToken });
+
+// The config requires grafana.cloud wherever Grafana is Grafana Cloud and wherever the long-term store is its Mimir.
+const grafanaCloud = new GrafanaCloud("grafana-cloud", { config }, { provider: grafanaCloudProvider });
 
 const onCall = new OnCall("license-api", { config: config.pagerduty }, { provider: pagerdutyProvider });
 const prometheus = new Prometheus(
@@ -45,9 +53,12 @@ const prometheus = new Prometheus(
     pagerdutyRoutingKey: onCall.integrationKey,
     slackWebhookUrl: secrets.slackWebhookUrl,
     heartbeatUrl: secrets.heartbeatUrl,
+    remoteWrite: grafanaCloud.remoteWrite,
   },
   { provider: k8sProvider },
 );
+const pdcAgent = new PdcAgent("pdc-agent", { config, namespace: prometheus.namespace, ...grafanaCloud.pdcAgent }, { provider: k8sProvider });
+const cloudMonitoringReader = new CloudMonitoringReader("cloud-monitoring-reader", { config }, { provider: gcpProvider, dependsOn: [services] });
 // The API's namespace exists before its ServiceMonitor and NetworkPolicy go into it.
 const apiNamespace = new LicenseApiNamespace("license-api-namespace", { namespace: config.namespaces.licenseApi }, { provider: k8sProvider });
 const scraping = new LicenseApiScraping(
@@ -64,9 +75,12 @@ const dashboards = new Grafana(
     config,
     prometheusUrl: prometheus.prometheusUrl,
     jaegerUrl: tracing.jaegerQueryUrl,
-    privateDataSourceConnectNetworkId: config.grafana.privateDataSourceConnectNetworkId ?? undefined,
+    privateDataSourceConnectNetworkId: grafanaCloud.pdcNetworkId,
+    longTerm: grafanaCloud.longTermQuery,
+    cloudMonitoring: cloudMonitoringReader,
   },
-  { provider: grafanaProvider },
+  // The data sources work once the agent runs (a PDC data source's health check goes through it).
+  { provider: grafanaProvider, dependsOn: [pdcAgent] },
 );
 const uptime = new Uptime("uptime", { config, pagerdutyServiceKey: onCall.integrationKey }, { provider: gcpProvider, dependsOn: [services] });
 

@@ -1,16 +1,18 @@
-// The stack's slice of a managed Grafana: a folder, the Prometheus, Jaeger and Google Cloud Monitoring
-// data sources under fixed uids, and the dashboards (dashboards/), uploaded as JSON models. The Grafana
-// provider (URL plus the auth secret) comes in through opts.
+// The stack's slice of a managed Grafana: a folder, the data sources under fixed uids, and the
+// dashboards (dashboards/), uploaded as JSON models. The Grafana provider (URL plus the auth secret)
+// comes in through opts.
 //
-// Reaching in-cluster services: Prometheus and Jaeger listen on cluster-internal URLs. A Grafana that
-// runs in the cluster (or in the VPC) reaches them directly; Grafana Cloud reaches them through a
-// Private Data source Connect (PDC) agent running in the cluster. Pass the PDC network's id as
-// `privateDataSourceConnectNetworkId` and both data sources are proxied through it (docs/grafana.md).
+// Every data source is reachable from Grafana Cloud by construction: Prometheus and Jaeger listen on
+// cluster-internal URLs and go through the Private Data source Connect network (the PDC agent in the
+// cluster relays them); the long-term store is Grafana Cloud's own Mimir; Cloud Monitoring is Google's
+// public API, authenticated with a dedicated service account's key (JWT), not with the credentials of
+// a Google VM Grafana Cloud does not run on. Credentials are only ever in secureJsonData, as secrets.
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import { dashboardJson, dataSources, renderDashboards } from "../dashboards";
 import type { DashboardKey } from "../lib/identities";
+import { GOOGLE_TOKEN_URI } from "./cloud-monitoring-reader";
 
 export interface GrafanaArgs {
   config: StackConfig;
@@ -20,6 +22,10 @@ export interface GrafanaArgs {
   jaegerUrl: pulumi.Input<string>;
   /** Grafana Cloud PDC network through which Grafana reaches the in-cluster URLs; unset for a Grafana with a route to them. */
   privateDataSourceConnectNetworkId?: pulumi.Input<string>;
+  /** The long-term store's Prometheus-compatible query API and credentials that may only read it. */
+  longTerm: { url: pulumi.Input<string>; username: pulumi.Input<string>; password: pulumi.Input<string> };
+  /** The service account Grafana reads Cloud Monitoring as, and its key. */
+  cloudMonitoring: { clientEmail: pulumi.Input<string>; privateKey: pulumi.Input<string> };
 }
 
 /** Dashboard and folder names in Pulumi are kebab-case keys. */
@@ -30,7 +36,7 @@ export class Grafana extends pulumi.ComponentResource {
   /** URL of each dashboard, by the key lib/identities.ts gives it. */
   readonly dashboardUrls: pulumi.Output<Record<DashboardKey, string>>;
   /** The data sources' fixed uids, by key. */
-  readonly dataSourceUids: Record<"prometheus" | "jaeger" | "cloudMonitoring", string>;
+  readonly dataSourceUids: Record<"prometheus" | "jaeger" | "cloudMonitoring" | "longTerm", string>;
 
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("coditect:monitoring:Grafana", name, {}, opts);
@@ -80,8 +86,29 @@ export class Grafana extends pulumi.ComponentResource {
       },
       child,
     );
-    // Uptime checks and log-based metrics. GCE authentication uses the credentials of the machine
-    // Grafana runs on (workload identity on GKE): no key to store. Needs roles/monitoring.viewer.
+    // The long-range panels' store: Grafana Cloud's Mimir, reached over its public endpoint.
+    const longTerm = new grafana.oss.DataSource(
+      `${name}-long-term`,
+      {
+        type: ds.longTerm.type,
+        uid: ds.longTerm.uid,
+        name: ds.longTerm.name,
+        url: args.longTerm.url,
+        accessMode: "proxy",
+        isDefault: false,
+        basicAuthEnabled: true,
+        basicAuthUsername: args.longTerm.username,
+        jsonDataEncoded: JSON.stringify({
+          httpMethod: "POST",
+          prometheusType: "Mimir",
+          timeInterval: c.prometheus.evaluationInterval,
+          manageAlerts: false,
+        }),
+        secureJsonDataEncoded: pulumi.secret(pulumi.output(args.longTerm.password).apply((basicAuthPassword) => JSON.stringify({ basicAuthPassword }))),
+      },
+      child,
+    );
+    // Uptime checks and log-based metrics, as the monitoring.viewer service account (JWT).
     const cloudMonitoring = new grafana.oss.DataSource(
       `${name}-cloud-monitoring`,
       {
@@ -90,7 +117,10 @@ export class Grafana extends pulumi.ComponentResource {
         name: ds.cloudMonitoring.name,
         accessMode: "proxy",
         isDefault: false,
-        jsonDataEncoded: JSON.stringify({ authenticationType: "gce", defaultProject: c.gcp.project }),
+        jsonDataEncoded: pulumi
+          .output(args.cloudMonitoring.clientEmail)
+          .apply((clientEmail) => JSON.stringify({ authenticationType: "jwt", defaultProject: c.gcp.project, clientEmail, tokenUri: GOOGLE_TOKEN_URI })),
+        secureJsonDataEncoded: pulumi.secret(pulumi.output(args.cloudMonitoring.privateKey).apply((privateKey) => JSON.stringify({ privateKey }))),
       },
       child,
     );
@@ -105,7 +135,7 @@ export class Grafana extends pulumi.ComponentResource {
           overwrite: true,
           message: "Managed by Pulumi (coditect-monitoring); edits in the UI are overwritten.",
         },
-        { ...child, dependsOn: [prometheus, jaeger, cloudMonitoring] },
+        { ...child, dependsOn: [prometheus, jaeger, longTerm, cloudMonitoring] },
       );
       // The uid is fixed, so the URL is known before Grafana answers; deriving it from the id keeps
       // the dependency: the URL exists only once the dashboard does.
@@ -114,7 +144,7 @@ export class Grafana extends pulumi.ComponentResource {
 
     this.folderUid = folder.uid;
     this.dashboardUrls = pulumi.all(urls).apply((entries) => Object.fromEntries(entries) as Record<DashboardKey, string>);
-    this.dataSourceUids = { prometheus: ds.prometheus.uid, jaeger: ds.jaeger.uid, cloudMonitoring: ds.cloudMonitoring.uid };
+    this.dataSourceUids = { prometheus: ds.prometheus.uid, jaeger: ds.jaeger.uid, cloudMonitoring: ds.cloudMonitoring.uid, longTerm: ds.longTerm.uid };
     this.registerOutputs({ folderUid: this.folderUid, dashboardUrls: this.dashboardUrls });
   }
 }

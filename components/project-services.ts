@@ -10,6 +10,7 @@ export const PROJECT_SERVICES = {
   "monitoring.googleapis.com": "uptime check, its alert policy and notification channel",
   "cloudresourcemanager.googleapis.com": "Data Access audit config and the auditors' IAM grant",
   "container.googleapis.com": "reading the GKE cluster the Kubernetes provider connects to",
+  "iam.googleapis.com": "the Cloud Monitoring data source's service account and its rotated key",
 } as const;
 
 export interface ProjectServicesArgs {

@@ -9,12 +9,15 @@ import { alertmanagerConfig } from "../render/alertmanager-config";
 import { kubePrometheusStackRelease } from "../render/releases";
 import { KUBE_PROMETHEUS_STACK } from "../render/values/kube-prometheus-stack";
 import { licenseApiRules } from "../render/custom-resources";
+import { REMOTE_WRITE_SECRET } from "../render/remote-write";
 
 export interface PrometheusArgs {
   config: StackConfig;
   pagerdutyRoutingKey: pulumi.Input<string>;
   slackWebhookUrl: pulumi.Input<string>;
   heartbeatUrl?: pulumi.Input<string>;
+  /** The long-term store Prometheus remote-writes to, and the credentials that may write there. */
+  remoteWrite: { url: pulumi.Input<string>; username: pulumi.Input<string>; password: pulumi.Input<string> };
 }
 
 export class Prometheus extends pulumi.ComponentResource {
@@ -45,8 +48,19 @@ export class Prometheus extends pulumi.ComponentResource {
       child,
     );
 
+    // Read by the Prometheus pods through the CR's basicAuth references (render/remote-write.ts).
+    const remoteWriteSecret = new k8s.core.v1.Secret(
+      `${name}-remote-write`,
+      {
+        metadata: { name: REMOTE_WRITE_SECRET, namespace: ns },
+        type: "Opaque",
+        stringData: pulumi.secret({ username: args.remoteWrite.username, password: args.remoteWrite.password }),
+      },
+      child,
+    );
+
     // The chart installs the CRDs this stack's PrometheusRule, ServiceMonitor and Probe objects need.
-    const release = pinnedRelease(`${name}-stack`, kubePrometheusStackRelease(c), ns, { ...child, dependsOn: [secret] });
+    const release = pinnedRelease(`${name}-stack`, kubePrometheusStackRelease(c, args.remoteWrite.url), ns, { ...child, dependsOn: [secret, remoteWriteSecret] });
 
     // After the release: its CRDs define PrometheusRule.
     new k8s.apiextensions.CustomResource(`${name}-rules`, licenseApiRules(c), { ...child, dependsOn: [release] });

@@ -50,15 +50,18 @@ export interface PanelSpec {
   decimals?: number;
   w?: number;
   h?: number;
+  /** A fixed data source instead of the `datasource` variable: the long-range panels read the long-term store. */
+  datasource?: common.DataSourceRef;
 }
 
 const REF_IDS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-function targets(queries: Query[]): prometheus.DataqueryBuilder[] {
+function targets(queries: Query[], datasource?: common.DataSourceRef): prometheus.DataqueryBuilder[] {
   if (queries.length > REF_IDS.length) throw new Error("too many queries in one panel");
   return queries.map((q, i) => {
-    const b = new prometheus.DataqueryBuilder()
-      .refId(REF_IDS[i])
+    const b = new prometheus.DataqueryBuilder().refId(REF_IDS[i]);
+    if (datasource) b.datasource(datasource);
+    b
       .expr(q.expr)
       .legendFormat(q.legend)
       .editorMode(prometheus.QueryEditorMode.Code)
@@ -74,7 +77,7 @@ function thresholds(base: Color, steps: Steps): dashboard.ThresholdsConfigBuilde
 }
 
 function common_<P extends timeseries.PanelBuilder | stat.PanelBuilder | gauge.PanelBuilder>(p: P, s: PanelSpec): P {
-  p.id(s.id).title(s.title).description(s.description).datasource(promDatasource()).unit(s.unit).targets(targets(s.queries));
+  p.id(s.id).title(s.title).description(s.description).datasource(s.datasource ?? promDatasource()).unit(s.unit).targets(targets(s.queries, s.datasource));
   p.thresholds(thresholds(s.base ?? "green", s.steps ?? []));
   if (s.min !== undefined) p.min(s.min);
   if (s.max !== undefined) p.max(s.max);

@@ -4,7 +4,7 @@
 // unique, and the two stacks' data sources point at different clusters.
 import type { StackConfig } from "../config";
 
-export type DataSourceKey = "prometheus" | "jaeger" | "cloudMonitoring";
+export type DataSourceKey = "prometheus" | "jaeger" | "cloudMonitoring" | "longTerm";
 
 export interface DataSourceRef {
   /** The Grafana plugin id. Google Cloud Monitoring's is still `stackdriver`. */
@@ -18,6 +18,8 @@ const TYPES: Record<DataSourceKey, { type: string; uid: string; name: string }> 
   prometheus: { type: "prometheus", uid: "coditect-prometheus", name: "CODITECT Prometheus" },
   jaeger: { type: "jaeger", uid: "coditect-jaeger", name: "CODITECT Jaeger" },
   cloudMonitoring: { type: "stackdriver", uid: "coditect-cloud-monitoring", name: "CODITECT Cloud Monitoring" },
+  // The long-term store Prometheus remote-writes to (render/remote-write.ts), for the long-range panels.
+  longTerm: { type: "prometheus", uid: "coditect-long-term", name: "CODITECT long-term metrics" },
 };
 
 /** The stack's data sources. Pure: the same for every run of a stack. */

@@ -37,6 +37,11 @@ export function sloDashboard(c: StackConfig): DashboardModel {
   const slo = `slo="${SLO_NAME}"`;
   const layout = new Layout();
   const burnWindows = SLI_WINDOWS;
+  // The long-range panels (availability, budget) read the long-term store, which keeps every
+  // environment's series: they select this one's by its external label.
+  const longTerm = dataSources(c).longTerm;
+  const longRange = { datasource: { type: longTerm.type, uid: longTerm.uid } };
+  const sloLongTerm = `${slo}, environment="${c.environment}"`;
   const prom = panels(layout, [
     [
       timeSeriesPanel,
@@ -48,11 +53,12 @@ export function sloDashboard(c: StackConfig): DashboardModel {
         decimals: 3,
         base: "red",
         steps: [[target, "green"]],
+        ...longRange,
         queries: [
-          { expr: `1 - ${sliRatio("1h")}{${slo}}`, legend: "last 1h" },
-          { expr: `1 - ${sliRatio(c.slo.window)}{${slo}}`, legend: `last ${c.slo.window}` },
-          { expr: `slo:objective:ratio{${slo}}`, legend: "objective" },
-          { expr: `${sliUnavailable("1h")}{${slo}}`, legend: "could not answer (1h)" },
+          { expr: `1 - ${sliRatio("1h")}{${sloLongTerm}}`, legend: "last 1h" },
+          { expr: `1 - ${sliRatio(c.slo.window)}{${sloLongTerm}}`, legend: `last ${c.slo.window}` },
+          { expr: `slo:objective:ratio{${sloLongTerm}}`, legend: "objective" },
+          { expr: `${sliUnavailable("1h")}{${sloLongTerm}}`, legend: "could not answer (1h)" },
         ],
       },
     ],
@@ -70,7 +76,8 @@ export function sloDashboard(c: StackConfig): DashboardModel {
           [0, "orange"],
           [0.25, "green"],
         ],
-        queries: [{ expr: `slo:error_budget:remaining_ratio{${slo}}`, legend: "budget remaining" }],
+        ...longRange,
+        queries: [{ expr: `slo:error_budget:remaining_ratio{${sloLongTerm}}`, legend: "budget remaining" }],
       },
     ],
     [
@@ -86,7 +93,8 @@ export function sloDashboard(c: StackConfig): DashboardModel {
         max: 1,
         base: "red",
         steps: [[target, "green"]],
-        queries: [{ expr: `1 - ${sliRatio(c.slo.window)}{${slo}}`, legend: "availability", instant: true }],
+        ...longRange,
+        queries: [{ expr: `1 - ${sliRatio(c.slo.window)}{${sloLongTerm}}`, legend: "availability", instant: true }],
       },
     ],
     [

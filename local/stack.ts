@@ -1,7 +1,8 @@
 // The local stack: the rendered configuration of a stack running for real on loopback — Prometheus
 // (one per configured replica), two clustered Alertmanagers, the blackbox exporter, the license API
-// simulator and the stand-in receivers. Only the receivers' URLs and the targets' addresses differ
-// from what the cluster runs.
+// simulator, the stand-in receivers, and a second Prometheus that receives the replicas' remote write
+// in place of the long-term store. Only the receivers' URLs and the targets' addresses differ from
+// what the cluster runs.
 import { ChildProcess, spawn } from "child_process";
 import { EventEmitter } from "events";
 import * as fs from "fs";
@@ -75,6 +76,7 @@ export class LocalStack extends EventEmitter {
       api: p + 40,
       metrics: p + 41,
       simulator: p + 42,
+      longTermStore: p + 43,
     };
     this.receivers = new Receivers(this.ports.receivers, options.deliveriesFile ?? path.join(options.workDir, "deliveries.jsonl"));
     this.receivers.on("delivery", (d: Delivery) => this.emit("delivery", d));
@@ -88,6 +90,7 @@ export class LocalStack extends EventEmitter {
       api: `http://127.0.0.1:${this.ports.api}${this.config.licenseApi.healthPath}`,
       metrics: `http://127.0.0.1:${this.ports.metrics}${this.config.licenseApi.metricsPath}`,
       receivers: `http://127.0.0.1:${this.ports.receivers}`,
+      longTermStore: `http://127.0.0.1:${this.ports.longTermStore}`,
     };
   }
 
@@ -126,23 +129,41 @@ export class LocalStack extends EventEmitter {
       `--web.listen-address=127.0.0.1:${this.ports.blackbox}`,
     ]);
     this.ports.alertmanager.forEach((_, i) => this.startAlertmanager(i));
-    this.ports.prometheus.forEach((port, i) => {
+    // The long-term store's stand-in: a Prometheus that only receives remote write.
+    this.spawn("long-term-store", "prometheus", [
+      `--config.file=${this.file("long-term-store/prometheus.yml", toYaml({ global: {} }))}`,
+      `--storage.tsdb.path=${path.join(this.options.workDir, "data/long-term-store")}`,
+      `--web.listen-address=127.0.0.1:${this.ports.longTermStore}`,
+      "--web.enable-remote-write-receiver",
+      `--log.level=${process.env.LOCAL_STACK_LOG_LEVEL ?? "warn"}`,
+    ]);
+    this.ports.prometheus.forEach((_, i) => {
       const config = prometheusConfig(c, {
         apiTargetsFile: "targets/license-api.json",
         blackbox: `127.0.0.1:${this.ports.blackbox}`,
         healthUrl: this.urls.api,
         alertmanagers: this.ports.alertmanager.map((p) => `127.0.0.1:${p}`),
         replica: `prometheus-local-${i}`,
+        remoteWriteUrl: `${this.urls.longTermStore}/api/v1/write`,
       });
-      const file = this.file(`prometheus/prometheus-${i}.yml`, toYaml(config));
-      this.spawn(`prometheus-${i}`, "prometheus", [
-        `--config.file=${file}`,
-        `--storage.tsdb.path=${path.join(this.options.workDir, `data/prometheus-${i}`)}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        "--web.enable-lifecycle",
-        `--log.level=${process.env.LOCAL_STACK_LOG_LEVEL ?? "warn"}`,
-      ]);
+      this.file(`prometheus/prometheus-${i}.yml`, toYaml(config));
+      this.startPrometheus(i);
     });
+  }
+
+  startPrometheus(i: number) {
+    this.spawn(`prometheus-${i}`, "prometheus", [
+      `--config.file=${path.join(this.options.workDir, `prometheus/prometheus-${i}.yml`)}`,
+      `--storage.tsdb.path=${path.join(this.options.workDir, `data/prometheus-${i}`)}`,
+      `--web.listen-address=127.0.0.1:${this.ports.prometheus[i]}`,
+      "--web.enable-lifecycle",
+      `--log.level=${process.env.LOCAL_STACK_LOG_LEVEL ?? "warn"}`,
+    ]);
+  }
+
+  /** Kills one Prometheus replica as a node failure would (SIGKILL): its remote write stops mid-queue. */
+  killPrometheus(i: number) {
+    this.kill(`prometheus-${i}`);
   }
 
   startAlertmanager(i: number) {
@@ -162,7 +183,11 @@ export class LocalStack extends EventEmitter {
 
   /** Kills one Alertmanager as a node failure would (SIGKILL, no goodbye to its peer). */
   killAlertmanager(i: number) {
-    const proc = this.procs.find((p) => p.name === `alertmanager-${i}`);
+    this.kill(`alertmanager-${i}`);
+  }
+
+  private kill(name: string) {
+    const proc = this.procs.find((p) => p.name === name);
     if (!proc) return;
     proc.expectedExit = true;
     proc.child.kill("SIGKILL");
@@ -225,10 +250,29 @@ export class LocalStack extends EventEmitter {
   }
 
   async query(expr: string, replica = 0): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-    const r = await fetch(`${this.urls.prometheus[replica]}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(5000) });
-    const body = (await r.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] }; error?: string };
-    if (body.status !== "success") throw new Error(`query ${expr} failed: ${body.error}`);
-    return body.data.result;
+    return this.api(this.urls.prometheus[replica], "query", { query: expr });
+  }
+
+  /** A query of the long-term store's stand-in. */
+  async queryLongTerm(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+    return this.api(this.urls.longTermStore, "query", { query: expr });
+  }
+
+  /** Raw samples of a range selector (`metric[2m]`) in the long-term store, by series. */
+  async longTermSamples(selector: string): Promise<{ metric: Record<string, string>; values: [number, string][] }[]> {
+    return this.api(this.urls.longTermStore, "query", { query: selector });
+  }
+
+  /** Every series the long-term store holds (label sets). */
+  async longTermSeries(): Promise<Record<string, string>[]> {
+    return this.api(this.urls.longTermStore, "series", { "match[]": '{__name__=~".+"}' });
+  }
+
+  private async api<T>(base: string, endpoint: string, params: Record<string, string>): Promise<T> {
+    const r = await fetch(`${base}/api/v1/${endpoint}?${new URLSearchParams(params)}`, { signal: AbortSignal.timeout(5000) });
+    const body = (await r.json()) as { status: string; data: T | { result: T }; error?: string };
+    if (body.status !== "success") throw new Error(`${endpoint} ${JSON.stringify(params)} failed: ${body.error}`);
+    return (endpoint === "query" ? (body.data as { result: T }).result : body.data) as T;
   }
 
   /** Alerts an Alertmanager holds, with their state (active, suppressed) and what inhibits them. */

@@ -3,8 +3,8 @@
 // discovery is replaced by file discovery so the same file runs outside a cluster.
 import type { StackConfig } from "../config";
 import { healthUrl, probeJob } from "../lib/identities";
+import { HA_CLUSTER_LABEL, prometheusRemoteWrite, REPLICA_LABEL } from "./remote-write";
 
-export const REPLICA_LABEL = "prometheus_replica";
 export const BLACKBOX_MODULE = "http_2xx";
 
 export interface PrometheusTargets {
@@ -15,6 +15,8 @@ export interface PrometheusTargets {
   alertmanagers: string[];
   /** Set per replica; dropped from alerts so two replicas' alerts deduplicate into one page. */
   replica: string;
+  /** Where long-term metrics are remote-written (render/remote-write.ts). */
+  remoteWriteUrl: string;
 }
 
 /** The addresses the same jobs have inside the cluster. */
@@ -25,12 +27,17 @@ export function inClusterTargets(c: StackConfig): PrometheusTargets {
     healthUrl: healthUrl(c),
     alertmanagers: [`alertmanager-operated.${c.namespaces.monitoring}.svc:9093`],
     replica: "prometheus-kps-prometheus-0",
+    remoteWriteUrl: REMOTE_WRITE_URL_PLACEHOLDER,
   };
 }
 
 
+/** The long-term store's URL in rendered files: the real one is looked up from Grafana Cloud at deploy time. */
+export const REMOTE_WRITE_URL_PLACEHOLDER = "https://long-term-store.invalid/api/prom/push";
+
+/** `cluster` is also the HA cluster Mimir deduplicates the replicas' samples in (render/remote-write.ts). */
 export function externalLabels(c: StackConfig): Record<string, string> {
-  return { cluster: c.cluster.name, environment: c.environment };
+  return { [HA_CLUSTER_LABEL]: c.cluster.name, environment: c.environment };
 }
 
 export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {
@@ -42,6 +49,7 @@ export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {
       external_labels: { ...externalLabels(c), prometheus: `${c.namespaces.monitoring}/kps-prometheus`, [REPLICA_LABEL]: t.replica },
     },
     rule_files: ["rules.yml"],
+    remote_write: [prometheusRemoteWrite(c, t.remoteWriteUrl)],
     alerting: {
       alert_relabel_configs: [{ action: "labeldrop", regex: REPLICA_LABEL }],
       alertmanagers: [{ static_configs: [{ targets: t.alertmanagers }] }],

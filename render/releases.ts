@@ -19,12 +19,12 @@ export interface ReleaseSpec {
   timeout?: number;
 }
 
-export function kubePrometheusStackRelease(c: StackConfig): ReleaseSpec {
+export function kubePrometheusStackRelease<Url = string>(c: StackConfig, remoteWriteUrl?: Url): ReleaseSpec {
   return {
     release: KUBE_PROMETHEUS_STACK.release,
     chart: CHARTS.kubePrometheusStack,
     namespace: c.namespaces.monitoring,
-    values: kubePrometheusStackValues(c),
+    values: kubePrometheusStackValues(c, remoteWriteUrl),
     // The CRD upgrade hook, the operator's admission webhook and two Prometheus volumes take a while.
     timeout: 900,
   };

@@ -8,6 +8,7 @@ export const PLACEHOLDER_SECRETS: Required<StackSecrets> = {
   grafanaAuth: "<secret:grafanaAuth>",
   heartbeatUrl: "https://secret.invalid/heartbeatUrl",
   jaegerStoragePassword: "<secret:jaegerStoragePassword>",
+  grafanaCloudAccessPolicyToken: "<secret:grafanaCloudAccessPolicyToken>",
 };
 
 export const PAGERDUTY_KEY_PLACEHOLDER = "<secret:pagerduty-integration-key>";

@@ -5,7 +5,8 @@
 // scraping it and its alerts are off: they would only ever report it as down.
 import { ALERTMANAGER_PEER_TIMEOUT, type StackConfig } from "../../config";
 import { chartAlertsDecided } from "../chart-alerts";
-import { externalLabels } from "../prometheus-config";
+import { externalLabels, REMOTE_WRITE_URL_PLACEHOLDER } from "../prometheus-config";
+import { operatorRemoteWrite, REPLICA_LABEL } from "../remote-write";
 
 /** busybox of the CRD upgrade job, pinned instead of the chart's `latest`. */
 const CRD_UPGRADE_BUSYBOX_TAG = "1.37.0";
@@ -16,7 +17,8 @@ export const KUBE_PROMETHEUS_STACK = {
   alertmanagerSecret: "alertmanager-license-api",
 } as const;
 
-export function kubePrometheusStackValues(c: StackConfig) {
+/** `remoteWriteUrl` is the long-term store's, which the component looks up at deploy time. */
+export function kubePrometheusStackValues<Url = string>(c: StackConfig, remoteWriteUrl: Url | string = REMOTE_WRITE_URL_PLACEHOLDER) {
   const everything = {};
   const volume = (size: string, storageClassName: string) => ({
     volumeClaimTemplate: {
@@ -52,6 +54,10 @@ export function kubePrometheusStackValues(c: StackConfig) {
         scrapeInterval: c.prometheus.scrapeInterval,
         evaluationInterval: c.prometheus.evaluationInterval,
         externalLabels: externalLabels(c),
+        // The Operator adds this label with the pod's name to every replica's external labels (and
+        // drops it from alerts): Mimir's HA tracker reads the replica from it.
+        replicaExternalLabelName: REPLICA_LABEL,
+        remoteWrite: [operatorRemoteWrite(c, remoteWriteUrl)],
         resources: c.prometheus.resources,
         storageSpec: volume(c.prometheus.storageSize, c.prometheus.storageClass),
         podAntiAffinity: c.prometheus.replicas > 1 ? "hard" : "soft",
