@@ -58,6 +58,24 @@ export const TEST_SECRETS: Record<string, string> = {
   grafanaAuth: "glsa_test-grafana-token",
   heartbeatUrl: "https://heartbeat.test/ping/test-heartbeat-secret",
   jaegerStoragePassword: "test-es-password",
+  grafanaCloudAccessPolicyToken: "glc_test-cloud-access-policy-token",
+};
+
+/** Secrets a mocked provider returns: tokens and keys Grafana Cloud and Google create. */
+export const COMPUTED_SECRETS = {
+  pdcToken: "glc_test-pdc-signing-token",
+  accessPolicyToken: (name: string) => `glc_test-access-policy-token-${name}`,
+  serviceAccountPrivateKey: "-----BEGIN PRIVATE KEY-----\ntest-service-account-key\n-----END PRIVATE KEY-----\n",
+};
+
+/** What the Grafana Cloud stack lookup returns under mocks. */
+export const TEST_GRAFANA_CLOUD_STACK = {
+  id: "424242",
+  regionSlug: "prod-us-central-0",
+  clusterSlug: "prod-us-central-0",
+  prometheusUserId: 1234567,
+  prometheusUrl: "https://prometheus-prod-10-prod-us-central-0.grafana.net",
+  prometheusRemoteWriteEndpoint: "https://prometheus-prod-10-prod-us-central-0.grafana.net/api/prom/push",
 };
 
 /** Values a mocked provider computes (the engine would learn them from the cloud). */
@@ -65,7 +83,24 @@ const COMPUTED: Record<string, Record<string, unknown>> = {
   "pagerduty:index/serviceIntegration:ServiceIntegration": { integrationKey: "test-integration-key-secret" },
   "gcp:logging/projectSink:ProjectSink": { writerIdentity: "serviceAccount:sink-writer@gcp-sa-logging.iam.gserviceaccount.com" },
   "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": { uptimeCheckId: "test-uptime-check-id" },
+  "grafana:cloud/privateDataSourceConnectNetwork:PrivateDataSourceConnectNetwork": { pdcNetworkId: "test-pdc-network-id" },
+  "grafana:cloud/privateDataSourceConnectNetworkToken:PrivateDataSourceConnectNetworkToken": { token: COMPUTED_SECRETS.pdcToken },
+  "grafana:cloud/accessPolicy:AccessPolicy": { policyId: "test-access-policy-id" },
+  "gcp:serviceaccount/account:Account": {
+    email: "grafana-monitoring@test.iam.gserviceaccount.com",
+    member: "serviceAccount:grafana-monitoring@test.iam.gserviceaccount.com",
+    name: "projects/test/serviceAccounts/grafana-monitoring@test.iam.gserviceaccount.com",
+  },
+  "gcp:serviceaccount/key:Key": {
+    privateKey: Buffer.from(JSON.stringify({ type: "service_account", client_email: "grafana-monitoring@test.iam.gserviceaccount.com", private_key: COMPUTED_SECRETS.serviceAccountPrivateKey, token_uri: "https://oauth2.googleapis.com/token" })).toString("base64"),
+  },
 };
+
+/** Computed values that depend on the resource's name. */
+function computed(type: string, name: string): Record<string, unknown> {
+  if (type === "grafana:cloud/accessPolicyToken:AccessPolicyToken") return { token: COMPUTED_SECRETS.accessPolicyToken(name) };
+  return COMPUTED[type] ?? {};
+}
 
 export interface RunOptions {
   /** Replaces or adds raw config values (full `namespace:key` or bare keys of this project). */
@@ -107,7 +142,7 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
             protect: resourceOptions.get(`${args.type}::${args.name}`)?.protect ?? false,
             dependencies: resourceOptions.get(`${args.type}::${args.name}`)?.dependencies ?? [],
           });
-          return { id: `${args.name}-id`, state: { ...args.inputs, ...COMPUTED[args.type] } };
+          return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name) } };
         },
         call(args) {
           return mockCall(args.token, args.inputs);
@@ -195,6 +230,8 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, un
       };
     case "pagerduty:index/getUser:getUser":
       return { id: `PU-${String(inputs.email).split("@")[0]}`, email: inputs.email, name: inputs.email };
+    case "grafana:cloud/getStack:getStack":
+      return { slug: inputs.slug, ...TEST_GRAFANA_CLOUD_STACK };
     case "gcp:organizations/getProject:getProject":
       return { projectId: inputs.projectId, number: "123456789012" };
     default:
@@ -250,4 +287,10 @@ export function plaintextInputs(r: RecordedResource): { path: string; value: str
 }
 
 /** The values no plaintext input or output may contain. */
-export const SECRET_VALUES = [...Object.values(TEST_SECRETS), "test-integration-key-secret"];
+export const SECRET_VALUES = [
+  ...Object.values(TEST_SECRETS),
+  "test-integration-key-secret",
+  COMPUTED_SECRETS.pdcToken,
+  "glc_test-access-policy-token",
+  "test-service-account-key",
+];

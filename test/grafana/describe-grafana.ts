@@ -3,8 +3,9 @@ import { dashboardJson, dataSources, renderDashboards } from "../../dashboards";
 import { DASHBOARDS } from "../../lib/identities";
 import type { StackName } from "../../lib/stack-file";
 import { jaegerQueryUrl } from "../../render/collector-config";
-import { allStrings, plaintextInputs, TEST_SECRETS, type ProgramRun } from "../harness";
+import { allStrings, COMPUTED_SECRETS, plaintextInputs, TEST_GRAFANA_CLOUD_STACK, TEST_SECRETS, type ProgramRun } from "../harness";
 import { testStackConfig } from "../stack-config";
+import { unreachable, usedUids } from "./reachability";
 
 export const G = {
   provider: "pulumi:providers:grafana",
@@ -19,12 +20,16 @@ export function describeGrafana(stack: StackName, run: () => ProgramRun) {
   const ds = dataSources(c);
 
   describe(`${stack}: grafana`, () => {
-    test("one Grafana provider for the configured URL, its auth a secret", () => {
+    test("a Grafana provider for the configured URL, its auth a secret, and one for Grafana Cloud's API", () => {
       const providers = run().ofType(G.provider);
-      expect(providers.map((p) => p.name)).toEqual(["grafana"]);
-      expect(providers[0].inputs.url).toBe(c.grafana.url);
-      expect(providers[0].inputs.auth).toBe(TEST_SECRETS.grafanaAuth);
-      expect(providers[0].secretPaths).toContain("auth");
+      expect(providers.map((p) => p.name).sort()).toEqual(["grafana", "grafana-cloud"]);
+      const stackProvider = providers.find((p) => p.name === "grafana")!;
+      expect(stackProvider.inputs.url).toBe(c.grafana.url);
+      expect(stackProvider.inputs.auth).toBe(TEST_SECRETS.grafanaAuth);
+      expect(stackProvider.secretPaths).toContain("auth");
+      const cloudProvider = providers.find((p) => p.name === "grafana-cloud")!;
+      expect(cloudProvider.inputs.cloudAccessPolicyToken).toBe(TEST_SECRETS.grafanaCloudAccessPolicyToken);
+      expect(cloudProvider.secretPaths).toContain("cloudAccessPolicyToken");
     });
 
     test("the Grafana auth appears in no plaintext input of any resource, nor in any output", () => {
@@ -41,7 +46,7 @@ export function describeGrafana(stack: StackName, run: () => ProgramRun) {
       expect(folders[0].inputs).toMatchObject({ title: c.grafana.folder, uid: `coditect-license-api-${c.environment}` });
     });
 
-    test("Prometheus, Jaeger and Cloud Monitoring data sources with their fixed uids, through the Grafana provider", () => {
+    test("Prometheus, Jaeger, long-term and Cloud Monitoring data sources with their fixed uids, through the Grafana provider", () => {
       const sources = run().ofType(G.dataSource);
       const byUid = Object.fromEntries(sources.map((s) => [s.inputs.uid, s]));
       expect(Object.keys(byUid).sort()).toEqual(Object.values(ds).map((d) => d.uid).sort());
@@ -54,11 +59,49 @@ export function describeGrafana(stack: StackName, run: () => ProgramRun) {
 
       const jaeger = byUid[ds.jaeger.uid].inputs;
       expect(jaeger).toMatchObject({ type: "jaeger", name: ds.jaeger.name, url: jaegerQueryUrl(c) });
+    });
 
-      const gcm = byUid[ds.cloudMonitoring.uid].inputs;
-      expect(gcm.type).toBe("stackdriver");
-      expect(JSON.parse(gcm.jsonDataEncoded)).toEqual({ authenticationType: "gce", defaultProject: c.gcp.project });
-      expect(gcm.secureJsonDataEncoded).toBeUndefined();
+    test("Prometheus and Jaeger go through the stack's PDC network", () => {
+      const sources = run().ofType(G.dataSource);
+      const viaPdc = sources.filter((s) => s.inputs.privateDataSourceConnectNetworkId === "test-pdc-network-id").map((s) => s.inputs.uid);
+      expect(viaPdc.sort()).toEqual([ds.jaeger.uid, ds.prometheus.uid].sort());
+    });
+
+    test("the long-term data source reads Grafana Cloud's Mimir with a read-only token, in secureJsonData as a secret", () => {
+      const longTerm = run().ofType(G.dataSource).find((s) => s.inputs.uid === ds.longTerm.uid)!;
+      expect(longTerm.inputs).toMatchObject({
+        type: "prometheus",
+        url: `${TEST_GRAFANA_CLOUD_STACK.prometheusUrl}/api/prom`,
+        basicAuthEnabled: true,
+        basicAuthUsername: String(TEST_GRAFANA_CLOUD_STACK.prometheusUserId),
+      });
+      expect(longTerm.inputs.privateDataSourceConnectNetworkId).toBeUndefined();
+      expect(JSON.parse(longTerm.inputs.jsonDataEncoded)).toMatchObject({ prometheusType: "Mimir", manageAlerts: false });
+      expect(longTerm.secretPaths).toContain("secureJsonDataEncoded");
+      expect(JSON.parse(longTerm.inputs.secureJsonDataEncoded)).toEqual({ basicAuthPassword: COMPUTED_SECRETS.accessPolicyToken("grafana-cloud-metrics-read-token") });
+    });
+
+    test("Cloud Monitoring: JWT of the stack's own service account, its private key a secret", () => {
+      const gcm = run().ofType(G.dataSource).find((s) => s.inputs.uid === ds.cloudMonitoring.uid)!;
+      expect(gcm.inputs.type).toBe("stackdriver");
+      expect(JSON.parse(gcm.inputs.jsonDataEncoded)).toEqual({
+        authenticationType: "jwt",
+        defaultProject: c.gcp.project,
+        clientEmail: "grafana-monitoring@test.iam.gserviceaccount.com",
+        tokenUri: "https://oauth2.googleapis.com/token",
+      });
+      expect(gcm.secretPaths).toContain("secureJsonDataEncoded");
+      expect(JSON.parse(gcm.inputs.secureJsonDataEncoded)).toEqual({ privateKey: COMPUTED_SECRETS.serviceAccountPrivateKey });
+    });
+
+    test("every data source a dashboard uses is reachable from Grafana Cloud", () => {
+      const sources = run().ofType(G.dataSource);
+      const used = usedUids(renderDashboards(c).map((d) => d.model), Object.values(ds).map((d) => d.uid));
+      expect(used.sort()).toEqual(Object.values(ds).map((d) => d.uid).sort());
+      for (const uid of used) {
+        const source = sources.find((s) => s.inputs.uid === uid);
+        expect({ uid, problem: source ? unreachable(source.inputs) : "not created" }).toEqual({ uid, problem: undefined });
+      }
     });
 
     test("one dashboard per dashboards/ module, in the folder, uploaded exactly as rendered", () => {

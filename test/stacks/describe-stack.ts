@@ -133,7 +133,7 @@ export function describeStack(stack: StackName, run: () => ProgramRun) {
 export function describeComponentTree(stack: StackName, run: () => ProgramRun) {
   test(`${stack}: every resource but the providers and components' roots has its component as parent`, () => {
     const components = run().resources.filter((r) => r.type.startsWith("coditect:monitoring:"));
-    expect(components.map((c) => c.type.split(":")[2]).sort()).toEqual(["Grafana", "LicenseApiNamespace", "LicenseApiScraping", "Logging", "OnCall", "ProjectServices", "Prometheus", "Tracing", "Uptime"]);
+    expect(components.map((c) => c.type.split(":")[2]).sort()).toEqual(["CloudMonitoringReader", "Grafana", "GrafanaCloud", "LicenseApiNamespace", "LicenseApiScraping", "Logging", "OnCall", "PdcAgent", "ProjectServices", "Prometheus", "Tracing", "Uptime"]);
     for (const component of components) expect(component.parent).toBeUndefined();
     const names = new Set(components.map((c) => c.name));
     for (const r of run().resources) {
