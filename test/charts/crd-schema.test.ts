@@ -3,6 +3,7 @@
 // API server would validate them: a misspelt or misplaced field fails here, not during `pulumi up`.
 import Ajv, { type ValidateFunction } from "ajv";
 import { STACKS } from "../../lib/stack-file";
+import { helmTemplate } from "../../tools/helm-template";
 import { customResources, licenseApiHealthProbe, licenseApiServiceMonitor } from "../../render/custom-resources";
 import { kubePrometheusStackRelease } from "../../render/releases";
 import { chartCrds } from "../../tools/helm-template";
@@ -13,6 +14,11 @@ import { testStackConfig } from "../stack-config";
  * (structural schemas), which would hide a typo; here unknown fields are errors instead.
  */
 function validators(): Map<string, ValidateFunction> {
+  return compile(KINDS, (schema) => schema);
+}
+
+/** Validators of the given kinds, each of the part of its schema `pick` selects. */
+function compile(kinds: string[], pick: (schema: any) => any): Map<string, ValidateFunction> {
   // Kubernetes' formats (int32, int64, byte) are not JSON Schema's; types, patterns and enums are checked.
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { regExp: goRegExp } });
   // Kubernetes' vendor extensions carry no validation ajv must run; int-or-string is expressed with anyOf.
@@ -22,9 +28,9 @@ function validators(): Map<string, ValidateFunction> {
   const crds = chartCrds(kubePrometheusStackRelease(testStackConfig("staging")));
   const result = new Map<string, ValidateFunction>();
   for (const [kind, crd] of crds) {
-    if (!KINDS.includes(kind)) continue;
+    if (!kinds.includes(kind)) continue;
     const version = (crd.spec as any).versions.find((v: any) => v.name === "v1" && v.served);
-    if (version) result.set(kind, ajv.compile(closed(version.schema.openAPIV3Schema)));
+    if (version) result.set(kind, ajv.compile(closed(pick(version.schema.openAPIV3Schema))));
   }
   return result;
 }
@@ -107,5 +113,34 @@ describe("the license API's scrape limits (licenseApi.scrapeLimits) are ServiceM
     const { labelLimit, ...rest } = monitor.spec as Record<string, unknown>;
     const [endpoint] = monitor.spec.endpoints as Record<string, unknown>[];
     expect(errors({ ...monitor, spec: { ...rest, endpoints: [{ ...endpoint, labelLimit }] } }).join("\n")).toMatch(/endpoints\/0 must NOT have additional properties.*labelLimit/);
+  });
+});
+
+/**
+ * The chart renders the Prometheus CR from our values (templates/prometheus/prometheus.yaml passes
+ * remoteWrite through tpl); what it rendered is validated here against the CRD's schema for the fields
+ * the long-term remote write sets, as the API server would.
+ */
+describe.each(STACKS)("%s: the rendered Prometheus CR's remote write against the chart's CRD", (stack) => {
+  const c = testStackConfig(stack);
+  const remoteWriteFields = ["remoteWrite", "replicaExternalLabelName", "externalLabels"];
+  const validate = compile(["Prometheus"], (schema) => ({
+    type: "object",
+    properties: Object.fromEntries(remoteWriteFields.map((f) => [f, schema.properties.spec.properties[f]])),
+  })).get("Prometheus")!;
+  const prometheus = helmTemplate(kubePrometheusStackRelease(c)).objects.find((o) => o.kind === "Prometheus")!;
+  const fields = (spec: any) => Object.fromEntries(remoteWriteFields.map((f) => [f, spec[f]]));
+
+  test("remoteWrite, the replica label and the external labels are valid", () => {
+    const spec = prometheus.spec as any;
+    expect(spec.remoteWrite).toHaveLength(1);
+    expect(validate(fields(spec)) ? [] : validate.errors).toEqual([]);
+  });
+
+  test("a misspelt queue field is caught", () => {
+    const spec = prometheus.spec as any;
+    const broken = { ...spec, remoteWrite: [{ ...spec.remoteWrite[0], queueConfig: { ...spec.remoteWrite[0].queueConfig, maxSamplesPerBatch: 1 } }] };
+    expect(validate(fields(broken))).toBe(false);
+    expect(JSON.stringify(validate.errors)).toMatch(/maxSamplesPerBatch/);
   });
 });

@@ -4,7 +4,9 @@
 import { STACKS } from "../../lib/stack-file";
 import { CHARTS } from "../../render/charts";
 import { collectorTiers, COLLECTOR_RELEASE, JAEGER_CHART } from "../../render/collector-config";
-import { externalLabels } from "../../render/prometheus-config";
+import { externalLabels, REMOTE_WRITE_URL_PLACEHOLDER } from "../../render/prometheus-config";
+import { pdcAgentNetworkPolicy } from "../../render/pdc-agent";
+import { PER_LICENSE_LABELS, queueConfig, REMOTE_WRITE_SECRET, REPLICA_LABEL, writeRelabelConfigs } from "../../render/remote-write";
 import { blackboxModules, BLACKBOX_EXPORTER } from "../../render/values/blackbox";
 import { ES_PASSWORD_ENV, JAEGER_BADGER_PVC, JAEGER_PASSWORD_ENV, JAEGER_STORAGE_SECRET, jaegerConfig } from "../../render/values/jaeger";
 import { KUBE_PROMETHEUS_STACK } from "../../render/values/kube-prometheus-stack";
@@ -63,6 +65,36 @@ describe.each(STACKS)("%s: rendered releases", (stack) => {
         storageClassName: c.prometheus.storageClass,
         resources: { requests: { storage: c.prometheus.storageSize } },
       });
+    });
+
+    test("one remote write of the long-term metrics: allowlist then per-license drop, the queue of the config, credentials from the Secret", () => {
+      expect(prometheus.spec.remoteWrite).toEqual([
+        {
+          name: "long-term",
+          url: REMOTE_WRITE_URL_PLACEHOLDER,
+          writeRelabelConfigs: writeRelabelConfigs(c).map((r) => ({ sourceLabels: r.source_labels, regex: r.regex, action: r.action, ...("separator" in r ? { separator: r.separator } : {}) })),
+          queueConfig: {
+            capacity: c.longTermMetrics.queue.capacity,
+            minShards: c.longTermMetrics.queue.minShards,
+            maxShards: c.longTermMetrics.queue.maxShards,
+            maxSamplesPerSend: c.longTermMetrics.queue.maxSamplesPerSend,
+            batchSendDeadline: queueConfig(c).batch_send_deadline,
+            minBackoff: c.longTermMetrics.queue.minBackoff,
+            maxBackoff: c.longTermMetrics.queue.maxBackoff,
+          },
+          basicAuth: { username: { name: REMOTE_WRITE_SECRET, key: "username" }, password: { name: REMOTE_WRITE_SECRET, key: "password" } },
+        },
+      ]);
+      const drops = prometheus.spec.remoteWrite[0].writeRelabelConfigs.filter((r: { action: string }) => r.action === "drop").map((r: { sourceLabels: string[] }) => r.sourceLabels[0]);
+      expect(drops).toEqual([...PER_LICENSE_LABELS]);
+    });
+
+    // The Operator adds the replica label (the pod name) and the prometheus label to the external
+    // labels and drops the replica label from alerts (prometheus-operator pkg/prometheus/promcfg.go).
+    test("the replica external label is the one Mimir's HA tracker reads, beside the cluster label", () => {
+      expect(prometheus.spec.replicaExternalLabelName).toBe(REPLICA_LABEL);
+      expect(REPLICA_LABEL).toBe("__replica__");
+      expect(prometheus.spec.externalLabels.cluster).toBe(c.cluster.name);
     });
 
     test("Alertmanager reads this stack's Secret, not a config the chart generates", () => {
@@ -125,6 +157,16 @@ describe.each(STACKS)("%s: rendered releases", (stack) => {
     const deployment = rendered.one("Deployment", JAEGER_CHART.release);
     const [jaeger] = containers(deployment);
     const storage = c.tracing.jaeger.storage;
+
+    test("the PDC agent's egress reaches Jaeger query: its pods' labels, a port Jaeger listens on", () => {
+      const [, , , toJaeger] = pdcAgentNetworkPolicy(c).spec.egress;
+      const selector = (toJaeger.to![0] as { podSelector: { matchLabels: Record<string, string> } }).podSelector.matchLabels;
+      const labels = (deployment.spec as any).template.metadata.labels;
+      for (const [k, v] of Object.entries(selector)) expect(labels[k]).toBe(v);
+      expect(deployment.metadata.namespace ?? c.namespaces.tracing).toBe(c.namespaces.tracing);
+      const ports = (jaeger.ports ?? []).map((p: { containerPort: number }) => p.containerPort);
+      expect(ports).toContain(toJaeger.ports[0].port);
+    });
 
     test("runs the pinned Jaeger with our config", () => {
       expect(jaeger.image).toBe(`jaegertracing/jaeger:${CHARTS.jaeger.appVersion}`);

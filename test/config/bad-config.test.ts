@@ -67,6 +67,25 @@ const cases: Case[] = [
   { name: "dataplane flag not a boolean", config: prodSection("cluster", { dataplaneV2: "yes" }), expect: [/cluster\.dataplaneV2: must be true or false \(got "yes"\)/] },
   { name: "missing secret", secrets: secretsWithoutSlack, expect: [/coditect-monitoring:slackWebhookUrl: is required \(got missing\)/] },
   { name: "secret value is never echoed", secrets: { ...TEST_SECRETS, slackWebhookUrl: "not-a-url-but-secret" }, expect: [/slackWebhookUrl: must be an https:\/\/ URL \(got <secret>\)/] },
+  // Grafana Cloud cannot reach cluster-internal data sources on its own (config.ts, grafanaReachesTheCluster).
+  {
+    name: "a Grafana Cloud URL with no way to reach the cluster",
+    config: prodSection("grafana", { cloud: null }),
+    expect: [
+      /grafana\.cloud: must be set for a Grafana Cloud grafana\.url \(https:\/\/coditect\.grafana\.net\): Grafana Cloud cannot reach the cluster-internal Prometheus and Jaeger.*\(got null\)/,
+      /longTermMetrics\.store\.type: grafana-cloud-mimir needs grafana\.cloud/,
+    ],
+  },
+  { name: "an unimplemented long-term store", config: prodSection("longTermMetrics", { store: { type: "thanos" } }), expect: [/longTermMetrics\.store\.type: .*grafana-cloud-mimir/] },
+  { name: "a stack slug that is not one", config: prodSection("grafana", { cloud: { stackSlug: "Coditect.grafana.net" } }), expect: [/grafana\.cloud\.stackSlug: must be a Grafana Cloud stack slug.*\(got "Coditect\.grafana\.net"\)/] },
+  { name: "a key rotation of a year", config: prodSection("grafana", { cloudMonitoringKeyRotationDays: 365 }), expect: [/grafana\.cloudMonitoringKeyRotationDays: must be between 1 and 90 days \(got 365\)/] },
+  {
+    name: "a remote-write queue too small for the series",
+    config: prodSection("longTermMetrics", { expectedSeries: 20000 }),
+    expect: [/longTermMetrics\.queue\.maxShards: drains at most 1600 samples\/s \(maxShards 4 x maxSamplesPerSend 2000 per batchSendDeadline 5s\), less than 10x the 4000 samples\/s of longTermMetrics\.expectedSeries \(20000\) every 5s/],
+  },
+  { name: "a remote-write buffer smaller than two batches", config: prodSection("longTermMetrics", { queue: { capacity: 3000 } }), expect: [/longTermMetrics\.queue\.capacity: must be at least twice longTermMetrics\.queue\.maxSamplesPerSend \(2000\).*\(got 3000\)/] },
+  { name: "Grafana Cloud without the Cloud access policy token", secrets: (({ grafanaCloudAccessPolicyToken: _t, ...rest }) => rest)(TEST_SECRETS), expect: [/grafanaCloudAccessPolicyToken: must be set as a secret when grafana\.cloud is set/] },
   { name: "Elasticsearch without its password", secrets: (({ jaegerStoragePassword: _p, ...rest }) => rest)(TEST_SECRETS), expect: [/jaegerStoragePassword: must be set as a secret when tracing\.jaeger\.storage\.type is elasticsearch/] },
 ];
 

@@ -2,14 +2,19 @@
 // where the two clustered Alertmanagers deliver them. The outage path runs with prod's timings as
 // they are; only the slow-burning alerts' `for:` is shortened so the whole file stays within minutes.
 // Each test injects the faults it needs and passes when run alone (jest -t). The last one also runs
-// the monthly report of the running month against this stack's Prometheus and Alertmanager.
+// the monthly report of the running month against this stack's Prometheus and Alertmanager. Both
+// Prometheus replicas remote-write the long-term metrics to a third Prometheus standing in for the
+// long-term store, with the cluster's write relabelling, HA labels and queue (render/remote-write.ts).
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { DateTime } from "luxon";
-import { renderDashboards } from "../../dashboards";
+import { dataSources, renderDashboards } from "../../dashboards";
+import { METRIC_CONTRACT } from "../../rules/metric-contract";
+import { HA_CLUSTER_LABEL, PER_LICENSE_LABELS, REPLICA_LABEL } from "../../render/remote-write";
+import { seconds } from "../../lib/duration";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
 import type { Delivery } from "../../local/receivers";
@@ -120,6 +125,9 @@ describe("local stack, prod timings", () => {
 
   test("every Prometheus query of every dashboard returns data", async () => {
     // Failed validations, so that the panels of errors have series to show.
+    // The long-range panels read the long-term store: here, the Prometheus receiving the remote write.
+    const longTerm = dataSources(local.config).longTerm.uid;
+    const ask = (q: (typeof queries)[number]) => (q.datasource === longTerm ? local.queryLongTerm(q.expr) : local.query(q.expr));
     await local.fault("errors");
     const queries = renderDashboards(local.config).flatMap(({ model }) => promQueries(model));
     let empty: string[] = [];
@@ -127,11 +135,12 @@ describe("local stack, prod timings", () => {
     await local
       .until(async () => {
         empty = [];
-        for (const q of queries) if ((await local.query(q.expr)).length === 0) empty.push(`${q.where}: ${q.expr}`);
+        for (const q of queries) if ((await ask(q)).length === 0) empty.push(`${q.where}${q.datasource === longTerm ? " (long-term store)" : ""}: ${q.expr}`);
         return empty.length === 0;
       }, 150_000, "every dashboard query to return data")
       .catch(() => undefined);
     expect(queries.length).toBeGreaterThan(0);
+    expect(queries.filter((q) => q.datasource === longTerm).length).toBeGreaterThan(0);
     expect(empty).toEqual([]);
   }, 160_000);
 
@@ -170,6 +179,74 @@ describe("local stack, prod timings", () => {
       await local.alertmanagersReady(60_000);
     }
   }, 180_000);
+
+  test("the long-term store gets the allowlisted series from both replicas with the HA labels, and no license key", async () => {
+    const replicas = local.ports.prometheus.map((_, i) => `prometheus-local-${i}`);
+    // Both replicas have flushed their queue at least once (batch_send_deadline).
+    await local.until(async () => {
+      const seen = new Set((await local.longTermSeries()).map((s) => s[REPLICA_LABEL]));
+      return replicas.every((r) => seen.has(r));
+    }, 60_000, "both replicas' remote write");
+    const series = await local.longTermSeries();
+    // Every license the API has reported, under any per-license label (over the last hour: an earlier test may have left it down).
+    const keys = (
+      await Promise.all(PER_LICENSE_LABELS.map(async (label) => (await local.query(`count by (${label}) (last_over_time({${label}=~".+"}[1h]))`)).map((r) => r.metric[label])))
+    ).flat();
+    expect(keys.length).toBeGreaterThan(0);
+    const perLicenseMetrics = METRIC_CONTRACT.filter((m) => m.labels.some((l) => (PER_LICENSE_LABELS as readonly string[]).includes(l))).map((m) => m.name);
+
+    const leaks = series.filter((s) => Object.keys(s).some((l) => (PER_LICENSE_LABELS as readonly string[]).includes(l)) || Object.values(s).some((v) => keys.some((k) => v.includes(k))));
+    expect(leaks).toEqual([]);
+    const rawPerLicense = series.filter((s) => perLicenseMetrics.some((m) => s.__name__ === m || s.__name__.startsWith(`${m.replace(/_total$/, "")}_`)));
+    expect(rawPerLicense).toEqual([]);
+    for (const s of series) {
+      expect({ series: s.__name__, replica: replicas.includes(s[REPLICA_LABEL]), cluster: s[HA_CLUSTER_LABEL] }).toEqual({ series: s.__name__, replica: true, cluster: local.config.cluster.name });
+    }
+
+    // What the closing note reports, and what the queue is sized for.
+    const perReplica = replicas.map((r) => series.filter((s) => s[REPLICA_LABEL] === r).length);
+    const local0 = Number((await local.query('count({__name__=~".+"})'))[0].value[1]);
+    const lastMinute = await local.longTermSamples(`{${REPLICA_LABEL}="${replicas[1]}"}[1m]`);
+    console.log(
+      [
+        "| measure | value |",
+        "| --- | --- |",
+        `| series in one local Prometheus replica | ${local0} |`,
+        `| series sent per replica (${replicas.join(", ")}) | ${perReplica.join(", ")} |`,
+        `| series with samples in the last minute, one replica | ${lastMinute.length} |`,
+        `| samples received in the last minute, one replica | ${lastMinute.reduce((n, s) => n + s.values.length, 0)} |`,
+        `| longTermMetrics.expectedSeries | ${local.config.longTermMetrics.expectedSeries} |`,
+      ].join("\n"),
+    );
+    for (const n of perReplica) expect(n).toBeLessThanOrEqual(local.config.longTermMetrics.expectedSeries);
+    expect(perReplica[0]).toBeLessThan(local0);
+  }, 90_000);
+
+  test("killing a Prometheus replica loses no sample at the long-term store: the other replica's stream goes on", async () => {
+    const selector = `probe_success{job="${local.config.licenseApi.job}-health"}`;
+    const interval = seconds(local.config.blackbox.probeInterval);
+    const killedAt = Date.now() / 1000;
+    local.killPrometheus(0);
+    try {
+      // Longer than Mimir's HA failover timeout (30s by default), the time it would take to switch replicas.
+      await new Promise((r) => setTimeout(r, 35_000));
+      const streams = await local.longTermSamples(`${selector}[75s]`);
+      const byReplica = Object.fromEntries(streams.map((s) => [s.metric[REPLICA_LABEL], s.values.map(([t]) => Number(t))]));
+      const survivor = byReplica["prometheus-local-1"] ?? [];
+      const killed = byReplica["prometheus-local-0"] ?? [];
+      // The survivor covers the whole window around the kill, one sample per probe interval.
+      expect(survivor[0]).toBeLessThan(killedAt - 2 * interval);
+      expect(survivor.at(-1)).toBeGreaterThan(killedAt + 30 - 2 * interval);
+      const gaps = survivor.slice(1).map((t, i) => t - survivor[i]);
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(1.5 * interval);
+      // The killed replica had been sending, and stopped.
+      expect(killed.length).toBeGreaterThan(0);
+      expect(killed.at(-1)!).toBeLessThan(killedAt + interval);
+    } finally {
+      local.startPrometheus(0);
+      await local.until(async () => (await fetch(`${local.urls.prometheus[0]}/-/ready`).catch(() => undefined))?.ok === true, 60_000, "prometheus-0 to be ready again");
+    }
+  }, 120_000);
 
   test("recovery resolves the page, and the month's report shows the outage as downtime", async () => {
     const exited = Date.now() / 1000;

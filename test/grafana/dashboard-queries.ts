@@ -15,12 +15,18 @@ export function variableDefaults(model: DashboardModel): Record<string, string> 
 }
 
 /** Every PromQL query of a dashboard: panel targets and query-variable selectors. */
-export function promQueries(model: DashboardModel): { where: string; expr: string; legend?: string }[] {
+export function promQueries(model: DashboardModel): { where: string; expr: string; legend?: string; datasource?: string }[] {
   const vars = variableDefaults(model);
   const fromPanels = allPanels(model).flatMap((p) =>
     ((p.targets ?? []) as Target[])
       .filter((t) => t.expr !== undefined)
-      .map((t) => ({ where: `${model.uid} panel ${p.id} ${t.refId}`, expr: substitute(t.expr!, vars), legend: t.legendFormat })),
+      .map((t) => ({
+        where: `${model.uid} panel ${p.id} ${t.refId}`,
+        expr: substitute(t.expr!, vars),
+        legend: t.legendFormat,
+        // The data source the query goes to, the `datasource` variable resolved to its default.
+        datasource: substitute(t.datasource?.uid ?? p.datasource?.uid ?? "", vars) || undefined,
+      })),
   );
   const fromVariables = (model.templating?.list ?? [])
     .filter((v) => v.type === "query")

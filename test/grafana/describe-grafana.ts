@@ -5,7 +5,7 @@ import type { StackName } from "../../lib/stack-file";
 import { jaegerQueryUrl } from "../../render/collector-config";
 import { allStrings, COMPUTED_SECRETS, plaintextInputs, TEST_GRAFANA_CLOUD_STACK, TEST_SECRETS, type ProgramRun } from "../harness";
 import { testStackConfig } from "../stack-config";
-import { unreachable, usedUids } from "./reachability";
+import { unreachable, usedUids, type DataSourceInputs } from "./reachability";
 
 export const G = {
   provider: "pulumi:providers:grafana",
@@ -100,7 +100,7 @@ export function describeGrafana(stack: StackName, run: () => ProgramRun) {
       expect(used.sort()).toEqual(Object.values(ds).map((d) => d.uid).sort());
       for (const uid of used) {
         const source = sources.find((s) => s.inputs.uid === uid);
-        expect({ uid, problem: source ? unreachable(source.inputs) : "not created" }).toEqual({ uid, problem: undefined });
+        expect({ uid, problem: source ? unreachable(source.inputs as DataSourceInputs) : "not created" }).toEqual({ uid, problem: undefined });
       }
     });
 
