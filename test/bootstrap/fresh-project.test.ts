@@ -18,6 +18,7 @@ const API_OF: [RegExp, string][] = [
   [/^gcp:logging\//, "logging.googleapis.com"],
   [/^gcp:monitoring\//, "monitoring.googleapis.com"],
   [/^gcp:projects\/(iAMAuditConfig|iAMMember):/, "cloudresourcemanager.googleapis.com"],
+  [/^gcp:serviceaccount\//, "iam.googleapis.com"],
 ];
 
 describe.each(STACKS)("stack %s on a fresh project and cluster", (stack) => {
@@ -47,7 +48,7 @@ describe.each(STACKS)("stack %s on a fresh project and cluster", (stack) => {
     const serviceNames = run.ofType(SERVICE).map((s) => s.name);
     expect(serviceNames.length).toBe(Object.keys(PROJECT_SERVICES).length);
     const owners = [...new Set(run.resources.filter((r) => r.type.startsWith("gcp:") && r.type !== SERVICE).map((r) => `${r.parentType} ${r.parent}`))];
-    expect(owners.sort()).toEqual(["coditect:monitoring:Logging logging", "coditect:monitoring:Uptime uptime"]);
+    expect(owners.sort()).toEqual(["coditect:monitoring:CloudMonitoringReader cloud-monitoring-reader", "coditect:monitoring:Logging logging", "coditect:monitoring:Uptime uptime"]);
     for (const owner of owners) {
       const component = run.resources.find((r) => `${r.type} ${r.name}` === owner)!;
       expect({ owner, waitsFor: component.dependencies.filter((d) => serviceNames.includes(d)).sort() }).toEqual({ owner, waitsFor: [...serviceNames].sort() });
