@@ -81,6 +81,7 @@ async function main() {
   Blackbox         ${u.blackbox}
   License API      ${u.api}   metrics: ${u.metrics}
   Receivers        ${u.receivers}   deliveries: ${shown(deliveriesFile)}
+  Long-term store  ${u.longTermStore}   (receives the replicas' remote write)
 
   Inject a fault from another terminal:  npm run fault -- <${Object.keys(FAULTS).join("|")}>${basePort === 19090 ? "" : ` --base-port ${basePort}`}
   Ctrl-C stops everything.

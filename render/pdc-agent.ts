@@ -53,6 +53,7 @@ export function pdcAgentDeployment(c: StackConfig) {
               args: ["-cluster", "$(CLUSTER)", "-token", "$(TOKEN)", "-gcloud-hosted-grafana-id", "$(HOSTED_GRAFANA_ID)"],
               env: [env("TOKEN", PDC_SECRET_KEYS.token), env("CLUSTER", PDC_SECRET_KEYS.cluster), env("HOSTED_GRAFANA_ID", PDC_SECRET_KEYS.hostedGrafanaId)],
               resources: agent.resources,
+              // Not a read-only root: the agent writes its SSH key pair and known hosts under its home.
               securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: false, capabilities: { drop: ["ALL"] } },
             },
           ],
@@ -73,7 +74,7 @@ export function pdcAgentDisruptionBudget(c: StackConfig) {
   };
 }
 
-/** The in-cluster addresses the agent relays to: Prometheus' and Jaeger query's pods and ports. */
+/** Prometheus' web port, which the PDC agent relays the Prometheus data source to. */
 export const PROMETHEUS_PORT = 9090;
 
 /**
