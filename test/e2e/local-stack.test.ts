@@ -180,76 +180,6 @@ describe("local stack, prod timings", () => {
     }
   }, 180_000);
 
-  test("the long-term store gets the allowlisted series from both replicas with the HA labels, and no license key", async () => {
-    const replicas = local.ports.prometheus.map((_, i) => `prometheus-local-${i}`);
-    // Both replicas have flushed their queue at least once (batch_send_deadline).
-    await local.until(async () => {
-      const seen = new Set((await local.longTermSeries()).map((s) => s[REPLICA_LABEL]));
-      return replicas.every((r) => seen.has(r));
-    }, 60_000, "both replicas' remote write");
-    const series = await local.longTermSeries();
-    // Every license the API has reported, under any per-license label (over the last hour: an earlier test may have left it down).
-    const keys = (
-      await Promise.all(PER_LICENSE_LABELS.map(async (label) => (await local.query(`count by (${label}) (last_over_time({${label}=~".+"}[1h]))`)).map((r) => r.metric[label])))
-    ).flat();
-    expect(keys.length).toBeGreaterThan(0);
-    const perLicenseMetrics = METRIC_CONTRACT.filter((m) => m.labels.some((l) => (PER_LICENSE_LABELS as readonly string[]).includes(l))).map((m) => m.name);
-
-    const leaks = series.filter((s) => Object.keys(s).some((l) => (PER_LICENSE_LABELS as readonly string[]).includes(l)) || Object.values(s).some((v) => keys.some((k) => v.includes(k))));
-    expect(leaks).toEqual([]);
-    const rawPerLicense = series.filter((s) => perLicenseMetrics.some((m) => s.__name__ === m || s.__name__.startsWith(`${m.replace(/_total$/, "")}_`)));
-    expect(rawPerLicense).toEqual([]);
-    for (const s of series) {
-      expect({ series: s.__name__, replica: replicas.includes(s[REPLICA_LABEL]), cluster: s[HA_CLUSTER_LABEL] }).toEqual({ series: s.__name__, replica: true, cluster: local.config.cluster.name });
-    }
-
-    // What the closing note reports, and what the queue is sized for.
-    const perReplica = replicas.map((r) => series.filter((s) => s[REPLICA_LABEL] === r).length);
-    const local0 = Number((await local.query('count({__name__=~".+"})'))[0].value[1]);
-    const lastMinute = await local.longTermSamples(`{${REPLICA_LABEL}="${replicas[1]}"}[1m]`);
-    console.log(
-      [
-        "| measure | value |",
-        "| --- | --- |",
-        `| series in one local Prometheus replica | ${local0} |`,
-        `| series sent per replica (${replicas.join(", ")}) | ${perReplica.join(", ")} |`,
-        `| series with samples in the last minute, one replica | ${lastMinute.length} |`,
-        `| samples received in the last minute, one replica | ${lastMinute.reduce((n, s) => n + s.values.length, 0)} |`,
-        `| longTermMetrics.expectedSeries | ${local.config.longTermMetrics.expectedSeries} |`,
-      ].join("\n"),
-    );
-    for (const n of perReplica) expect(n).toBeLessThanOrEqual(local.config.longTermMetrics.expectedSeries);
-    expect(perReplica[0]).toBeLessThan(local0);
-  }, 90_000);
-
-  test("killing a Prometheus replica loses no sample at the long-term store: the other replica's stream goes on", async () => {
-    const selector = `probe_success{job="${local.config.licenseApi.job}-health"}`;
-    const interval = seconds(local.config.blackbox.probeInterval);
-    // Replica 1: the other tests and the monthly report read replica 0, which must keep every sample.
-    const [survivor, killed] = [0, 1];
-    const killedAt = Date.now() / 1000;
-    local.killPrometheus(killed);
-    try {
-      // Longer than Mimir's HA failover timeout (30s by default), the time it would take to switch replicas.
-      await new Promise((r) => setTimeout(r, 35_000));
-      const streams = await local.longTermSamples(`${selector}[75s]`);
-      const byReplica = Object.fromEntries(streams.map((s) => [s.metric[REPLICA_LABEL], s.values.map(([t]) => Number(t))]));
-      const kept = byReplica[`prometheus-local-${survivor}`] ?? [];
-      const stopped = byReplica[`prometheus-local-${killed}`] ?? [];
-      // The survivor covers the whole window around the kill, one sample per probe interval.
-      expect(kept[0]).toBeLessThan(killedAt - 2 * interval);
-      expect(kept.at(-1)).toBeGreaterThan(killedAt + 30 - 2 * interval);
-      const gaps = kept.slice(1).map((t, i) => t - kept[i]);
-      expect(Math.max(...gaps)).toBeLessThanOrEqual(1.5 * interval);
-      // The killed replica had been sending, and stopped.
-      expect(stopped.length).toBeGreaterThan(0);
-      expect(stopped.at(-1)!).toBeLessThan(killedAt + interval);
-    } finally {
-      local.startPrometheus(killed);
-      await local.until(async () => (await fetch(`${local.urls.prometheus[killed]}/-/ready`).catch(() => undefined))?.ok === true, 60_000, `prometheus-${killed} to be ready again`);
-    }
-  }, 120_000);
-
   test("recovery resolves the page, and the month's report shows the outage as downtime", async () => {
     const exited = Date.now() / 1000;
     await local.fault("exit");
@@ -324,4 +254,76 @@ describe("local stack, prod timings", () => {
       await local.until(async () => (await value(`max(up{job="${local.config.licenseApi.job}"})`)) === 1, 60_000, "the scrapes to succeed again");
     }
   }, 330_000);
+
+  test("the long-term store gets the allowlisted series from both replicas with the HA labels, and no license key", async () => {
+    const replicas = local.ports.prometheus.map((_, i) => `prometheus-local-${i}`);
+    // Both replicas have flushed their queue at least once (batch_send_deadline).
+    await local.until(async () => {
+      const seen = new Set((await local.longTermSeries()).map((s) => s[REPLICA_LABEL]));
+      return replicas.every((r) => seen.has(r));
+    }, 60_000, "both replicas' remote write");
+    const series = await local.longTermSeries();
+    // Every license the API has reported, under any per-license label (over the last hour: an earlier test may have left it down).
+    const keys = (
+      await Promise.all(PER_LICENSE_LABELS.map(async (label) => (await local.query(`count by (${label}) (last_over_time({${label}=~".+"}[1h]))`)).map((r) => r.metric[label])))
+    ).flat();
+    expect(keys.length).toBeGreaterThan(0);
+    const perLicenseMetrics = METRIC_CONTRACT.filter((m) => m.labels.some((l) => (PER_LICENSE_LABELS as readonly string[]).includes(l))).map((m) => m.name);
+
+    const leaks = series.filter((s) => Object.keys(s).some((l) => (PER_LICENSE_LABELS as readonly string[]).includes(l)) || Object.values(s).some((v) => keys.some((k) => v.includes(k))));
+    expect(leaks).toEqual([]);
+    const rawPerLicense = series.filter((s) => perLicenseMetrics.some((m) => s.__name__ === m || s.__name__.startsWith(`${m.replace(/_total$/, "")}_`)));
+    expect(rawPerLicense).toEqual([]);
+    for (const s of series) {
+      expect({ series: s.__name__, replica: replicas.includes(s[REPLICA_LABEL]), cluster: s[HA_CLUSTER_LABEL] }).toEqual({ series: s.__name__, replica: true, cluster: local.config.cluster.name });
+    }
+
+    // What the closing note reports, and what the queue is sized for.
+    const perReplica = replicas.map((r) => series.filter((s) => s[REPLICA_LABEL] === r).length);
+    const local0 = Number((await local.query('count({__name__=~".+"})'))[0].value[1]);
+    const lastMinute = await local.longTermSamples(`{${REPLICA_LABEL}="${replicas[1]}"}[1m]`);
+    console.log(
+      [
+        "| measure | value |",
+        "| --- | --- |",
+        `| series in one local Prometheus replica | ${local0} |`,
+        `| series sent per replica (${replicas.join(", ")}) | ${perReplica.join(", ")} |`,
+        `| series with samples in the last minute, one replica | ${lastMinute.length} |`,
+        `| samples received in the last minute, one replica | ${lastMinute.reduce((n, s) => n + s.values.length, 0)} |`,
+        `| longTermMetrics.expectedSeries | ${local.config.longTermMetrics.expectedSeries} |`,
+      ].join("\n"),
+    );
+    for (const n of perReplica) expect(n).toBeLessThanOrEqual(local.config.longTermMetrics.expectedSeries);
+    expect(perReplica[0]).toBeLessThan(local0);
+  }, 90_000);
+
+  // Last: a restarted replica counts the API unavailable until its first scrape (rules/slo.ts), which
+  // would burn error budget in the tests after it.
+  test("killing a Prometheus replica loses no sample at the long-term store: the other replica's stream goes on", async () => {
+    const selector = `probe_success{job="${local.config.licenseApi.job}-health"}`;
+    const interval = seconds(local.config.blackbox.probeInterval);
+    // Replica 1: the other tests and the monthly report read replica 0, which must keep every sample.
+    const [survivor, killed] = [0, 1];
+    const killedAt = Date.now() / 1000;
+    local.killPrometheus(killed);
+    try {
+      // Longer than Mimir's HA failover timeout (30s by default), the time it would take to switch replicas.
+      await new Promise((r) => setTimeout(r, 35_000));
+      const streams = await local.longTermSamples(`${selector}[75s]`);
+      const byReplica = Object.fromEntries(streams.map((s) => [s.metric[REPLICA_LABEL], s.values.map(([t]) => Number(t))]));
+      const kept = byReplica[`prometheus-local-${survivor}`] ?? [];
+      const stopped = byReplica[`prometheus-local-${killed}`] ?? [];
+      // The survivor covers the whole window around the kill, one sample per probe interval.
+      expect(kept[0]).toBeLessThan(killedAt - 2 * interval);
+      expect(kept.at(-1)).toBeGreaterThan(killedAt + 30 - 2 * interval);
+      const gaps = kept.slice(1).map((t, i) => t - kept[i]);
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(1.5 * interval);
+      // The killed replica had been sending, and stopped.
+      expect(stopped.length).toBeGreaterThan(0);
+      expect(stopped.at(-1)!).toBeLessThan(killedAt + interval);
+    } finally {
+      local.startPrometheus(killed);
+      await local.until(async () => (await fetch(`${local.urls.prometheus[killed]}/-/ready`).catch(() => undefined))?.ok === true, 60_000, `prometheus-${killed} to be ready again`);
+    }
+  }, 120_000);
 });
