@@ -2,11 +2,13 @@
 // cluster (the Operator's camelCase RemoteWriteSpec) and the local stack's prometheus.yml (Prometheus'
 // own snake_case remote_write), so that the local test sends exactly what the cluster sends.
 //
-// What leaves the cluster is an allowlist: every recorded series (rules/: their names carry a colon)
-// and the raw series of the SLI's outside view (the health probe's and the /metrics targets' success),
-// which a yearly SLA review can recompute availability from. Any series carrying a per-license label
-// is then dropped whole, recorded or raw: customer license keys never leave the cluster, and the cost
-// stays bounded by the rules, not by the number of customers.
+// What leaves the cluster is an allowlist: every recorded series (rules/: their names carry a colon),
+// the raw series of the SLI's outside view (the health probe's and the /metrics targets' success),
+// which a yearly SLA review can recompute availability from, and the two raw series the monthly report
+// reads besides recorded ones (failed validations per tier, and ALERTS for the alerts' history). Any
+// series carrying a per-license label is then dropped whole, recorded or raw, ALERTS of a per-license
+// alert included: customer license keys never leave the cluster, and the cost stays bounded by the
+// rules, not by the number of customers.
 import type { StackConfig } from "../config";
 import { probeJob } from "../lib/identities";
 
@@ -24,11 +26,16 @@ export const PER_LICENSE_LABELS = ["license_key", "license_id"] as const;
 /** Name of the remote write in Prometheus (its metrics' `remote_name` label). */
 export const REMOTE_WRITE_NAME = "long-term";
 
-/** Raw series kept, by metric name and job: the SLI's probe and target success. */
-export function longTermRawSeries(c: StackConfig): { metric: string; job: string }[] {
+/** Raw series kept, by metric name and job (any job where none is given). */
+export function longTermRawSeries(c: StackConfig): { metric: string; job?: string }[] {
   return [
+    // The SLI's probe and target success.
     { metric: "up", job: c.licenseApi.job },
     { metric: "probe_success", job: probeJob(c) },
+    // The monthly report's failed validations per tier: no per-license label in the metric contract.
+    { metric: "license_validation_errors_total", job: c.licenseApi.job },
+    // Prometheus' own alert history: the report's alert effectiveness (alerts carry their rule's labels).
+    { metric: "ALERTS" },
   ];
 }
 
@@ -36,7 +43,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Prometheus' write_relabel_configs: keep the allowlist, then drop anything per license. */
 export function writeRelabelConfigs(c: StackConfig) {
-  const raw = longTermRawSeries(c).map((s) => `${escape(s.metric)};${escape(s.job)}`);
+  const raw = longTermRawSeries(c).map((s) => `${escape(s.metric)};${s.job === undefined ? ".*" : escape(s.job)}`);
   return [
     // Recorded series (level:metric:operations) whatever their job, and the named raw series of their job.
     { source_labels: ["__name__", "job"], separator: ";", regex: `[^;]*:[^;]*;.*|${raw.join("|")}`, action: "keep" },

@@ -7,6 +7,23 @@ import { selectors, SLI_SERIES, SLO_NAME } from "../lib/identities";
 import type { Month, Period } from "./month";
 import type { QueryApi, Series } from "./prometheus";
 
+/**
+ * Every series the report reads, by name. A monthly run queries the long-term store, which must keep
+ * each of them (render/remote-write.ts; the end-to-end test asks the local store for every one). The
+ * per-license figures come only from an API that labels its request counter per license: that counter
+ * never leaves the cluster, so a report from the long-term store has none.
+ */
+export const REPORT_SERIES = {
+  unavailable: SLI_SERIES.unavailable,
+  errorRate: SLI_SERIES.errors,
+  requestRate: SLI_SERIES.requests,
+  tierErrorRate: "tier:license_validation_errors:rate5m",
+  tierRequestRate: "tier:license_validation_requests:rate5m",
+  failedValidations: "license_validation_errors_total",
+  alerts: "ALERTS",
+} as const;
+const S = REPORT_SERIES;
+
 export interface Rates {
   /** sum_over_time of the 5m error and request rates: their ratio is the traffic-weighted error ratio. */
   errors: number;
@@ -58,12 +75,12 @@ export async function fetchMonth(c: StackConfig, month: Month, api: QueryApi, co
   const day = async (p: Period): Promise<DayData> => {
     const { range } = span(p);
     const [unavailable, samples, errors, requests, tierErrors, tierRequests] = await Promise.all([
-      scalar(`sum_over_time(${SLI_SERIES.unavailable}${slo}[${range}])`, p),
-      scalar(`count_over_time(${SLI_SERIES.unavailable}${slo}[${range}])`, p),
-      scalar(`sum_over_time(${SLI_SERIES.errors}${slo}[${range}])`, p),
-      scalar(`sum_over_time(${SLI_SERIES.requests}${slo}[${range}])`, p),
-      byLabel(`sum by (tier) (sum_over_time(tier:license_validation_errors:rate5m[${range}]))`, "tier", p),
-      byLabel(`sum by (tier) (sum_over_time(tier:license_validation_requests:rate5m[${range}]))`, "tier", p),
+      scalar(`sum_over_time(${S.unavailable}${slo}[${range}])`, p),
+      scalar(`count_over_time(${S.unavailable}${slo}[${range}])`, p),
+      scalar(`sum_over_time(${S.errorRate}${slo}[${range}])`, p),
+      scalar(`sum_over_time(${S.requestRate}${slo}[${range}])`, p),
+      byLabel(`sum by (tier) (sum_over_time(${S.tierErrorRate}[${range}]))`, "tier", p),
+      byLabel(`sum by (tier) (sum_over_time(${S.tierRequestRate}[${range}]))`, "tier", p),
     ]);
     const tiers = Object.fromEntries(
       [...new Set([...Object.keys(tierErrors), ...Object.keys(tierRequests)])].map((t) => [t, { errors: tierErrors[t] ?? 0, requests: tierRequests[t] ?? 0 }]),
@@ -77,12 +94,12 @@ export async function fetchMonth(c: StackConfig, month: Month, api: QueryApi, co
 
   const { range, time } = span(month);
   const [tierFailed, tierMinutes, licenses, alerts] = await Promise.all([
-    byLabel(`sum by (tier) (increase(license_validation_errors_total{${job}}[${range}]))`, "tier", month),
-    byLabel(`sum by (tier) (count_over_time((tier:license_validation_errors:rate5m > 0)[${range}:5m])) * 5`, "tier", month),
+    byLabel(`sum by (tier) (increase(${S.failedValidations}{${job}}[${range}]))`, "tier", month),
+    byLabel(`sum by (tier) (count_over_time((${S.tierErrorRate} > 0)[${range}:5m])) * 5`, "tier", month),
     // Only an API labelled as ADR-019 has license_key on the request counter; the metric contract has no
     // per-license label there, and its series must not be summed into one license with an empty key.
     api.vector(`topk(${TOP_LICENSES}, sum by (license_key, tier) (increase(license_validation_requests_total{${job}, status="error", license_key!=""}[${range}])) > 0)`, time),
-    api.matrix(`ALERTS{alertname!="Watchdog"}[${range}]`, time),
+    api.matrix(`${S.alerts}{alertname!="Watchdog"}[${range}]`, time),
   ]);
   // Minutes affected only for the top licenses: a month of 5-minute steps over every license's series
   // would be the one slow query of the report.

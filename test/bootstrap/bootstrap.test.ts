@@ -15,6 +15,7 @@ const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 
 interface Job {
   environment?: string | { name: string };
+  strategy?: { matrix?: { stack?: string[] } };
 }
 const workflows = fs.readdirSync(WORKFLOWS).map((f) => ({ file: f, text: fs.readFileSync(path.join(WORKFLOWS, f), "utf8") }));
 
@@ -23,10 +24,12 @@ function reads(): { file: string; job: string; kind: "variable" | "secret"; name
   return workflows.flatMap(({ file, text }) => {
     const jobs = (parse(text) as { jobs: Record<string, Job> }).jobs;
     return Object.entries(jobs).flatMap(([job, j]) => {
-      const environment = typeof j.environment === "object" ? j.environment.name : j.environment;
+      const named = typeof j.environment === "object" ? j.environment.name : j.environment;
+      // A job run per stack names its environment from the matrix: each stack's is one to check.
+      const environments = named?.includes("${{ matrix.stack }}") ? (j.strategy?.matrix?.stack ?? []).map((stack) => named.replace("${{ matrix.stack }}", stack)) : [named];
       return [...JSON.stringify(j).matchAll(/\b(vars|secrets)\.([A-Z0-9_]+)/g)]
         .filter((m) => m[2] !== "GITHUB_TOKEN")
-        .map((m) => ({ file, job, kind: m[1] === "vars" ? ("variable" as const) : ("secret" as const), name: m[2], environment }));
+        .flatMap((m) => environments.map((environment) => ({ file, job, kind: m[1] === "vars" ? ("variable" as const) : ("secret" as const), name: m[2], environment })));
     });
   });
 }

@@ -17,6 +17,7 @@ import { HA_CLUSTER_LABEL, PER_LICENSE_LABELS, REPLICA_LABEL } from "../../rende
 import { seconds } from "../../lib/duration";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
+import { REPORT_SERIES } from "../../report/data";
 import type { Delivery } from "../../local/receivers";
 import { LocalStack } from "../../local/stack";
 import { SLI_SERIES } from "../../lib/identities";
@@ -281,6 +282,13 @@ describe("local stack, prod timings", () => {
     for (const s of series) {
       expect({ series: s.__name__, replica: replicas.includes(s[REPLICA_LABEL]), cluster: s[HA_CLUSTER_LABEL] }).toEqual({ series: s.__name__, replica: true, cluster: local.config.cluster.name });
     }
+
+    // The monthly report runs against the long-term store: every series it reads that this stack has is there.
+    const reportSeries = Object.values(REPORT_SERIES);
+    const here = (await local.query(`count by (__name__) ({__name__=~"${reportSeries.join("|")}"})`)).map((r) => r.metric.__name__);
+    expect(here).toEqual(expect.arrayContaining([REPORT_SERIES.alerts, REPORT_SERIES.unavailable, REPORT_SERIES.tierRequestRate]));
+    const stored = new Set(series.filter((s) => s[REPLICA_LABEL] === replicas[0]).map((s) => s.__name__));
+    expect(here.filter((name) => !stored.has(name))).toEqual([]);
 
     // What the closing note reports, and what the queue is sized for.
     const perReplica = replicas.map((r) => series.filter((s) => s[REPLICA_LABEL] === r).length);
