@@ -20,11 +20,10 @@ import type { Report } from "../../report/compute";
 import { REPORT_SERIES } from "../../report/data";
 import type { Delivery } from "../../local/receivers";
 import { LocalStack } from "../../local/stack";
-import { SLI_SERIES } from "../../lib/identities";
+import { stackForSuite } from "./suite-stack";
 import { promQueries } from "../grafana/dashboard-queries";
 
 const SHORT_FOR = "15s";
-const GUESS_LIMIT = 5000;
 const local = new LocalStack({
   stack: "prod",
   workDir: path.join(os.tmpdir(), `coditect-e2e-${process.pid}`),
@@ -40,12 +39,7 @@ const local = new LocalStack({
         seatDenialsPerSecond: { ...c.alerts.seatDenialsPerSecond, for: SHORT_FOR },
         redisErrorsPerSecond: { ...c.alerts.redisErrorsPerSecond, for: SHORT_FOR },
         databaseP95Seconds: { ...c.alerts.databaseP95Seconds, for: SHORT_FOR },
-        // The series-growth warning over a window the young stack has, so that key guessing reaches it
-        // (and then the limit) within a minute or two.
-        apiSeries: { ...c.alerts.apiSeries, growthWindow: "1m", for: SHORT_FOR },
       },
-      // A sample limit key guessing reaches in about a minute, far above what the simulator exports.
-      licenseApi: { ...c.licenseApi, scrapeLimits: { ...c.licenseApi.scrapeLimits, samples: GUESS_LIMIT } },
     },
   }),
 });
@@ -82,15 +76,7 @@ async function raisedAndDelivered(alerts: Record<string, Delivery["receiver"]>, 
 /** The last PagerDuty event for this alert is a trigger: its incident is open. */
 const pageOpen = (alert: string) => local.receivers.deliveries.filter((d) => d.receiver === "pagerduty" && d.alerts.includes(alert)).at(-1)?.status === "firing";
 
-beforeAll(async () => {
-  local.on("crash", (c) => {
-    throw new Error(`${c.name} crashed: see ${c.log}`);
-  });
-  await local.start();
-  await local.ready(120_000);
-}, 150_000);
-
-afterAll(() => local.stop(), 30_000);
+stackForSuite(local);
 
 describe("local stack, prod timings", () => {
   test("two Prometheus replicas and two clustered Alertmanagers run the rendered config", () => {
@@ -221,44 +207,6 @@ describe("local stack, prod timings", () => {
     expect(report.silences).toMatchObject({ checked: true, alertmanager: local.urls.alertmanager[0], list: [] });
   }, 260_000);
 
-  // The simulator labels the request counter with every presented key, as ADR-019's metrics.py does.
-  test("key guessing warns APIMetricsSeriesGrowth in Slack before the sample limit; past it the series stored stay bounded and nobody is paged while the API serves", async () => {
-    const since = Date.now();
-    const value = async (expr: string) => Number((await local.query(expr))[0]?.value[1] ?? NaN);
-    const exported = () => value(`max(scrape_samples_scraped{job="${local.config.licenseApi.job}"})`);
-    /** Every series Prometheus holds (its head), from its own /metrics. */
-    const stored = async () => Number(/^prometheus_tsdb_head_series (\S+)$/m.exec(await (await fetch(`${local.urls.prometheus[0]}/metrics`)).text())?.[1]);
-    const targets = await value(`count(up{job="${local.config.licenseApi.job}"})`);
-    const before = await stored();
-    await local.fault("guess");
-    try {
-      await local.until(async () => (await firing()).has("APIMetricsSeriesGrowth"), 120_000, "APIMetricsSeriesGrowth to fire");
-      expect(await exported()).toBeLessThanOrEqual(GUESS_LIMIT);
-      expect((await firing()).has("APIMetricsSampleLimit")).toBe(false);
-      await raisedAndDelivered({ APIMetricsSeriesGrowth: "slack" }, since, 120_000);
-      await local.until(async () => (await firing()).has("APIMetricsSampleLimit"), 120_000, "the scrapes to exceed the sample limit");
-      // Past the limit every scrape fails whole: the API keeps exporting more series, Prometheus's head
-      // stays within the limit of what it held before (a failed scrape's append is rolled back; the
-      // series its first samples named may stay in the head index until head compaction, never more
-      // than the limit's worth).
-      const exportedAtLimit = await exported();
-      await new Promise((r) => setTimeout(r, 30_000)); // two scrape intervals
-      expect(await exported()).toBeGreaterThan(exportedAtLimit + 500);
-      expect((await stored()) - before).toBeLessThanOrEqual(targets * GUESS_LIMIT);
-      expect(await value(`max(probe_success{job="${local.config.licenseApi.job}-health"})`)).toBe(1);
-      expect(await value(`max(up{job="${local.config.licenseApi.job}"})`)).toBe(0);
-      expect((await firing()).has("APIServerDown")).toBe(false);
-      // Guessing pages nobody: no outage page, and no time counted unavailable (the burn-rate pages'
-      // input). An earlier test's outage may still page ErrorBudgetBurn, or resolve, in these minutes.
-      expect(local.receivers.deliveries.filter((d) => d.at >= since && d.receiver === "pagerduty" && d.status === "firing" && d.alerts.includes("APIServerDown"))).toEqual([]);
-      const seconds = Math.floor((Date.now() - since) / 1000);
-      expect(await value(`max_over_time(${SLI_SERIES.unavailable}[${seconds}s])`)).toBe(0);
-    } finally {
-      // The simulator drops the guessed series, as a restart of the API's pods would.
-      await local.fault("recover");
-      await local.until(async () => (await value(`max(up{job="${local.config.licenseApi.job}"})`)) === 1, 60_000, "the scrapes to succeed again");
-    }
-  }, 330_000);
 
   test("the long-term store gets the allowlisted series from both replicas with the HA labels, and no license key", async () => {
     const replicas = local.ports.prometheus.map((_, i) => `prometheus-local-${i}`);

@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import type { Delivery } from "../../local/receivers";
 import { LocalStack, sleep } from "../../local/stack";
+import { stackForSuite } from "./suite-stack";
 import { seconds } from "../../lib/duration";
 
 const local = new LocalStack({ stack: "prod", workDir: path.join(os.tmpdir(), `coditect-e2e-repeat-${process.pid}`), basePort: 25090 });
@@ -13,15 +14,7 @@ const local = new LocalStack({ stack: "prod", workDir: path.join(os.tmpdir(), `c
 const outage = (status: Delivery["status"]) => (d: Delivery) => d.receiver === "pagerduty" && d.alerts.includes("APIServerDown") && d.status === status;
 const opened = (since: number) => local.receivers.incidentsOpenedSince(since).filter((i) => i.alerts.includes("APIServerDown"));
 
-beforeAll(async () => {
-  local.on("crash", (c) => {
-    throw new Error(`${c.name} crashed: see ${c.log}`);
-  });
-  await local.start();
-  await local.ready(120_000);
-}, 150_000);
-
-afterAll(() => local.stop(), 30_000);
+stackForSuite(local);
 
 test("outage, a flap shorter than the hold, recovery, a new outage: two pages, two PagerDuty incidents", async () => {
   const hold = seconds(local.config.alerts.outage.keepFiringFor) * 1000;
