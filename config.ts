@@ -132,6 +132,7 @@ export const schema = z
         databaseP95Seconds: threshold(positive),
         cpuUtilisation: threshold(ratio),
         memoryUtilisation: threshold(ratio),
+        perLicense: z.object({ evaluationInterval: duration }).strict(),
         forecast: z.object({ lookback: duration, horizon: duration, for: duration, evaluationInterval: duration }).strict(),
         failedValidationSpike: z
           .object({ factor: positive, minPerSecond: positive, baseline: duration, for: duration })
@@ -364,11 +365,17 @@ export const schema = z
     if (seconds(c.alerts.forecast.lookback) < horizon / 4) {
       ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "lookback"], message: "must be at least a quarter of alerts.forecast.horizon: a short lookback extrapolates noise" });
     }
-    // The per-license forecast runs in its own, slower group over a downsampled recording of the
-    // sessions: no faster than the recording it samples, and often enough for its for: to see it hold.
+    // The per-license rules run in a group of their own, at their own cadence: often enough for the
+    // seat alerts' for: to see a condition hold several times.
+    const perLicense = c.alerts.perLicense.evaluationInterval;
+    for (const key of ["seatUtilisation", "seatDenialsPerSecond"] as const) {
+      lessThan(perLicense, ["alerts", "perLicense", "evaluationInterval"], c.alerts[key].for, ["alerts", key, "for"], "for: needs several evaluations");
+    }
+    // The forecast samples the sessions the per-license group records: no faster than that group, and
+    // in step with it.
     const every = c.alerts.forecast.evaluationInterval;
-    if (seconds(every) < seconds(c.prometheus.evaluationInterval) || seconds(every) % seconds(c.prometheus.evaluationInterval) !== 0) {
-      ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "evaluationInterval"], message: `must be a whole multiple of prometheus.evaluationInterval (${c.prometheus.evaluationInterval}), got ${every}: it samples the sessions that group records` });
+    if (seconds(every) % seconds(perLicense) !== 0) {
+      ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "evaluationInterval"], message: `must be a whole multiple of alerts.perLicense.evaluationInterval (${perLicense}), got ${every}: it samples the sessions that group records` });
     }
     lessThan(every, ["alerts", "forecast", "evaluationInterval"], c.alerts.forecast.for, ["alerts", "forecast", "for"], "for: needs several evaluations");
   });

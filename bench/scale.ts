@@ -1,5 +1,5 @@
 // npm run bench:scale [-- --sizes 1000,10000,50000,100000] [--schemes adr,contract] [--minutes 6]
-//                      [--measure-minutes 2] [--previous <rules.yml>]
+//                      [--measure-minutes 2] [--previous <rules.yml>] [--rule-sets ours,adr]
 // What the rules cost as licenses grow: for each label scheme and number of licenses, a synthetic
 // license API (three replicas) and, side by side, one real Prometheus per rule set scraping it every
 // 15 s: this stack's prod rules, ADR-019's rules and, with --previous, any other rules file (an older
@@ -42,11 +42,15 @@ interface RuleSet {
   name: string;
   rulesYaml: string;
 }
-const ruleSets: RuleSet[] = [
+const allRuleSets: RuleSet[] = [
   { name: "ours", rulesYaml: toYaml({ groups: renderRuleGroups(loadLocalConfig("prod")) }) },
   { name: "adr", rulesYaml: toYaml({ groups: ADR_RULES satisfies RuleGroup[] }) },
   ...(previous ? [{ name: "previous", rulesYaml: fs.readFileSync(previous, "utf8") }] : []),
 ];
+// --rule-sets ours: this stack's rules with the machine to themselves (no comparison, no ratio).
+const only = flag(argv, "rule-sets")?.split(",");
+for (const n of only ?? []) if (!allRuleSets.some((r) => r.name === n)) throw new Error(`--rule-sets: unknown rule set ${n} (${allRuleSets.map((r) => r.name).join(", ")})`);
+const ruleSets = only ? allRuleSets.filter((r) => only.includes(r.name)) : allRuleSets;
 
 /** One Prometheus's own metrics, as a map from series (name and labels as written) to value. */
 async function selfMetrics(port: number): Promise<Map<string, number>> {
@@ -60,6 +64,13 @@ async function selfMetrics(port: number): Promise<Map<string, number>> {
   return out;
 }
 
+/** Each rule's last evaluation time in seconds, keyed "group / rule", from the rules API. */
+async function ruleTimes(port: number): Promise<Map<string, number>> {
+  type Rules = { data: { groups: { name: string; rules: { name: string; evaluationTime: number }[] }[] } };
+  const body = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as Rules;
+  return new Map(body.data.groups.flatMap((g) => g.rules.map((r, i) => [`${g.name} / ${i + 1}. ${r.name}`, r.evaluationTime] as const)));
+}
+
 const groupOf = (series: string) => /rule_group="[^;"]*;([^"]*)"/.exec(series)?.[1] ?? "";
 const byGroup = (m: Map<string, number>, name: string) =>
   new Map([...m].filter(([k]) => k.startsWith(`${name}{`)).map(([k, v]) => [groupOf(k), v]));
@@ -69,6 +80,8 @@ interface Result {
   licenses: number;
   rules: string;
   groups: { group: string; interval: number; maxSeconds: number; meanSeconds: number; share: number }[];
+  /** Mean evaluation time of each rule, costliest first. */
+  rulesByCost: { rule: string; meanSeconds: number }[];
   skipped: number;
   ruleSecondsPerSecond: number;
   cpuCores: number;
@@ -109,11 +122,14 @@ async function runSize(scheme: LabelScheme, licenses: number): Promise<Result[]>
     const maxDuration = instances.map(() => new Map<string, number>());
     const durations = instances.map(() => new Map<string, number[]>());
     const maxMemory = instances.map(() => 0);
+    const perRule = instances.map(() => new Map<string, number[]>());
     const startedAt = Date.now();
     let last = first;
     while (Date.now() - startedAt < measureMinutes * 60_000) {
       await sleep(POLL_MS);
       last = await Promise.all(instances.map((p) => selfMetrics(p.port)));
+      const times = await Promise.all(instances.map((p) => ruleTimes(p.port)));
+      times.forEach((m, i) => m.forEach((v, rule) => perRule[i].set(rule, [...(perRule[i].get(rule) ?? []), v])));
       last.forEach((m, i) => {
         for (const [g, v] of byGroup(m, "prometheus_rule_group_last_duration_seconds")) {
           maxDuration[i].set(g, Math.max(maxDuration[i].get(g) ?? 0, v));
@@ -136,6 +152,7 @@ async function runSize(scheme: LabelScheme, licenses: number): Promise<Result[]>
         licenses,
         rules: p.rules,
         groups,
+        rulesByCost: [...perRule[i]].map(([rule, seen]) => ({ rule, meanSeconds: seen.reduce((a, b) => a + b, 0) / seen.length })).sort((a, b) => b.meanSeconds - a.meanSeconds),
         skipped: [...byGroup(last[i], "prometheus_rule_group_iterations_missed_total").values()].reduce((a, b) => a + b, 0),
         ruleSecondsPerSecond: delta(i, "prometheus_rule_group_duration_seconds_sum"),
         cpuCores: delta(i, "process_cpu_seconds_total"),
@@ -175,6 +192,14 @@ function groupsTable(results: Result[]): string {
   return ["| labels | licenses | rules | group | interval | mean evaluation | max evaluation | max share |", "| --- | --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
+/** Where the time goes: the costliest rules of each rule set. */
+function rulesTable(results: Result[], top = 8): string {
+  const rows = results.flatMap((r) =>
+    r.rulesByCost.slice(0, top).map((x) => `| ${r.scheme} | ${r.licenses.toLocaleString("en")} | ${r.rules} | ${x.rule} | ${x.meanSeconds.toFixed(3)} s |`),
+  );
+  return ["| labels | licenses | rules | group / rule | mean evaluation |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+}
+
 /** The issue's targets, for the sizes this run measured. */
 function verdicts(results: Result[]): { line: string; met: boolean }[] {
   const out: { line: string; met: boolean }[] = [];
@@ -202,7 +227,7 @@ async function main() {
   const out = path.join(PROJECT_ROOT, ".local", "bench");
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "scale.json"), JSON.stringify({ at: new Date().toISOString(), cores: os.cpus().length, results }, null, 2));
-  process.stdout.write(`\n${summary(results)}\n\n${groupsTable(results)}\n\n`);
+  process.stdout.write(`\n${summary(results)}\n\n${groupsTable(results)}\n\n${rulesTable(results)}\n\n`);
   const v = verdicts(results);
   for (const x of v) process.stdout.write(`${x.met ? "met" : "NOT MET"}: ${x.line}\n`);
   process.stdout.write(`(load average ${os.loadavg().map((x) => x.toFixed(2)).join(", ")} on ${os.cpus().length} cores; written to .local/bench/scale.json)\n`);

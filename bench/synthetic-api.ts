@@ -3,13 +3,16 @@
 // license key on every per-license series), as exposition text. No traffic is simulated: counters grow
 // at a steady rate per series so that rate() has something to read, and the text is made directly
 // (a client library's registry holds every series as an object, too slow and too large at 100k
-// licenses).
+// licenses). One license in FULL_EVERY uses all its seats; only those are denied seats, and a denial
+// counter exists only for them, as the exporter creates a labelled series on its first increment.
 import * as http from "http";
 import { labelsOf, leLabel, METRIC_CONTRACT, type ContractMetric, type LabelScheme } from "../rules/metric-contract";
 
 const TIERS = ["free", "pro", "enterprise"] as const;
 /** Seat counts licenses are sold with, in turn. */
 const SEATS = [5, 50, 500] as const;
+/** Every FULL_EVERY-th license has all its seats in use, and is denied more. */
+export const FULL_EVERY = 50;
 /** Values of the labels that are neither per license nor listed in the contract's `values`. */
 const FIXED_VALUES: Record<string, readonly string[]> = {
   tier: TIERS,
@@ -28,6 +31,7 @@ interface License {
   tenant_id: string;
   tier: string;
   seats: number;
+  full: boolean;
 }
 
 export function licenses(n: number): License[] {
@@ -37,13 +41,14 @@ export function licenses(n: number): License[] {
     tenant_id: `tenant-${Math.floor(i / 3)}`,
     tier: TIERS[i % TIERS.length],
     seats: SEATS[i % SEATS.length],
+    full: i % FULL_EVERY === 0,
   }));
 }
 
 const PER_LICENSE = new Set(["license_key", "license_id", "tenant_id"]);
 
-/** Every label set of a metric under a scheme: per license where it carries a license label. */
-function labelSets(m: ContractMetric, scheme: LabelScheme, all: License[]): Record<string, string>[] {
+/** Every label set of a metric under a scheme, with its license: per license where it carries a license label. */
+function labelSets(m: ContractMetric, scheme: LabelScheme, all: License[]): { labels: Record<string, string>; license?: License }[] {
   const names = labelsOf(m, scheme);
   const perLicense = names.some((n) => PER_LICENSE.has(n));
   const others = names.filter((n) => !PER_LICENSE.has(n) && !(perLicense && n === "tier"));
@@ -53,11 +58,12 @@ function labelSets(m: ContractMetric, scheme: LabelScheme, all: License[]): Reco
     if (!values) throw new Error(`no values for label ${name} of ${m.name}`);
     sets = sets.flatMap((s) => values.map((v) => ({ ...s, [name]: v })));
   }
-  if (!perLicense) return sets;
-  return all.flatMap((l) => {
+  if (!perLicense) return sets.map((labels) => ({ labels }));
+  const owners = m.name === "seat_denials_total" ? all.filter((l) => l.full) : all;
+  return owners.flatMap((l) => {
     const own: Record<string, string> = {};
     for (const n of names) if (PER_LICENSE.has(n) || n === "tier") own[n] = l[n as keyof License] as string;
-    return sets.map((s) => ({ ...own, ...s }));
+    return sets.map((s) => ({ labels: { ...own, ...s }, license: l }));
   });
 }
 
@@ -72,7 +78,7 @@ export function exposition(all: License[], scheme: LabelScheme, t: number): stri
   for (const m of METRIC_CONTRACT.filter((x) => x.source === "license-api")) {
     const type = m.type === "info" ? "gauge" : m.type;
     out.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${type}`);
-    labelSets(m, scheme, all).forEach((labels, i) => {
+    labelSets(m, scheme, all).forEach(({ labels, license }, i) => {
       const l = render(labels);
       // A steady, series-specific rate: 0.01 to 0.08 per second.
       const count = Math.floor(t * (0.01 * ((i % 8) + 1)) * 100) / 100;
@@ -80,17 +86,14 @@ export function exposition(all: License[], scheme: LabelScheme, t: number): stri
         const bounds = [...(m.buckets ?? []), Infinity];
         bounds.forEach((b, k) => out.push(`${m.name}_bucket{${l}${l ? "," : ""}le="${leLabel(b)}"} ${Math.floor((count * (k + 1)) / bounds.length)}`));
         out.push(`${m.name}_sum{${l}} ${count * 0.05}`, `${m.name}_count{${l}} ${count}`);
-      } else if (m.name === "license_seat_limit") out.push(`${m.name}{${l}} ${seatsOf(all, i)}`);
-      else if (m.name === "active_sessions") out.push(`${m.name}{${l}} ${Math.floor(seatsOf(all, i) * (0.2 + (i % 5) / 10))}`);
+      } else if (m.name === "license_seat_limit") out.push(`${m.name}{${l}} ${license!.seats}`);
+      else if (m.name === "active_sessions") out.push(`${m.name}{${l}} ${license!.full ? license!.seats : Math.floor(license!.seats * (0.2 + (i % 5) / 10))}`);
       else if (m.type === "counter") out.push(`${m.name}{${l}} ${count}`);
       else out.push(`${m.name}{${l}} 1`);
     });
   }
   return out.join("\n") + "\n";
 }
-
-/** The seats of the i-th license (the i-th label set of a per-license gauge is that license's). */
-const seatsOf = (all: License[], i: number) => all[i].seats;
 
 /**
  * Serves the same exposition on every port (one per API replica). The text is made at most once

@@ -6,6 +6,7 @@ import {
   buildDashboard,
   datasourceVariable,
   Layout,
+  licenseSeries,
   licenseVariable,
   panels,
   statPanel,
@@ -20,13 +21,12 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
   const t = c.alerts;
   const f = t.forecast;
   const s = selectors(c);
-  const license = `license_key=~"$license"`;
   const cpuUsage = `sum by (pod) (rate(container_cpu_usage_seconds_total{${s.container}}[$__rate_interval]))`;
   const cpuRequest = `max by (pod) (kube_pod_container_resource_requests{${s.container}, resource="cpu"})`;
   const memoryUsage = `max by (pod) (container_memory_working_set_bytes{${s.container}})`;
   const memoryLimit = `max by (pod) (kube_pod_container_resource_limits{${s.container}, resource="memory"})`;
   // Recorded once a forecast interval by rules/seat-forecast.ts: a panel never re-runs the regression.
-  const forecast = `${SEAT_FORECAST_SERIES.utilisation}{${license}}`;
+  const forecast = licenseSeries(SEAT_FORECAST_SERIES.utilisation);
   const layout = new Layout();
   return buildDashboard(c, {
     key: "capacity",
@@ -78,7 +78,7 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
             [1, "red"],
           ],
           queries: [
-            { expr: `max(license_tenant:seat_utilisation:ratio{${license}})`, legend: "fullest license now" },
+            { expr: `max(${licenseSeries("license_tenant:seat_utilisation:ratio")})`, legend: "fullest license now" },
             { expr: `max(${forecast})`, legend: `fullest license in ${f.horizon}` },
           ],
         },

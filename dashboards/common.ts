@@ -203,10 +203,20 @@ export const instanceVariable = (c: StackConfig) =>
 export const LICENSE_FILTER_OFF = ".*";
 export const licenseVariable = () =>
   new dashboard.TextBoxVariableBuilder("license")
-    .label("License key (regex)")
-    .description("Narrows the seat panels to matching license keys. Leave at .* to aggregate over all licenses.")
+    .label("License (regex)")
+    .description("Narrows the seat panels to matching licenses: by license_id under the metric contract, by license_key under ADR-019's labels. Leave at .* to aggregate over all licenses.")
     .defaultValue(LICENSE_FILTER_OFF)
     .current({ selected: true, text: LICENSE_FILTER_OFF, value: LICENSE_FILTER_OFF });
+
+/**
+ * A selection narrowed by the license filter under either label scheme: the metric contract names a
+ * license by `license_id`, ADR-019's labels by `license_key`, and a series carries one or the other.
+ * One selection per label, joined by `or`: at the default (.*) both match every series, and `or`
+ * keeps each series once.
+ */
+export const narrowedToLicense = (select: (matcher: string) => string) => `(${select(`license_id=~"$license"`)} or ${select(`license_key=~"$license"`)})`;
+/** A per-license series narrowed by the license filter. */
+export const licenseSeries = (name: string) => narrowedToLicense((matcher) => `${name}{${matcher}}`);
 
 // --- the dashboard frame ------------------------------------------------------------------------
 

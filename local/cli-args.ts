@@ -1,5 +1,6 @@
 // The few flags the local commands share.
 import { isStackName, STACKS, type StackName } from "../lib/stack-file";
+import { LABEL_SCHEMES, type LabelScheme } from "../rules/metric-contract";
 
 export const DEFAULT_BASE_PORT = 19090;
 /** The orchestrator's control port, where `npm run fault` sends faults. */
@@ -26,4 +27,18 @@ export function portFlag(argv: string[]): number {
     process.exit(2);
   }
   return port;
+}
+
+/**
+ * How the simulated API labels its per-license series: `adr` (the default), the license key on every
+ * per-license counter as ADR-019's metrics.py does; `contract`, the metric contract's license id on
+ * sessions, seat limits and denials only (docs/metrics.md).
+ */
+export function labelsFlag(argv: string[]): LabelScheme {
+  const labels = flag(argv, "labels") ?? "adr";
+  if (!(LABEL_SCHEMES as readonly string[]).includes(labels)) {
+    console.error(`--labels must be one of ${LABEL_SCHEMES.join(", ")}, got ${labels}`);
+    process.exit(2);
+  }
+  return labels as LabelScheme;
 }

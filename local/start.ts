@@ -1,10 +1,10 @@
-// npm start [-- --stack prod|staging] [--base-port 19090] [--work-dir .local/<stack>]
+// npm start [-- --stack prod|staging] [--base-port 19090] [--work-dir .local/<stack>] [--labels adr|contract]
 // Runs the stack's rendered configuration on loopback and shows what pages, until Ctrl-C.
 import { spawnSync } from "child_process";
 import * as http from "http";
 import * as path from "path";
 import { PROJECT_ROOT } from "../lib/stack-file";
-import { controlPort, flag, portFlag, stackFlag } from "./cli-args";
+import { controlPort, flag, labelsFlag, portFlag, stackFlag } from "./cli-args";
 import { FAULTS, isFault } from "./faults";
 import type { Delivery } from "./receivers";
 import { LocalStack } from "./stack";
@@ -12,6 +12,7 @@ import { LocalStack } from "./stack";
 const argv = process.argv.slice(2);
 const stack = stackFlag(argv, "prod");
 const basePort = portFlag(argv);
+const labelScheme = labelsFlag(argv);
 // Configs, data, logs and (with --work-dir) the deliveries of this run; emptied when it starts.
 const workDirFlag = flag(argv, "work-dir");
 const workDir = path.resolve(workDirFlag ?? path.join(PROJECT_ROOT, ".local", stack));
@@ -26,6 +27,7 @@ const local = new LocalStack({
   basePort,
   workDir,
   deliveriesFile,
+  labelScheme,
 });
 
 const time = () => new Date().toISOString().slice(11, 19);
@@ -79,7 +81,7 @@ async function main() {
   Prometheus       ${u.prometheus.join("  ")}
   Alertmanager     ${u.alertmanager.join("  ")}
   Blackbox         ${u.blackbox}
-  License API      ${u.api}   metrics: ${u.metrics}
+  License API      ${u.api}   metrics: ${u.metrics}   (${labelScheme === "adr" ? "ADR-019's labels: license_key" : "the metric contract's labels: license_id"})
   Receivers        ${u.receivers}   deliveries: ${shown(deliveriesFile)}
   Long-term store  ${u.longTermStore}   (receives the replicas' remote write)
 

@@ -1,10 +1,9 @@
-// The ADR's license API alerts, corrected: ratios of aggregates, quantiles of summed histograms, each
-// license's own seat limit (the config's only for a license that reports none). Plus the security
-// signal the ADR asks for.
+// The ADR's license API alerts, corrected: ratios of aggregates, quantiles of summed histograms. Plus
+// the security signal the ADR asks for. The ADR's per-license seat alerts are in rules/per-license.ts.
 import type { StackConfig } from "../config";
 import { alert } from "./build";
 import type { RuleGroup } from "./types";
-import { LICENSE_IN_TEMPLATE, panelUrl } from "../lib/identities";
+import { panelUrl } from "../lib/identities";
 
 export function apiRules(c: StackConfig): RuleGroup {
   const t = c.alerts;
@@ -29,22 +28,6 @@ export function apiRules(c: StackConfig): RuleGroup {
         description: `p95 license validation latency is {{ $value | humanizeDuration }} (target: under ${t.latencyP95Seconds.threshold}s).`,
         runbook: "highlatency",
         dashboard: panelUrl(c, "licenseApi", "latency"),
-      }),
-      alert(c, "SeatExhaustion", `license_tenant:seat_utilisation:ratio > ${t.seatUtilisation.threshold}`, {
-        for: t.seatUtilisation.for,
-        severity: "warning",
-        summary: `License ${LICENSE_IN_TEMPLATE} near its seat limit`,
-        description: `{{ $value | humanizePercentage }} of the seats of license ${LICENSE_IN_TEMPLATE} (tenant {{ $labels.tenant_id }}) are in use: its own limit, or ${c.licenseApi.seatLimit} if it reports none.`,
-        runbook: "seatexhaustion",
-        dashboard: panelUrl(c, "licenseApi", "seatUtilisation"),
-      }),
-      alert(c, "FrequentSeatDenials", `license_tenant:seat_denials:rate5m > ${t.seatDenialsPerSecond.threshold}`, {
-        for: t.seatDenialsPerSecond.for,
-        severity: "warning",
-        summary: `Frequent seat denials for license ${LICENSE_IN_TEMPLATE}`,
-        description: `{{ $value | printf "%.2f" }} seat denials per second for tenant {{ $labels.tenant_id }}.`,
-        runbook: "frequentseatdenials",
-        dashboard: panelUrl(c, "licenseApi", "activeSessions"),
       }),
       alert(
         c,

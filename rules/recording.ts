@@ -2,11 +2,12 @@
 // only, at the finest aggregation any consumer needs; everything coarser is derived from that recorded
 // series (in the same group, evaluated in order, so at the same timestamp). A raw read costs one step
 // per series the API exports, which with a per-license label is per license; a derived read costs one
-// step per status and tier.
+// step per status and tier. The per-license series are recorded by rules/per-license.ts, at their own
+// cadence.
 import type { StackConfig } from "../config";
 import { record } from "./build";
 import type { RuleGroup } from "./types";
-import { PER_LICENSE, quantileName, QUANTILES, selectors } from "../lib/identities";
+import { quantileName, QUANTILES, selectors } from "../lib/identities";
 
 /** The recorded 5m rate of the validation latency buckets, by endpoint: every latency quantile reads it. */
 const LATENCY_BUCKETS = "le_endpoint:license_validation_latency_seconds_bucket:rate5m";
@@ -31,17 +32,6 @@ export function recordingRules(c: StackConfig): RuleGroup {
       record("tier:license_validation_error_ratio:rate5m", "tier:license_validation_errors:rate5m / tier:license_validation_requests:rate5m"),
       record(LATENCY_BUCKETS, `sum by (le, endpoint) (rate(license_validation_latency_seconds_bucket{${api}}[5m]))`),
       ...latency,
-      // Per license: the only series whose alerts are about one license. The gauge is the license's
-      // count (read from Redis), the same on every replica: max, not sum.
-      record("license_tenant:active_sessions:max", `max by (${PER_LICENSE}) (active_sessions{${api}})`),
-      // Each license's own seat limit; the config's only for a license that reports none (or 0).
-      record(
-        "license_tenant:seat_limit:effective",
-        `max by (${PER_LICENSE}) (license_seat_limit{${api}} > 0)
-         or license_tenant:active_sessions:max * 0 + ${c.licenseApi.seatLimit}`,
-      ),
-      record("license_tenant:seat_utilisation:ratio", "license_tenant:active_sessions:max / license_tenant:seat_limit:effective"),
-      record("license_tenant:seat_denials:rate5m", `sum by (${PER_LICENSE}) (rate(seat_denials_total{${api}}[5m]))`),
       record(
         "seat_acquisition_latency_seconds:p95_5m",
         `histogram_quantile(0.95, sum by (le) (rate(seat_acquisition_latency_seconds_bucket{${api}}[5m])))`,

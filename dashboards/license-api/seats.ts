@@ -1,9 +1,11 @@
 // Seats and keys: sessions and denials, seat utilisation against the limit, invalid and revoked keys, the licenses nearest their limit.
 import { DASHBOARDS } from "../../lib/identities";
-import { statPanel, timeSeriesPanel, type PanelEntry } from "../common";
+import { licenseSeries, statPanel, timeSeriesPanel, type PanelEntry } from "../common";
 import type { RowContext } from "./context";
 
-export function seatPanels({ c, t, tier, license }: RowContext): PanelEntry[] {
+export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
+  const sessions = licenseSeries("license_tenant:active_sessions:max");
+  const utilisation = licenseSeries("license_tenant:seat_utilisation:ratio");
   return [
     [
       timeSeriesPanel,
@@ -14,9 +16,9 @@ export function seatPanels({ c, t, tier, license }: RowContext): PanelEntry[] {
         unit: "short",
         min: 0,
         queries: [
-          { expr: `sum(license_tenant:active_sessions:max{${license}})`, legend: "active sessions (all licenses)" },
-          { expr: `max(license_tenant:active_sessions:max{${license}})`, legend: "busiest license" },
-          { expr: `max(license_tenant:seat_denials:rate5m{${license}})`, legend: "seat denials/s (worst license)" },
+          { expr: `sum(${sessions})`, legend: "active sessions (all licenses)" },
+          { expr: `max(${sessions})`, legend: "busiest license" },
+          { expr: `max(${licenseSeries("license_tenant:seat_denials:rate5m")})`, legend: "seat denials/s (worst license)" },
         ],
       },
     ],
@@ -35,8 +37,8 @@ export function seatPanels({ c, t, tier, license }: RowContext): PanelEntry[] {
           [1, "red"],
         ],
         queries: [
-          { expr: `max(license_tenant:seat_utilisation:ratio{${license}})`, legend: "fullest license" },
-          { expr: `quantile(0.5, license_tenant:seat_utilisation:ratio{${license}})`, legend: "median license" },
+          { expr: `max(${utilisation})`, legend: "fullest license" },
+          { expr: `quantile(0.5, ${utilisation})`, legend: "median license" },
         ],
       },
     ],
@@ -69,7 +71,7 @@ export function seatPanels({ c, t, tier, license }: RowContext): PanelEntry[] {
         steps: [[1, "orange"]],
         queries: [
           {
-            expr: `count(license_tenant:seat_utilisation:ratio{${license}} > ${t.seatUtilisation.threshold}) or vector(0)`,
+            expr: `count(${utilisation} > ${t.seatUtilisation.threshold}) or vector(0)`,
             legend: "licenses",
             instant: true,
           },

@@ -3,12 +3,12 @@
 // promtool's own exposition checker accepts; the series per license are what docs/capacity.md and
 // the stack files' sample limits are sized with.
 import { spawnSync } from "child_process";
-import { exposition, licenses } from "../../bench/synthetic-api";
+import { exposition, FULL_EVERY, licenses } from "../../bench/synthetic-api";
 import { LABEL_SCHEMES, labelsOf, METRIC_CONTRACT, seriesNames, type LabelScheme } from "../../rules/metric-contract";
 
 const samplesOf = (text: string) => text.split("\n").filter((l) => l && !l.startsWith("#"));
-/** Series per license, and the rest, in the exposition of one replica. */
-const PER_LICENSE: Record<LabelScheme, number> = { adr: 10, contract: 3 };
+/** Series per license in the exposition of one replica, besides the denial counter of a full license. */
+const PER_LICENSE: Record<LabelScheme, number> = { adr: 9, contract: 2 };
 
 describe.each(LABEL_SCHEMES)("%s labels", (scheme) => {
   const text = exposition(licenses(30), scheme, 100);
@@ -30,8 +30,20 @@ describe.each(LABEL_SCHEMES)("%s labels", (scheme) => {
     }
   });
 
-  test(`${PER_LICENSE[scheme]} series per license`, () => {
-    const more = samplesOf(exposition(licenses(40), scheme, 100)).length - samplesOf(text).length;
-    expect(more / 10).toBe(PER_LICENSE[scheme]);
+  test(`${PER_LICENSE[scheme]} series per license, and a denial counter for each full license only`, () => {
+    const count = (n: number) => samplesOf(exposition(licenses(n), scheme, 100)).length;
+    // The licenses from 1 to FULL_EVERY - 1 are not full; license FULL_EVERY is.
+    expect((count(FULL_EVERY) - count(1)) / (FULL_EVERY - 1)).toBe(PER_LICENSE[scheme]);
+    expect(count(FULL_EVERY + 1) - count(FULL_EVERY)).toBe(PER_LICENSE[scheme] + 1);
+    const denied = samplesOf(text).filter((l) => l.startsWith("seat_denials_total{"));
+    expect(denied.length).toBe(licenses(30).filter((l) => l.full).length);
+  });
+
+  test("a full license uses all its seats; no other does", () => {
+    const sessions = (l: string) => Number(l.slice(l.lastIndexOf(" ") + 1));
+    const all = licenses(30);
+    const lines = samplesOf(text).filter((l) => l.startsWith("active_sessions{"));
+    expect(lines.map(sessions)).toEqual(all.map((l) => (l.full ? l.seats : expect.any(Number))));
+    lines.forEach((l, i) => { if (!all[i].full) expect(sessions(l)).toBeLessThan(all[i].seats); });
   });
 });

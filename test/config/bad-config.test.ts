@@ -36,7 +36,13 @@ const cases: Case[] = [
   { name: "schedule layer without users", config: prodSection("pagerduty", { schedule: { layers: [{ name: "x", start: "2026-01-05T09:00:00-05:00", rotationVirtualStart: "2026-01-05T09:00:00-05:00", rotationTurnLengthSeconds: 604800, users: [] }] } }), expect: [/pagerduty\.schedule\.layers\.0\.users: must list at least one user/] },
   { name: "bad duration", config: prodSection("alerts", { errorRate: { threshold: 0.05, for: "5 minutes" } }), expect: [/alerts\.errorRate\.for: must be a Prometheus duration.*\(got "5 minutes"\)/] },
   { name: "for: that a single failed scrape can satisfy", config: prodSection("alerts", { outage: { evaluationInterval: "5s", probeFor: "10s", targetsFor: "15s" } }), expect: [/licenseApi\.scrapeInterval: must be shorter than alerts\.outage\.targetsFor \(15s\): a single failed scrape must not page/] },
-  { name: "seat forecast faster than the sessions it samples", config: prodSection("alerts", { forecast: { evaluationInterval: "10s" } }), expect: [/alerts\.forecast\.evaluationInterval: must be a whole multiple of prometheus\.evaluationInterval \(15s\), got 10s/] },
+  { name: "seat forecast faster than the sessions it samples", config: prodSection("alerts", { forecast: { evaluationInterval: "15s" } }), expect: [/alerts\.forecast\.evaluationInterval: must be a whole multiple of alerts\.perLicense\.evaluationInterval \(30s\), got 15s/] },
+  { name: "seat forecast out of step with the sessions it samples", config: prodSection("alerts", { forecast: { evaluationInterval: "45s" } }), expect: [/alerts\.forecast\.evaluationInterval: must be a whole multiple of alerts\.perLicense\.evaluationInterval \(30s\), got 45s/] },
+  {
+    name: "per-license cadence too slow for the seat alerts' for:",
+    config: prodSection("alerts", { perLicense: { evaluationInterval: "5m" }, forecast: { evaluationInterval: "5m", for: "30m" } }),
+    expect: [/alerts\.perLicense\.evaluationInterval: must be shorter than alerts\.seatDenialsPerSecond\.for \(5m\): for: needs several evaluations/],
+  },
   { name: "for: that a single failed probe can satisfy", config: prodSection("alerts", { outage: { probeFor: "5s" } }), expect: [/blackbox\.probeInterval: must be shorter than alerts\.outage\.probeFor \(5s\): a single failed probe must not page/] },
   // Paged within a minute, a repeated outage too: a re-fire into the group the last outage left waits for group_interval.
   {

@@ -27,8 +27,8 @@ function leftovers(): string[] {
   });
 }
 
-function start(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts", "--stack", "staging", "--base-port", String(BASE_PORT), "--work-dir", workDir], {
+function start(...flags: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts", "--stack", "staging", "--base-port", String(BASE_PORT), "--work-dir", workDir, ...flags], {
     cwd: PROJECT_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -60,11 +60,41 @@ test("npm start shows the URLs, then Ctrl-C stops every process it started", asy
   await until(() => run.output().includes("Ctrl-C stops everything."), 120_000, "the stack to come up");
   expect(run.output()).toContain(`Prometheus       http://127.0.0.1:${BASE_PORT}`);
   expect(run.output()).toContain(`logs in ${workDir}/`);
+  expect(run.output()).toContain("ADR-019's labels: license_key");
   expect(leftovers().length).toBeGreaterThanOrEqual(5);
   run.child.kill("SIGINT");
   expect(await run.exited).toBe(0);
   expect(leftovers()).toEqual([]);
 }, 150_000);
+
+test("with --labels contract the API labels licenses by license_id, and the rules record each license under it", async () => {
+  const run = start("--labels", "contract");
+  await until(() => run.output().includes("Ctrl-C stops everything."), 120_000, "the stack to come up");
+  expect(run.output()).toContain("the metric contract's labels: license_id");
+  const metricsUrl = /metrics: (http:\/\/\S+)/.exec(run.output())![1];
+  const exported = await (await fetch(metricsUrl)).text();
+  expect(exported).toMatch(/^active_sessions\{[^}]*license_id="/m);
+  expect(exported).not.toContain("license_key");
+  // The per-license group's first evaluation: each license's utilisation, keyed by its id.
+  let utilisation: { metric: Record<string, string> }[] = [];
+  const deadline = Date.now() + 90_000;
+  while (utilisation.length === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    const q = await fetch(`http://127.0.0.1:${BASE_PORT}/api/v1/query?query=${encodeURIComponent("license_tenant:seat_utilisation:ratio")}`);
+    utilisation = ((await q.json()) as { data: { result: { metric: Record<string, string> }[] } }).data.result;
+  }
+  expect(utilisation.length).toBeGreaterThan(0);
+  for (const s of utilisation) expect({ id: s.metric.license_id, key: s.metric.license_key }).toEqual({ id: expect.stringMatching(/.+/), key: undefined });
+  run.child.kill("SIGINT");
+  expect(await run.exited).toBe(0);
+  expect(leftovers()).toEqual([]);
+}, 240_000);
+
+test("an unknown label scheme is refused before anything starts", () => {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "local/start.ts", "--labels", "mine", "--work-dir", workDir], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  expect(r.stderr).toContain("--labels must be one of contract, adr, got mine");
+  expect(r.status).toBe(2);
+});
 
 test("when a child crashes, npm start says which and stops everything else", async () => {
   const run = start();

@@ -14,15 +14,16 @@ export function variableDefaults(model: DashboardModel): Record<string, string> 
   );
 }
 
-/** Every PromQL query of a dashboard: panel targets and query-variable selectors. */
-export function promQueries(model: DashboardModel): { where: string; expr: string; legend?: string; datasource?: string }[] {
-  const vars = variableDefaults(model);
+/** Every PromQL query of a dashboard: panel targets and query-variable selectors, with `values` set in place of the defaults. */
+export function promQueries(model: DashboardModel, values: Record<string, string> = {}): { where: string; expr: string; raw: string; legend?: string; datasource?: string }[] {
+  const vars = { ...variableDefaults(model), ...values };
   const fromPanels = allPanels(model).flatMap((p) =>
     ((p.targets ?? []) as Target[])
       .filter((t) => t.expr !== undefined)
       .map((t) => ({
         where: `${model.uid} panel ${p.id} ${t.refId}`,
         expr: substitute(t.expr!, vars),
+        raw: t.expr!,
         legend: t.legendFormat,
         // The data source the query goes to, the `datasource` variable resolved to its default.
         datasource: substitute(t.datasource?.uid ?? p.datasource?.uid ?? "", vars) || undefined,
@@ -33,7 +34,7 @@ export function promQueries(model: DashboardModel): { where: string; expr: strin
     .map((v) => {
       const m = /^label_values\((.+),\s*\w+\)$/.exec(String(v.query));
       if (!m) throw new Error(`${model.uid} variable ${v.name}: expected label_values(selector, label), got ${v.query}`);
-      return { where: `${model.uid} variable ${v.name}`, expr: substitute(m[1], vars) };
+      return { where: `${model.uid} variable ${v.name}`, expr: substitute(m[1], vars), raw: m[1] };
     });
   return [...fromPanels, ...fromVariables];
 }

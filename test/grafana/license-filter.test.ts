@@ -1,0 +1,157 @@
+// The dashboards' license filter, as a real Prometheus (2.42) answers it: with one license selected,
+// every query that reads the filter selects that license's series only, under either label scheme (the
+// metric contract's `license_id`, ADR-019's `license_key`), and still returns data; at its default
+// (.*) a license is counted once, not once per label the filter tries.
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { renderDashboards } from "../../dashboards";
+import { LICENSE_FILTER_OFF } from "../../dashboards/common";
+import { METRIC_CONTRACT, labelsOf, type LabelScheme } from "../../rules/metric-contract";
+import { promQueries } from "./dashboard-queries";
+import { parsePromql } from "./promql";
+import { testStackConfig } from "../stack-config";
+
+const PORT = 26190;
+const PROMETHEUS = `http://127.0.0.1:${PORT}`;
+const STEP = 15;
+const START = 1_790_000_000;
+const END = START + 20 * 60;
+
+type Labels = Record<string, string>;
+/** Two licenses under each scheme; the first of each is the one the tests select. */
+const LICENSES: { scheme: LabelScheme; labels: Labels; sessions: number }[] = [
+  { scheme: "contract", labels: { license_id: "lic-1", tenant_id: "tenant-1" }, sessions: 3 },
+  { scheme: "contract", labels: { license_id: "lic-2", tenant_id: "tenant-2" }, sessions: 40 },
+  { scheme: "adr", labels: { license_key: "LIC-0A1B2C3D-000001", tenant_id: "tenant-3" }, sessions: 7 },
+  { scheme: "adr", labels: { license_key: "LIC-4E5F6A7B-000002", tenant_id: "tenant-4" }, sessions: 400 },
+];
+const SELECTED = { contract: LICENSES[0], adr: LICENSES[2] };
+const licenseOf = (l: Labels) => l.license_id || l.license_key || "";
+
+const c = testStackConfig("prod");
+const models = renderDashboards(c).map((d) => d.model);
+const filtered = models.flatMap((m) => promQueries(m).filter((q) => q.raw.includes("$license")));
+const selectorsOf = (expr: string) => {
+  const p = parsePromql(expr);
+  return p.selectors.map((s) => ({ metric: s.metric, text: expr.slice(s.node.from, s.node.to) }));
+};
+
+/** The series each metric the filter reads has under each scheme: per license where the scheme gives it a license label. */
+function series(metric: string, matchers: Labels): Labels[] {
+  const contract = METRIC_CONTRACT.find((m) => metric === m.name || metric === `${m.name}_total`);
+  return LICENSES.flatMap(({ scheme, labels }, i) => {
+    const names = contract ? labelsOf(contract, scheme) : Object.keys(labels);
+    const others = Object.fromEntries(names.filter((n) => !(n in labels)).map((n) => [n, contract?.values?.[n]?.[0] ?? "pro"]));
+    const own = Object.fromEntries(names.filter((n) => n in labels).map((n) => [n, labels[n]]));
+    // A scheme whose counter has no license label exports one series, not one per license.
+    if (Object.keys(own).length === 0 && LICENSES.findIndex((l) => l.scheme === scheme) !== i) return [];
+    return [{ ...matchers, ...others, ...own }];
+  });
+}
+
+const sessionsOf = (l: Labels) => LICENSES.find((x) => licenseOf(x.labels) === licenseOf(l))?.sessions ?? 0;
+
+function openMetrics(): string {
+  const out: string[] = [];
+  const written = new Set<string>();
+  for (const q of filtered) {
+    for (const s of selectorsOf(q.expr)) {
+      if (written.has(s.metric)) continue;
+      written.add(s.metric);
+      const matchers = Object.fromEntries([...s.text.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      out.push(`# TYPE ${s.metric} unknown`);
+      for (const labels of series(s.metric, matchers)) {
+        const l = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",");
+        for (let t = START; t <= END; t += STEP) {
+          // Counters grow steadily; a gauge holds the license's sessions (or a utilisation of them).
+          const value = s.metric.endsWith("_total") ? (t - START) / 10 : s.metric.includes("utilisation") ? sessionsOf(labels) / 500 : sessionsOf(labels);
+          out.push(`${s.metric}{${l}} ${value} ${t}`);
+        }
+      }
+    }
+  }
+  return `${out.join("\n")}\n# EOF\n`;
+}
+
+let dir: string;
+let prometheus: ChildProcess | undefined;
+
+async function get<T>(route: string, params: Record<string, string>): Promise<T> {
+  const res = await fetch(`${PROMETHEUS}${route}?${new URLSearchParams(params)}`);
+  const body = (await res.json()) as { status: string; data: T; error?: string };
+  if (body.status !== "success") throw new Error(`${route} ${JSON.stringify(params)}: ${body.error}`);
+  return body.data;
+}
+const query = (expr: string) => get<{ result: { metric: Labels; value: [number, string] }[] }>("/api/v1/query", { query: expr, time: String(END) }).then((d) => d.result);
+const matched = (selector: string) => get<Labels[]>("/api/v1/series", { "match[]": selector, start: String(START), end: String(END) });
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-license-filter-"));
+  fs.writeFileSync(path.join(dir, "data.om"), openMetrics());
+  const blocks = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", "data.om", "tsdb"], { cwd: dir, encoding: "utf8" });
+  if (blocks.status !== 0) throw new Error(`promtool could not backfill: ${blocks.error?.message ?? blocks.stderr}`);
+  fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
+  prometheus = spawn("prometheus", ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${PORT}`], { cwd: dir, stdio: "ignore" });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${PROMETHEUS}/-/ready`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 150) throw new Error(`Prometheus did not become ready on port ${PORT}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  const exited = prometheus && prometheus.exitCode === null ? new Promise((r) => prometheus!.once("exit", r)) : undefined;
+  prometheus?.kill();
+  await exited;
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("the seat panels of both dashboards read the license filter", () => {
+  const where = new Set(filtered.map((q) => q.where.split(" ")[0]));
+  expect(where).toEqual(new Set(models.filter((m) => m.templating?.list?.some((v) => v.name === "license")).map((m) => m.uid)));
+  expect(filtered.length).toBeGreaterThanOrEqual(8);
+});
+
+describe.each(["contract", "adr"] as const)("one license selected under the %s's labels", (scheme) => {
+  const selected = licenseOf(SELECTED[scheme].labels);
+  const queries = models.flatMap((m) => promQueries(m, { license: selected }).filter((q) => q.raw.includes("$license")));
+
+  test("every selector matches that license's series only", async () => {
+    for (const q of queries) {
+      const licenses = new Set<string>();
+      for (const s of selectorsOf(q.expr)) for (const labels of await matched(s.text)) licenses.add(licenseOf(labels));
+      expect({ where: q.where, licenses: [...licenses] }).toEqual({ where: q.where, licenses: licenses.size ? [selected] : [] });
+    }
+  });
+
+  test("every query returns data, except the raw counters the contract keeps free of license labels", async () => {
+    const answered: Record<string, boolean> = {};
+    const expected: Record<string, boolean> = {};
+    for (const q of queries) {
+      answered[q.where] = (await query(q.expr)).length > 0;
+      // Under the contract only the per-license series (sessions, limits, denials and what is recorded from them) name a license.
+      const rawCounter = selectorsOf(q.expr).every((s) => METRIC_CONTRACT.some((m) => s.metric === m.name && !labelsOf(m, scheme).some((l) => l.startsWith("license_"))));
+      expected[q.where] = !rawCounter;
+    }
+    expect(answered).toEqual(expected);
+    expect(Object.values(expected).filter(Boolean).length).toBeGreaterThanOrEqual(6);
+  });
+
+  test("the busiest license is the selected one: its own sessions", async () => {
+    const busiest = queries.find((q) => q.expr.startsWith("max((license_tenant:active_sessions:max"))!;
+    const [sample] = await query(busiest.expr);
+    expect(Number(sample.value[1])).toBe(SELECTED[scheme].sessions);
+  });
+});
+
+test(`at the default (${LICENSE_FILTER_OFF}) every license is counted once, under either scheme`, async () => {
+  const total = models.flatMap((m) => promQueries(m, { license: LICENSE_FILTER_OFF })).find((q) => q.expr.startsWith("sum((license_tenant:active_sessions:max"))!;
+  const [sample] = await query(total.expr);
+  expect(Number(sample.value[1])).toBe(LICENSES.reduce((a, l) => a + l.sessions, 0));
+});
