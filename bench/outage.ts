@@ -193,6 +193,8 @@ async function main() {
   const singles = only === "repeat" ? [] : ["prod", "adr"].flatMap((config, c) => MODES.map((mode, m) => ({ config, mode, basePort: 31000 + (c * MODES.length + m) * 100 })));
   const repeats = only === "single" ? [] : repeatTimings.flatMap((config, c) => MODES.map((mode, m) => ({ config, mode, basePort: 32000 + (c * MODES.length + m) * 100 })));
   const blips = only === "repeat" ? [] : ["prod", "adr"].map((config, c) => ({ config, basePort: 33000 + c * 100 }));
+  // Every local stack running at once listens for this process's exit, to take its children with it.
+  process.setMaxListeners(singles.length + repeats.length + blips.length + 10);
   log(`benchmark: ${singles.length ? `${trials} single-outage trials per fault mode and config` : "no single outages"}, ${repeats.length ? `${repeatTrials} repeat scenarios per fault mode (${repeatTimings.join(", ")})` : "no repeat scenarios"}; all side by side`);
   const [outages, repeated, flapCounts] = await Promise.all([
     Promise.all(singles.map(async (s) => ({ ...s, results: await outageTrials(s.config, s.mode, s.basePort) }))),
