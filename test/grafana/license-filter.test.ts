@@ -2,7 +2,6 @@
 // every query that reads the filter selects that license's series only, under either label scheme (the
 // metric contract's `license_id`, ADR-019's `license_key`), and still returns data; at its default
 // (.*) a license is counted once, not once per label the filter tries.
-import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,10 +10,10 @@ import { LICENSE_FILTER_OFF } from "../../dashboards/common";
 import { METRIC_CONTRACT, labelsOf, type LabelScheme } from "../../rules/metric-contract";
 import { promQueries } from "./dashboard-queries";
 import { parsePromql } from "./promql";
+import { BackfilledPrometheus } from "../backfilled-prometheus";
 import { testStackConfig } from "../stack-config";
 
-const PORT = 26190;
-const PROMETHEUS = `http://127.0.0.1:${PORT}`;
+const prometheus = new BackfilledPrometheus(26190);
 const STEP = 15;
 const START = 1_790_000_000;
 const END = START + 20 * 60;
@@ -76,10 +75,9 @@ function openMetrics(): string {
 }
 
 let dir: string;
-let prometheus: ChildProcess | undefined;
 
 async function get<T>(route: string, params: Record<string, string>): Promise<T> {
-  const res = await fetch(`${PROMETHEUS}${route}?${new URLSearchParams(params)}`);
+  const res = await fetch(`${prometheus.url}${route}?${new URLSearchParams(params)}`);
   const body = (await res.json()) as { status: string; data: T; error?: string };
   if (body.status !== "success") throw new Error(`${route} ${JSON.stringify(params)}: ${body.error}`);
   return body.data;
@@ -90,25 +88,11 @@ const matched = (selector: string) => get<Labels[]>("/api/v1/series", { "match[]
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-license-filter-"));
   fs.writeFileSync(path.join(dir, "data.om"), openMetrics());
-  const blocks = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", "data.om", "tsdb"], { cwd: dir, encoding: "utf8" });
-  if (blocks.status !== 0) throw new Error(`promtool could not backfill: ${blocks.error?.message ?? blocks.stderr}`);
-  fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
-  prometheus = spawn("prometheus", ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${PORT}`], { cwd: dir, stdio: "ignore" });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${PROMETHEUS}/-/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 150) throw new Error(`Prometheus did not become ready on port ${PORT}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await prometheus.start(dir, "data.om");
 }, 60_000);
 
 afterAll(async () => {
-  const exited = prometheus && prometheus.exitCode === null ? new Promise((r) => prometheus!.once("exit", r)) : undefined;
-  prometheus?.kill();
-  await exited;
+  await prometheus.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

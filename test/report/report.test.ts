@@ -1,7 +1,7 @@
 // The monthly report against a real Prometheus holding two backfilled months with known outcomes
 // (scenario.ts), and the month running now with silences created in a real Alertmanager
 // (alertmanager.ts): every figure asserted is what the scenario implies, worked out here by hand.
-import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { spawn } from "child_process";
 import * as http from "http";
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -13,19 +13,20 @@ import type { Report } from "../../report/compute";
 import { EXIT } from "../../report/errors";
 import { resolveMonth } from "../../report/month";
 import { alertRule } from "../../rules/tests/promtool";
+import { BackfilledPrometheus } from "../backfilled-prometheus";
 import { testStackConfig } from "../stack-config";
 import { TestAlertmanager } from "./alertmanager";
 import { SCENARIO, writeScenario } from "./scenario";
 
 const PORT = 35090;
-const PROMETHEUS = `http://127.0.0.1:${PORT}`;
+const prometheus = new BackfilledPrometheus(PORT);
+const PROMETHEUS = prometheus.url;
 const alertmanager = new TestAlertmanager(39000);
 /** Where Alertmanager would notify: a port nothing listens on. */
 const NOWHERE = "http://127.0.0.1:39009";
 const TSX = path.join(PROJECT_ROOT, "node_modules/.bin/tsx");
 
 let dir: string;
-let prometheus: ChildProcess | undefined;
 let runs = 0;
 
 /** Runs the report command as a user would; asynchronously, so a server of this process can answer it. */
@@ -92,29 +93,11 @@ async function silenceInAlertmanager() {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-report-"));
   writeScenario(testStackConfig("prod"), path.join(dir, "scenario.om"), await silenceInAlertmanager());
-  const blocks = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=1488h", "scenario.om", "tsdb"], { cwd: dir, encoding: "utf8" });
-  if (blocks.status !== 0) throw new Error(`promtool could not backfill (run scripts/ensure-tools.sh): ${blocks.error?.message ?? blocks.stderr}`);
-  fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
-  prometheus = spawn(
-    "prometheus",
-    ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${PORT}`],
-    { cwd: dir, stdio: "ignore" },
-  );
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${PROMETHEUS}/-/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 100) throw new Error(`Prometheus did not become ready on port ${PORT}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await prometheus.start(dir, "scenario.om", ["--max-block-duration=1488h"]);
 }, 60_000);
 
 afterAll(async () => {
-  const exited = prometheus && prometheus.exitCode === null ? new Promise((r) => prometheus!.once("exit", r)) : undefined;
-  prometheus?.kill();
-  await Promise.all([exited, alertmanager.stop()]);
+  await Promise.all([prometheus.stop(), alertmanager.stop()]);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 

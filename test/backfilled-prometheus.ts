@@ -1,0 +1,47 @@
+// A real Prometheus serving series backfilled from an OpenMetrics file by `promtool tsdb
+// create-blocks-from openmetrics`: what the tests that read months of data, or data of both label
+// schemes at once, query through Prometheus's own HTTP API.
+import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export class BackfilledPrometheus {
+  readonly url: string;
+  private proc?: ChildProcess;
+
+  constructor(private readonly port: number) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  /** Backfills `openMetricsFile` (in `dir`) into `dir`/tsdb, then starts Prometheus on it and waits until it is ready. */
+  async start(dir: string, openMetricsFile: string, backfillFlags: string[] = []): Promise<void> {
+    const blocks = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", ...backfillFlags, openMetricsFile, "tsdb"], { cwd: dir, encoding: "utf8" });
+    if (blocks.status !== 0) throw new Error(`promtool could not backfill (run scripts/ensure-tools.sh): ${blocks.error?.message ?? blocks.stderr}`);
+    fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
+    this.proc = spawn(
+      "prometheus",
+      // Retention far longer than the data's age: the backfilled blocks are not deleted on start.
+      ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${this.port}`],
+      { cwd: dir, stdio: "ignore" },
+    );
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${this.url}/-/ready`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (i > 150) throw new Error(`Prometheus did not become ready on port ${this.port}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Stops it and waits for it to exit, so that its data folder can be removed. */
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    await new Promise((r) => {
+      proc.once("exit", r);
+      proc.kill();
+    });
+  }
+}
