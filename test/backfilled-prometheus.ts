@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { stopAndWait, untilReady } from "./served-process";
 
 export class BackfilledPrometheus {
   readonly url: string;
@@ -24,24 +25,11 @@ export class BackfilledPrometheus {
       ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${this.port}`],
       { cwd: dir, stdio: "ignore" },
     );
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${this.url}/-/ready`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      if (i > 150) throw new Error(`Prometheus did not become ready on port ${this.port}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilReady(this.url, "Prometheus");
   }
 
   /** Stops it and waits for it to exit, so that its data folder can be removed. */
   async stop(): Promise<void> {
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise((r) => {
-      proc.once("exit", r);
-      proc.kill();
-    });
+    await stopAndWait(this.proc);
   }
 }

@@ -8,6 +8,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import type { StackConfig } from "../../config";
 import { alertmanagerConfig } from "../../render/alertmanager-config";
+import { stopAndWait, untilReady } from "../served-process";
 
 export interface PostedMatcher {
   name: string;
@@ -32,25 +33,12 @@ export class TestAlertmanager {
       ["--config.file=alertmanager.yml", "--storage.path=alertmanager-data", `--web.listen-address=127.0.0.1:${this.port}`, "--cluster.listen-address=", "--log.level=warn"],
       { cwd: dir, stdio: "ignore" },
     );
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${this.url}/-/ready`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      if (i > 100) throw new Error(`Alertmanager did not become ready on port ${this.port} (run scripts/ensure-tools.sh)`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilReady(this.url, "Alertmanager");
   }
 
   /** Stops it and waits for it to exit: it writes its state on the way out. */
   async stop(): Promise<void> {
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise((r) => {
-      proc.once("exit", r);
-      proc.kill();
-    });
+    await stopAndWait(this.proc);
   }
 
   private async call(method: string, p: string, body?: unknown) {
