@@ -19,13 +19,15 @@ export class BackfilledPrometheus {
     const blocks = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", ...backfillFlags, openMetricsFile, "tsdb"], { cwd: dir, encoding: "utf8" });
     if (blocks.status !== 0) throw new Error(`promtool could not backfill (run scripts/ensure-tools.sh): ${blocks.error?.message ?? blocks.stderr}`);
     fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
+    const log = fs.openSync(path.join(dir, "prometheus.log"), "a");
     this.proc = spawn(
       "prometheus",
       // Retention far longer than the data's age: the backfilled blocks are not deleted on start.
       ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${this.port}`],
-      { cwd: dir, stdio: "ignore" },
+      { cwd: dir, stdio: ["ignore", log, log] },
     );
-    await untilReady(this.url, "Prometheus");
+    fs.closeSync(log);
+    await untilReady(this.url, "Prometheus", this.proc, path.join(dir, "prometheus.log"));
   }
 
   /** Stops it and waits for it to exit, so that its data folder can be removed. */

@@ -1,16 +1,23 @@
 // What the tests that start a real server (Prometheus, Alertmanager) share: waiting until it says it is
 // ready, and stopping it with the wait for its exit (each writes or holds files its test then removes).
 import type { ChildProcess } from "child_process";
+import * as fs from "fs";
 
-/** Polls `<url>/-/ready` every 200 ms until it answers 200, for at most `attempts` tries. */
-export async function untilReady(url: string, what: string, attempts = 150): Promise<void> {
-  for (let i = 0; ; i++) {
+/**
+ * Polls `<url>/-/ready` until it answers 200, for at most `timeoutMs` (a loaded machine opens a
+ * backfilled TSDB slowly). Fails at once if the process exits, with the end of its log.
+ */
+export async function untilReady(url: string, what: string, proc: ChildProcess, logFile: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n") : "(no log)");
+  for (;;) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${what} exited (${proc.exitCode ?? proc.signalCode}) before it was ready at ${url}:\n${log()}`);
     try {
       if ((await fetch(`${url}/-/ready`)).ok) return;
     } catch {
       // not listening yet
     }
-    if (i > attempts) throw new Error(`${what} did not become ready at ${url} (run scripts/ensure-tools.sh)`);
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready at ${url} within ${timeoutMs / 1000} s (run scripts/ensure-tools.sh):\n${log()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -89,7 +89,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-license-filter-"));
   fs.writeFileSync(path.join(dir, "data.om"), openMetrics());
   await prometheus.start(dir, "data.om");
-}, 60_000);
+}, 150_000);
 
 afterAll(async () => {
   await prometheus.stop();

@@ -28,12 +28,14 @@ export class TestAlertmanager {
   async start(c: StackConfig, dir: string, nowhere: string): Promise<void> {
     const config = alertmanagerConfig(c, { pagerdutyRoutingKey: "test-routing-key", slackWebhookUrl: `${nowhere}/slack`, heartbeatUrl: `${nowhere}/heartbeat` }, { pagerdutyUrl: `${nowhere}/pagerduty` });
     fs.writeFileSync(path.join(dir, "alertmanager.yml"), stringify(config));
+    const log = fs.openSync(path.join(dir, "alertmanager.log"), "a");
     this.proc = spawn(
       "prometheus-alertmanager",
       ["--config.file=alertmanager.yml", "--storage.path=alertmanager-data", `--web.listen-address=127.0.0.1:${this.port}`, "--cluster.listen-address=", "--log.level=warn"],
-      { cwd: dir, stdio: "ignore" },
+      { cwd: dir, stdio: ["ignore", log, log] },
     );
-    await untilReady(this.url, "Alertmanager");
+    fs.closeSync(log);
+    await untilReady(this.url, "Alertmanager", this.proc, path.join(dir, "alertmanager.log"));
   }
 
   /** Stops it and waits for it to exit: it writes its state on the way out. */

@@ -94,7 +94,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-report-"));
   writeScenario(testStackConfig("prod"), path.join(dir, "scenario.om"), await silenceInAlertmanager());
   await prometheus.start(dir, "scenario.om", ["--max-block-duration=1488h"]);
-}, 60_000);
+}, 150_000);
 
 afterAll(async () => {
   await Promise.all([prometheus.stop(), alertmanager.stop()]);
