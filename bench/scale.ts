@@ -17,6 +17,7 @@ import { flag } from "../local/cli-args";
 import { loadLocalConfig, sleep } from "../local/stack";
 import { renderRuleGroups, type RuleGroup } from "../rules";
 import { LABEL_SCHEMES, type LabelScheme } from "../rules/metric-contract";
+import { PROMETHEUS } from "../tools/binaries";
 import { ADR_RULES } from "./adr-rules";
 import { serveSyntheticApi } from "./synthetic-api";
 
@@ -108,7 +109,7 @@ async function runSize(scheme: LabelScheme, licenses: number): Promise<Result[]>
     const port = PROMETHEUS_BASE_PORT + i;
     const logs = fs.openSync(path.join(home, "prometheus.log"), "a");
     const child = spawn(
-      "prometheus",
+      PROMETHEUS,
       [`--config.file=${path.join(home, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(home, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"],
       { cwd: home, stdio: ["ignore", logs, logs] },
     );

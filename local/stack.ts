@@ -15,6 +15,7 @@ import { prometheusConfig } from "../render/prometheus-config";
 import { PLACEHOLDER_SECRETS } from "../render/secrets";
 import { blackboxModules } from "../render/values/blackbox";
 import { renderRuleGroups, type RuleGroup } from "../rules";
+import { ALERTMANAGER, BLACKBOX_EXPORTER, PROMETHEUS } from "../tools/binaries";
 import type { LabelScheme } from "../rules/metric-contract";
 import type { Fault } from "./faults";
 import type { SimulatorOptions } from "./simulator";
@@ -124,13 +125,13 @@ export class LocalStack extends EventEmitter {
     this.file("blackbox/blackbox.yml", toYaml({ modules: blackboxModules(c) }));
 
     this.startSimulator();
-    this.spawn("blackbox", "prometheus-blackbox-exporter", [
+    this.spawn("blackbox", BLACKBOX_EXPORTER, [
       `--config.file=${path.join(this.options.workDir, "blackbox/blackbox.yml")}`,
       `--web.listen-address=127.0.0.1:${this.ports.blackbox}`,
     ]);
     this.ports.alertmanager.forEach((_, i) => this.startAlertmanager(i));
     // The long-term store's stand-in: a Prometheus that only receives remote write.
-    this.spawn("long-term-store", "prometheus", [
+    this.spawn("long-term-store", PROMETHEUS, [
       `--config.file=${this.file("long-term-store/prometheus.yml", toYaml({ global: {} }))}`,
       `--storage.tsdb.path=${path.join(this.options.workDir, "data/long-term-store")}`,
       `--web.listen-address=127.0.0.1:${this.ports.longTermStore}`,
@@ -152,7 +153,7 @@ export class LocalStack extends EventEmitter {
   }
 
   startPrometheus(i: number) {
-    this.spawn(`prometheus-${i}`, "prometheus", [
+    this.spawn(`prometheus-${i}`, PROMETHEUS, [
       `--config.file=${path.join(this.options.workDir, `prometheus/prometheus-${i}.yml`)}`,
       `--storage.tsdb.path=${path.join(this.options.workDir, `data/prometheus-${i}`)}`,
       `--web.listen-address=127.0.0.1:${this.ports.prometheus[i]}`,
@@ -168,7 +169,7 @@ export class LocalStack extends EventEmitter {
 
   startAlertmanager(i: number) {
     const peers = this.ports.gossip.filter((_, j) => j !== i);
-    this.spawn(`alertmanager-${i}`, "prometheus-alertmanager", [
+    this.spawn(`alertmanager-${i}`, ALERTMANAGER, [
       `--config.file=${path.join(this.options.workDir, "alertmanager/alertmanager.yml")}`,
       `--storage.path=${path.join(this.options.workDir, `data/alertmanager-${i}`)}`,
       `--web.listen-address=127.0.0.1:${this.ports.alertmanager[i]}`,

@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { INSTALL_HINT, PROMETHEUS, PROMTOOL } from "../tools/binaries";
 import { stopAndWait, untilReady } from "./served-process";
 
 export class BackfilledPrometheus {
@@ -16,12 +17,12 @@ export class BackfilledPrometheus {
 
   /** Backfills `openMetricsFile` (in `dir`) into `dir`/tsdb, then starts Prometheus on it and waits until it is ready. */
   async start(dir: string, openMetricsFile: string, backfillFlags: string[] = []): Promise<void> {
-    const blocks = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", ...backfillFlags, openMetricsFile, "tsdb"], { cwd: dir, encoding: "utf8" });
-    if (blocks.status !== 0) throw new Error(`promtool could not backfill (run scripts/ensure-tools.sh): ${blocks.error?.message ?? blocks.stderr}`);
+    const blocks = spawnSync(PROMTOOL, ["tsdb", "create-blocks-from", "openmetrics", ...backfillFlags, openMetricsFile, "tsdb"], { cwd: dir, encoding: "utf8" });
+    if (blocks.status !== 0) throw new Error(`promtool could not backfill (${INSTALL_HINT}): ${blocks.error?.message ?? blocks.stderr}`);
     fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
     const log = fs.openSync(path.join(dir, "prometheus.log"), "a");
     this.proc = spawn(
-      "prometheus",
+      PROMETHEUS,
       // Retention far longer than the data's age: the backfilled blocks are not deleted on start.
       ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${this.port}`],
       { cwd: dir, stdio: ["ignore", log, log] },

@@ -2,6 +2,7 @@
 // ready, and stopping it with the wait for its exit (each writes or holds files its test then removes).
 import type { ChildProcess } from "child_process";
 import * as fs from "fs";
+import { INSTALL_HINT } from "../tools/binaries";
 
 /**
  * Polls `<url>/-/ready` until it answers 200, for at most `timeoutMs` (a loaded machine opens a
@@ -17,7 +18,7 @@ export async function untilReady(url: string, what: string, proc: ChildProcess, 
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${what} did not become ready at ${url} within ${timeoutMs / 1000} s (run scripts/ensure-tools.sh):\n${log()}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready at ${url} within ${timeoutMs / 1000} s (${INSTALL_HINT}):\n${log()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -3,10 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { INSTALL_HINT } from "../tools/binaries";
 
 export function run(command: string, args: string[], cwd?: string): { code: number; output: string; stdout: string } {
   const r = spawnSync(command, args, { cwd, encoding: "utf8" });
-  if (r.error) throw new Error(`${command} could not run (${r.error.message}); run scripts/ensure-tools.sh`);
+  if (r.error) throw new Error(`${command} could not run (${r.error.message}); ${INSTALL_HINT}`);
   return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 

@@ -122,15 +122,18 @@ export function infrastructureTests(c: StackConfig): TestGroup[] {
     const rule = alertRule(c, "CPUSaturationForecast");
     // One sample a minute, aligned with the rule's [lookback:1m] subquery, and counter values chosen
     // so that rate(...[5m]) at minute m is exactly `slope * m` even while the window is still filling:
-    // the forecast then has an exact value to check.
+    // the forecast then has an exact value to check. Prometheus 3's window (m - 5, m] holds the samples
+    // of minutes m - 4 to m, 4 minutes apart, and rate() extrapolates their increase to 5 minutes;
+    // while it still holds minute 0 (a counter at 0), it extrapolates nothing and divides by 5 minutes.
     const minute = 60;
     const slope = Math.ceil(((CPU_REQUEST / (horizon / minute + 2)) * 1.25 * 1024)) / 1024;
     const window = seconds("5m") / minute;
+    const held = window - 1;
     const onset = 2 * minute;
     const fires = fireTime(rule, onset, evalEvery);
     const minutes = Math.ceil(fires / minute) + 1;
     const counter: number[] = [];
-    for (let m = 0; m <= minutes; m++) counter.push((m > window ? counter[m - window] : 0) + seconds("5m") * slope * m);
+    for (let m = 0; m <= minutes; m++) counter.push(m < window ? seconds("5m") * slope * m : counter[m - held] + held * minute * slope * m);
     const usage = (slope * fires) / minute;
     return {
       name: "CPUSaturationForecast: a pod's CPU use trends past its request within the horizon",

@@ -81,6 +81,12 @@ export const at = (s: number) => duration(s);
 /** The first evaluation at or after `t` seconds. */
 export const evalAtOrAfter = (t: number, every: number) => Math.ceil(t / every) * every;
 
+/**
+ * The first evaluation a range ending later holds when it starts at `t`: ranges are left-open in
+ * Prometheus 3, and nothing is evaluated before 0.
+ */
+export const evalAfter = (t: number, every: number) => Math.max(0, Math.floor(t / every) + 1) * every;
+
 /** The alerting rule named so, with these static labels among its own (e.g. `{ signal: "probe" }`). */
 export function alertRule(c: StackConfig, alertname: string, match: Labels = {}): AlertingRule {
   const found = renderRuleGroups(c)
@@ -141,7 +147,7 @@ export function expr(e: string, t: number, expected: { labels: string; value: nu
   return { expr: e, eval_time: at(t), exp_samples: expected };
 }
 
-// ---- What Prometheus computes, for expected values (same IEEE operations as the Prometheus 2.x
+// ---- What Prometheus computes, for expected values (same IEEE operations as the Prometheus 3
 // engine, so annotations rendered at four significant digits match).
 
 /** rate() of a counter that started at 0 inside or at the start of the window, sampled at its edges. */

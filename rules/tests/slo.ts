@@ -4,7 +4,7 @@
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
 import { cadence, fixtures, PODS } from "./fixtures";
-import { alertRule, approx, evalAtOrAfter, at, check, firesAfterFor, fireTime, firing, linear, samples, series, type TestGroup } from "./promtool";
+import { alertRule, approx, evalAfter, at, check, firesAfterFor, fireTime, firing, linear, samples, series, type TestGroup } from "./promtool";
 import { BURN_RATES, errorBudget, healthUrl, probeJob, sliRatio, sliUnavailable, SLO_NAME } from "../../lib/identities";
 
 /** Validations per scrape interval in the burn-rate tests. */
@@ -63,11 +63,14 @@ export function sloTests(c: StackConfig): TestGroup[] {
   const threshold = (factor: number) => factor * budget;
   const outageAt = seconds("1h");
   const outageEnd = outageAt + seconds("2h");
-  /** The share of evaluations in [t - window, t] (Prometheus 2 ranges include both ends) at which `down` holds. */
+  /**
+   * The share of evaluations in (t - window, t] at which `down` holds: Prometheus 3's range selectors
+   * leave out a sample exactly at the window's start (prometheus/prometheus docs/migration.md).
+   */
   const downShare = (t: number, window: string, down: (u: number) => boolean) => {
     let n = 0;
     let bad = 0;
-    for (let u = evalAtOrAfter(Math.max(0, t - seconds(window)), evalEvery); u <= t; u += evalEvery, n++) if (down(u)) bad++;
+    for (let u = evalAfter(t - seconds(window), evalEvery); u <= t; u += evalEvery, n++) if (down(u)) bad++;
     return bad / n;
   };
   const inOutage = (u: number) => u >= outageAt;

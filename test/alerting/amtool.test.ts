@@ -9,6 +9,7 @@ import { TEST_SECRETS } from "../harness";
 import { seconds } from "../../lib/duration";
 import { EXPECTED_ALERTS, EXPECTED_COMMON_LABELS } from "../../rules/tests/expected-alerts";
 import { testStackConfig } from "../stack-config";
+import { AMTOOL } from "../../tools/binaries";
 import { run, writeTemp } from "../tools";
 
 const OURS = "team=license-api";
@@ -40,19 +41,19 @@ describe.each(STACKS)("alertmanager.yml of %s", (stack) => {
   const dir = writeTemp({ "alertmanager.yml": file });
 
   test("passes amtool check-config", () => {
-    const r = run("amtool", ["check-config", "alertmanager.yml"], dir);
+    const r = run(AMTOOL, ["check-config", "alertmanager.yml"], dir);
     expect(r.output).toContain("SUCCESS");
     expect(r.code).toBe(0);
   });
 
   test.each(routes)("routes to %s: %s", (receiver, labels) => {
-    const r = run("amtool", ["config", "routes", "test", "--config.file", "alertmanager.yml", `--verify.receivers=${receiver}`, ...labels], dir);
+    const r = run(AMTOOL, ["config", "routes", "test", "--config.file", "alertmanager.yml", `--verify.receivers=${receiver}`, ...labels], dir);
     expect(r.stdout.trim()).toBe(receiver);
     expect(r.code).toBe(0);
   });
 
   test("a wrong expectation fails (the check can fail)", () => {
-    const r = run("amtool", ["config", "routes", "test", "--config.file", "alertmanager.yml", `--verify.receivers=${RECEIVERS.slack}`, "severity=critical"], dir);
+    const r = run(AMTOOL, ["config", "routes", "test", "--config.file", "alertmanager.yml", `--verify.receivers=${RECEIVERS.slack}`, "severity=critical"], dir);
     expect(r.code).not.toBe(0);
   });
 
@@ -68,8 +69,8 @@ test("without a heartbeat URL the Watchdog goes to a receiver that drops it", ()
   const config = testStackConfig("prod");
   const file = toYaml(alertmanagerConfig(config, { pagerdutyRoutingKey: PAGERDUTY_KEY_PLACEHOLDER, slackWebhookUrl: TEST_SECRETS.slackWebhookUrl }));
   const dir = writeTemp({ "alertmanager.yml": file });
-  expect(run("amtool", ["check-config", "alertmanager.yml"], dir).code).toBe(0);
-  const r = run("amtool", ["config", "routes", "test", "--config.file", "alertmanager.yml", `--verify.receivers=${RECEIVERS.none}`, "alertname=Watchdog"], dir);
+  expect(run(AMTOOL, ["check-config", "alertmanager.yml"], dir).code).toBe(0);
+  const r = run(AMTOOL, ["config", "routes", "test", "--config.file", "alertmanager.yml", `--verify.receivers=${RECEIVERS.none}`, "alertname=Watchdog"], dir);
   expect(r.code).toBe(0);
 });
 
@@ -97,7 +98,7 @@ describe.each(STACKS)("%s: every alert of ours reaches the receiver expected for
   const dir = writeTemp({ "alertmanager.yml": renderStack(stack)["alertmanager/alertmanager.yml"] });
   test.each(EXPECTED_ALERTS.map((row) => [row.alert, JSON.stringify(row.match ?? {}), row] as const))("%s %s", (_alert, _match, row) => {
     const labels = { alertname: row.alert, severity: row.severity, ...EXPECTED_COMMON_LABELS, ...row.match };
-    const r = run("amtool", ["config", "routes", "test", "--config.file", "alertmanager.yml", ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)], dir);
+    const r = run(AMTOOL, ["config", "routes", "test", "--config.file", "alertmanager.yml", ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)], dir);
     expect(r.stdout.trim()).toBe(row.receiver);
   });
 });

@@ -3,6 +3,7 @@
 // promtool's own exposition checker accepts; the series per license are what docs/capacity.md and
 // the stack files' sample limits are sized with.
 import { spawnSync } from "child_process";
+import { PROMTOOL } from "../../tools/binaries";
 import { exposition, FULL_EVERY, licenses } from "../../bench/synthetic-api";
 import { LABEL_SCHEMES, labelsOf, METRIC_CONTRACT, seriesNames, type LabelScheme } from "../../rules/metric-contract";
 
@@ -14,7 +15,7 @@ describe.each(LABEL_SCHEMES)("%s labels", (scheme) => {
   const text = exposition(licenses(30), scheme, 100);
 
   test("promtool check metrics accepts the exposition", () => {
-    const r = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    const r = spawnSync(PROMTOOL, ["check", "metrics"], { input: text, encoding: "utf8" });
     expect(`${r.stdout}${r.stderr}`).toBe("");
     expect(r.status).toBe(0);
   });

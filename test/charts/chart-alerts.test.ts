@@ -2,6 +2,7 @@
 // what the cluster does: promtool evaluates the full rule set the cluster runs (the chart's rendered
 // rules plus ours) on series of a healthy GKE cluster and nothing fires but our Watchdog; amtool routes
 // every chart alert, and exactly the ones decided "page" reach PagerDuty.
+import { AMTOOL, PROMTOOL } from "../../tools/binaries";
 import { STACKS } from "../../lib/stack-file";
 import { seconds } from "../../lib/duration";
 import { toYaml } from "../../lib/yaml";
@@ -64,7 +65,7 @@ function promtoolOnHealthyGke(stack: (typeof STACKS)[number], chartGroups: RuleG
     [CHART_RULES_FILE]: toYaml({ groups: chartGroups }),
     "healthy-gke.test.yml": toYaml(file),
   });
-  return { ...run("promtool", ["test", "rules", "healthy-gke.test.yml"], dir), end, chartNames };
+  return { ...run(PROMTOOL, ["test", "rules", "healthy-gke.test.yml"], dir), end, chartNames };
 }
 
 describe.each(STACKS)("%s: the chart's alerts", (stack) => {
@@ -97,7 +98,7 @@ describe.each(STACKS)("%s: the chart's alerts", (stack) => {
     const routed = new Map<string, string>();
     for (const a of alerts) {
       const labels = Object.entries({ alertname: a.alert, namespace: "monitoring", ...a.labels }).map(([k, v]) => `${k}=${v}`);
-      const r = run("amtool", ["config", "routes", "test", "--config.file", "alertmanager.yml", ...labels], dir);
+      const r = run(AMTOOL, ["config", "routes", "test", "--config.file", "alertmanager.yml", ...labels], dir);
       routed.set(`${a.alert}/${a.labels?.severity}`, r.stdout.trim());
     }
     const paged = [...new Set([...routed].filter(([, receiver]) => receiver === RECEIVERS.pagerduty).map(([key]) => key.split("/")[0]))].sort();

@@ -8,6 +8,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import type { StackConfig } from "../../config";
 import { alertmanagerConfig } from "../../render/alertmanager-config";
+import { ALERTMANAGER } from "../../tools/binaries";
 import { stopAndWait, untilReady } from "../served-process";
 
 export interface PostedMatcher {
@@ -30,7 +31,7 @@ export class TestAlertmanager {
     fs.writeFileSync(path.join(dir, "alertmanager.yml"), stringify(config));
     const log = fs.openSync(path.join(dir, "alertmanager.log"), "a");
     this.proc = spawn(
-      "prometheus-alertmanager",
+      ALERTMANAGER,
       ["--config.file=alertmanager.yml", "--storage.path=alertmanager-data", `--web.listen-address=127.0.0.1:${this.port}`, "--cluster.listen-address=", "--log.level=warn"],
       { cwd: dir, stdio: ["ignore", log, log] },
     );

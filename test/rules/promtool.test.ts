@@ -8,6 +8,7 @@ import { isAlert, renderRuleGroups, type AlertingRule } from "../../rules";
 import { promtoolTestFiles } from "../../rules/tests";
 import { HEALTHY_SWEEP } from "../../rules/tests/healthy";
 import { RULES_FILE, type PromtoolTestFile } from "../../rules/tests/promtool";
+import { PROMTOOL } from "../../tools/binaries";
 import { run, writeTemp } from "../tools";
 import { testStackConfig } from "../stack-config";
 
@@ -50,13 +51,13 @@ describe.each(STACKS)("prometheus rules of %s", (stack) => {
     .filter(isAlert);
 
   test("pass promtool check rules", () => {
-    const r = run("promtool", ["check", "rules", RULES_FILE], dir);
+    const r = run(PROMTOOL, ["check", "rules", RULES_FILE], dir);
     expect(r.output).toContain("SUCCESS");
     expect(r.code).toBe(0);
   });
 
   test("pass promtool test rules", () => {
-    const r = run("promtool", ["test", "rules", ...Object.keys(tests)], dir);
+    const r = run(PROMTOOL, ["test", "rules", ...Object.keys(tests)], dir);
     if (r.code !== 0) throw new Error(`promtool test rules failed:\n${r.output}`);
   });
 
@@ -101,7 +102,7 @@ describe.each(STACKS)("prometheus rules of %s", (stack) => {
       [RULES_FILE]: artifacts["prometheus/rules.yml"],
       "targets/license-api.json": targets,
     });
-    const r = run("promtool", ["check", "config", "prometheus.yml"], configDir);
+    const r = run(PROMTOOL, ["check", "config", "prometheus.yml"], configDir);
     expect(r.output).toContain("SUCCESS");
     expect(r.code).toBe(0);
   });
