@@ -43,6 +43,29 @@ export const CHARTS = {
 
 export type ChartKey = keyof typeof CHARTS;
 
+export interface ImagePin {
+  registry: string;
+  repository: string;
+  /** Exact released tag. */
+  tag: string;
+  /** The pinned chart's own default tag for this image, which the pin replaces (checked by the tests). */
+  chartDefault: string;
+  why: string;
+}
+
+/** Images run at another version than their chart's default: each says why, and goes once the chart catches up. */
+export const IMAGE_PINS = {
+  alertmanager: {
+    registry: "quay.io",
+    repository: "prometheus/alertmanager",
+    tag: "v0.34.1",
+    chartDefault: "v0.34.0",
+    why:
+      "Alertmanager 0.30.0 to 0.34.0 index one source alert per inhibit rule and set of `equal` labels, and lift the " +
+      "inhibition when that one resolves while another source still fires (prometheus/alertmanager#5542, fixed in 0.34.1)",
+  },
+} as const satisfies Record<string, ImagePin>;
+
 /**
  * What the charts are rendered against in the tests: the oldest GKE minor this stack supports and the
  * API groups its charts test for (`.Capabilities`). `pulumi up` renders against the real cluster.

@@ -4,6 +4,7 @@
 // On GKE the control plane (scheduler, controller manager, etcd) is not reachable from the cluster, so
 // scraping it and its alerts are off: they would only ever report it as down.
 import { ALERTMANAGER_PEER_TIMEOUT, type StackConfig } from "../../config";
+import { IMAGE_PINS } from "../charts";
 import { chartAlertsDecided } from "../chart-alerts";
 import { externalLabels, REMOTE_WRITE_URL_PLACEHOLDER } from "../prometheus-config";
 import { operatorRemoteWrite, REPLICA_LABEL } from "../remote-write";
@@ -78,6 +79,7 @@ export function kubePrometheusStackValues<Url = string>(c: StackConfig, remoteWr
     alertmanager: {
       service: { type: "ClusterIP" },
       alertmanagerSpec: {
+        image: { registry: IMAGE_PINS.alertmanager.registry, repository: IMAGE_PINS.alertmanager.repository, tag: IMAGE_PINS.alertmanager.tag },
         replicas: c.alertmanager.replicas,
         useExistingSecret: true,
         configSecret: KUBE_PROMETHEUS_STACK.alertmanagerSecret,

@@ -2,7 +2,7 @@
 // values the components pass: the assertions are on the Kubernetes objects the chart produces, not on
 // our values, so a value the chart ignores or renames fails here.
 import { STACKS } from "../../lib/stack-file";
-import { CHARTS } from "../../render/charts";
+import { CHARTS, IMAGE_PINS } from "../../render/charts";
 import { collectorTiers, COLLECTOR_RELEASE, JAEGER_CHART } from "../../render/collector-config";
 import { externalLabels, REMOTE_WRITE_URL_PLACEHOLDER } from "../../render/prometheus-config";
 import { pdcAgentNetworkPolicy } from "../../render/pdc-agent";
@@ -39,9 +39,11 @@ describe.each(STACKS)("%s: rendered releases", (stack) => {
     const prometheus = rendered.one("Prometheus", KPS) as any;
     const alertmanager = rendered.one("Alertmanager", KPS) as any;
 
-    test("Prometheus 3 and Alertmanager 0.3x, from the chart's defaults", () => {
+    test("Prometheus 3 from the chart's defaults; Alertmanager at the pinned release with the inhibition fix, as the operator's version too", () => {
       expect(prometheus.spec.version).toMatch(/^v3\.\d+\.\d+/);
-      expect(alertmanager.spec.image).toMatch(/alertmanager:v0\.(2[89]|3\d)\.\d+$/);
+      const pin = IMAGE_PINS.alertmanager;
+      expect(alertmanager.spec.image).toBe(`${pin.registry}/${pin.repository}:${pin.tag}`);
+      expect(alertmanager.spec.version).toBe(pin.tag);
     });
 
     test("the Prometheus CR selects every ServiceMonitor, PodMonitor, Probe and PrometheusRule of every namespace", () => {

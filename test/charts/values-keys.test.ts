@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { STACKS } from "../../lib/stack-file";
+import { CHARTS, IMAGE_PINS } from "../../render/charts";
 import { helmReleases, type ReleaseSpec } from "../../render/releases";
 import { chartArchive, helm } from "../../tools/chart-cache";
 import { testStackConfig } from "../stack-config";
@@ -101,4 +102,16 @@ describe.each(STACKS)("%s: every value we set is one the chart reads", (stack) =
   test.each(helmReleases(testStackConfig(stack)).map((r) => [r.release, r] as const))("%s", (_release, spec) => {
     expect(ignoredValues(spec)).toEqual([]);
   });
+});
+
+// An image pin replaces the chart's default only while that default lacks what the pin is for: once a
+// chart bump brings the same or a newer version, the pin should go.
+test("every image pin replaces the pinned chart's older default", () => {
+  const spec = helmReleases(testStackConfig("prod")).find((r) => r.chart.chart === CHARTS.kubePrometheusStack.chart)!;
+  const chartImage = (declaredValues(spec) as any).alertmanager.alertmanagerSpec.image;
+  const pin = IMAGE_PINS.alertmanager;
+  expect({ registry: chartImage.registry, repository: chartImage.repository, tag: chartImage.tag }).toEqual({ registry: pin.registry, repository: pin.repository, tag: pin.chartDefault });
+  // vX.Y.Z as one comparable number (each part below 1000).
+  const ordinal = (tag: string) => tag.replace(/^v/, "").split(".").reduce((n, part) => n * 1000 + Number(part), 0);
+  expect(ordinal(pin.tag)).toBeGreaterThan(ordinal(pin.chartDefault));
 });
