@@ -57,6 +57,39 @@ const OUTAGE = "APIServerDown";
 const title = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.environment }})';
 const details = "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard }}\nDashboard: {{ .Annotations.dashboard }}{{ end }}\n{{ end }}";
 
+/**
+ * How often the heartbeat service is told to expect the Watchdog (docs/bootstrap.md). Since
+ * Alertmanager 0.32 a repeat is due when the last notification is older than `repeat_interval` at
+ * the group's flush tick (notify/dedup_stage.go, needsUpdate, with the dispatcher's tick time): with
+ * `group_interval` equal to `repeat_interval`, the log entry written just after one tick is never old
+ * enough at the next, and the ping comes every second interval. Ticks every half period, and a repeat
+ * interval a little short of the period, send on every second tick, one period apart, whichever
+ * replica sends (the others find the entry in the gossiped notification log).
+ */
+export const HEARTBEAT_PERIOD_SECONDS = 60;
+const heartbeatTiming = {
+  group_wait: "0s",
+  group_interval: `${HEARTBEAT_PERIOD_SECONDS / 2}s`,
+  repeat_interval: `${HEARTBEAT_PERIOD_SECONDS - 10}s`,
+};
+
+/** Between an alert's name and its summary in the PagerDuty details' lines. */
+export const DETAILS_SEPARATOR = " — ";
+/** The PagerDuty details' text for an empty list of alerts. */
+export const DETAILS_NONE = "none";
+
+/**
+ * One line per alert of the list: its name, summary, runbook and dashboard. Alertmanager 0.30 and
+ * later parse every rendered detail as YAML and send what that yields unless it is a string
+ * (template/template.go, DeepCopyWithTemplate): a summary such as "License API is down: customers…"
+ * would arrive as a map, several alerts as a map losing all but one to the repeated keys, an empty
+ * list as null. So each line starts with the alert's name, every colon an annotation ends a word with
+ * is followed by a no-break space (which YAML does not take for the space of a key), and an empty
+ * list says so. Every line then reads as plain text, and as one YAML string, in any version.
+ */
+const alertLines = (list: string) =>
+  `{{ range ${list} }}{{ .Labels.alertname }}${DETAILS_SEPARATOR}{{ reReplaceAll \`:(\\s|$)\` ":\u00a0$1" .Annotations.summary }} · runbook {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard }} · dashboard {{ .Annotations.dashboard }}{{ end }}\n{{ else }}${DETAILS_NONE}{{ end }}`;
+
 export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, endpoints: ReceiverEndpoints = {}) {
   const timing = (t: StackConfig["alertmanager"]["critical"]) => ({
     group_wait: t.groupWait,
@@ -81,9 +114,7 @@ export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, end
         {
           receiver: secrets.heartbeatUrl ? RECEIVERS.heartbeat : RECEIVERS.none,
           matchers: ['alertname="Watchdog"'],
-          group_wait: "0s",
-          group_interval: "1m",
-          repeat_interval: "1m",
+          ...heartbeatTiming,
         },
         foreignAlertRoute(c, timing),
         { receiver: RECEIVERS.pagerduty, matchers: ['severity="critical"'], ...timing(c.alertmanager.critical) },
@@ -112,12 +143,13 @@ export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, end
             severity: "critical",
             client: "CODITECT Alertmanager ({{ .CommonLabels.environment }})",
             description: '{{ .CommonLabels.alertname }}: {{ .CommonAnnotations.summary }}',
+            // Every key Alertmanager would otherwise add with its defaults (whose JSON it re-parses into
+            // nested maps); the counts arrive as numbers.
             details: {
-              firing: '{{ template "pagerduty.default.instances" .Alerts.Firing }}',
-              resolved: '{{ template "pagerduty.default.instances" .Alerts.Resolved }}',
+              firing: alertLines(".Alerts.Firing"),
+              resolved: alertLines(".Alerts.Resolved"),
               num_firing: "{{ .Alerts.Firing | len }}",
-              runbook: '{{ (index .Alerts 0).Annotations.runbook_url }}',
-              dashboard: '{{ (index .Alerts 0).Annotations.dashboard }}',
+              num_resolved: "{{ .Alerts.Resolved | len }}",
             },
             links: [
               { href: '{{ (index .Alerts 0).Annotations.runbook_url }}', text: "Runbook" },
