@@ -1,10 +1,11 @@
 // Black-box uptime from outside Google's edge: a Cloud Monitoring Uptime Check on the API's public health
-// URL from several regions, and an alert policy that pages PagerDuty when at least two regions fail. It
-// catches what in-cluster Prometheus cannot: the whole cluster, its ingress, DNS or TLS being down.
+// URL from several regions, and an alert policy that pages PagerDuty when at least two regions fail
+// while the cluster cannot page for itself (render/uptime.ts): the whole cluster, or its monitoring,
+// being down. Every other outage of the public URL pages once, from the cluster.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { checkPassedFilter, uptimeAlertCondition, uptimeAlertDocumentation, uptimeCheckSpec } from "../render/uptime";
+import { uptimeAlertCondition, uptimeAlertDocumentation, uptimeAlertQuery, uptimeCheckSpec } from "../render/uptime";
 
 export interface UptimeArgs {
   config: StackConfig;
@@ -69,7 +70,7 @@ export class Uptime extends pulumi.ComponentResource {
         displayName: `UptimeCheckFailed: license API (${c.environment})`,
         combiner: "OR",
         severity: "CRITICAL",
-        conditions: [uptimeAlertCondition(check.uptimeCheckId.apply(checkPassedFilter), c)],
+        conditions: [uptimeAlertCondition(check.uptimeCheckId.apply((id) => uptimeAlertQuery(c, id)), c)],
         notificationChannels: [channel.id],
         alertStrategy: { autoClose: "1800s" },
         documentation: uptimeAlertDocumentation(c),

@@ -42,6 +42,27 @@ export const SEAT_FORECAST_SERIES = {
 
 /** The job label of the black-box probes of the health endpoint. */
 export const probeJob = (c: StackConfig) => `${c.licenseApi.job}-health`;
+/** The job label of the black-box probes of the public URL, through DNS, the load balancer, TLS and the ingress. */
+export const publicProbeJob = (c: StackConfig) => `${c.licenseApi.job}-public`;
+
+/** The URL customers and the external uptime check reach: the public origin and the uptime check's path. */
+export function publicHealthUrl(c: StackConfig): string {
+  return new URL(c.uptime.path, c.licenseApi.publicUrl).toString();
+}
+
+/**
+ * Alerts that exist only as the source of an Alertmanager inhibition, one series each, firing while
+ * any alert they stand for fires (rules/build.ts, inhibitor). Alertmanager 0.30.0 to 0.34.0 keep one
+ * source alert per inhibit rule and set of `equal` labels, and lift the inhibition when that one
+ * resolves while another still fires (inhibit/inhibit.go, updateIndex): with one source per
+ * inhibition, no version can pick the wrong one. They route nowhere.
+ */
+export const INHIBITORS = {
+  /** Every APIServerDown signal (render/alertmanager-config.ts: it inhibits the service's other alerts). */
+  outage: "APIServerDownInhibitor",
+  /** Every paging ErrorBudgetBurn (it inhibits the ticket-level burn alerts). */
+  budgetPage: "ErrorBudgetBurnInhibitor",
+} as const;
 
 /** The health endpoint as probed from inside the cluster. */
 export function healthUrl(c: StackConfig): string {
@@ -58,6 +79,11 @@ export const SLI_WINDOWS = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"] as const;
 export type SliWindow = (typeof SLI_WINDOWS)[number] | StackConfig["slo"]["window"];
 /** The recorded error ratio over a window, named for the window it really covers (28d or 30d for the SLO's). */
 export const sliRatio = (window: SliWindow) => `slo:sli_error:ratio_rate${window}`;
+/**
+ * The same ratio without the time APIServerDown was already paging for: what the paging burn-rate
+ * alerts read, so that an outage, paged once, does not page again through the budget it burnt.
+ */
+export const sliUnpagedRatio = (window: SliWindow) => `slo:sli_error_unpaged:ratio_rate${window}`;
 
 /**
  * The series the SLI is computed from, recorded by rules/slo.ts and read by the monthly report:
@@ -69,9 +95,13 @@ export const SLI_SERIES = {
   errors: "slo:sli_errors:rate5m",
   requests: "slo:sli_requests:rate5m",
   unavailable: "slo:sli_unavailable:bool",
+  /** `unavailable`, but 0 while APIServerDown fires: the unavailability no page has announced. */
+  unavailableUnpaged: "slo:sli_unavailable_unpaged:bool",
 } as const;
 /** The share of a window the API could not answer at all: the average of SLI_SERIES.unavailable over it. */
 export const sliUnavailable = (window: SliWindow) => `slo:sli_unavailable:ratio_avg${window}`;
+/** The share of a window the API could not answer while no APIServerDown page said so. */
+export const sliUnavailableUnpaged = (window: SliWindow) => `slo:sli_unavailable_unpaged:ratio_avg${window}`;
 
 /**
  * The SLI's one definition of "bad", shared by the rules, the dashboard and the report. A dead API

@@ -11,11 +11,17 @@ export const FAULTS = {
   db: "database queries take 0.6 to 1.2 s",
   guess: "a client presents thousands of random license keys per minute (each a new series under ADR-019's labels)",
   blip: "exactly one scrape of /metrics and one health probe fail (must not page)",
-  recover: "clear every fault (restarting the process after exit)",
+  edge: "the public URL fails (load balancer, DNS, TLS or ingress) while the pods answer",
+  "prometheus-stop": "every Prometheus replica stops: the cluster cannot page, the uptime check must",
+  recover: "clear every fault (restarting the process after exit, and every stopped Prometheus)",
 } as const;
 
 export type Fault = keyof typeof FAULTS;
 export const isFault = (s: string): s is Fault => s in FAULTS;
+
+/** Faults of the monitoring itself, which the orchestrator injects; the simulator knows nothing of them. */
+export const STACK_FAULTS = ["prometheus-stop"] as const satisfies readonly Fault[];
+export const isStackFault = (f: Fault): f is (typeof STACK_FAULTS)[number] => (STACK_FAULTS as readonly string[]).includes(f);
 
 /** Faults that change the simulated traffic; the rest change whether the process answers at all. */
 export const TRAFFIC_FAULTS = ["errors", "latency", "seats", "redis", "db", "guess"] as const;

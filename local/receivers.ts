@@ -1,13 +1,22 @@
 // Stand-ins for PagerDuty (Events API v2) and Slack (incoming webhooks) on loopback. Each delivery is
 // recorded as a JSON line, so tests, the benchmark and a second terminal can all watch the pages.
 //
-// The PagerDuty stand-in keeps incidents as PagerDuty's Events API v2 does: a trigger whose dedup_key
-// has an open incident joins it (no new page); a trigger whose dedup_key has none opens a new incident
-// (a new page), even if an earlier incident with that key was resolved; a resolve closes the open one.
+// The PagerDuty stand-in keeps incidents as PagerDuty's Events API v2 does (developer.pagerduty.com,
+// Events API v2, "Trigger Events" and "Alert De-duplication"): a trigger whose dedup_key has an open
+// alert joins it (no new page); a trigger whose dedup_key has none opens a new incident (a new page),
+// even if an earlier incident with that key was resolved; a resolve closes the open one. A dedup_key
+// counts within the integration (routing key) that sent it only: the same key from two integrations
+// is two alerts. The service has no alert grouping, which PagerDuty sells as a separate feature: every
+// new alert is a new incident. It keeps the event's payload.custom_details as they arrived.
 import { EventEmitter } from "events";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
+import { DETAILS_NONE, DETAILS_SEPARATOR } from "../render/alertmanager-config";
+
+/** The integration keys of the local stack's two PagerDuty senders. */
+export const LOCAL_ROUTING_KEYS = { alertmanager: "local-alertmanager-key", uptimeCheck: "local-cloud-monitoring-key" } as const;
+export type Integration = keyof typeof LOCAL_ROUTING_KEYS;
 
 export interface Delivery {
   receiver: "pagerduty" | "slack" | "heartbeat";
@@ -24,10 +33,15 @@ export interface Delivery {
   incident?: number;
   /** PagerDuty only: this trigger opened a new incident (the on-call is paged). */
   opened?: boolean;
+  /** PagerDuty only: which integration sent it. */
+  integration?: Integration;
+  /** PagerDuty only: payload.custom_details, as sent. */
+  details?: Record<string, unknown>;
 }
 
 export interface Incident {
   number: number;
+  integration: Integration;
   dedupKey: string;
   /** The alert names of the trigger that opened it. */
   alerts: string[];
@@ -43,7 +57,7 @@ interface WebhookBody {
   routing_key?: string;
   event_action?: string;
   dedup_key?: string;
-  payload?: { summary?: string };
+  payload?: { summary?: string; custom_details?: Record<string, unknown> };
   channel?: string;
   attachments?: { title?: string; text?: string }[];
   status?: string;
@@ -102,14 +116,14 @@ export class Receivers extends EventEmitter {
   /** Applies a PagerDuty event to the incidents, as PagerDuty does, and notes the outcome on the delivery. */
   private incidentFor(d: Delivery) {
     const key = d.dedupKey!;
-    const open = this.incidents.find((i) => i.dedupKey === key && i.resolvedAt === undefined);
+    const open = this.incidents.find((i) => i.integration === d.integration && i.dedupKey === key && i.resolvedAt === undefined);
     if (d.status === "firing") {
       if (open) {
         open.updates++;
         d.incident = open.number;
         d.opened = false;
       } else {
-        const incident: Incident = { number: this.incidents.length + 1, dedupKey: key, alerts: d.alerts, openedAt: d.at, updates: 0 };
+        const incident: Incident = { number: this.incidents.length + 1, integration: d.integration!, dedupKey: key, alerts: d.alerts, openedAt: d.at, updates: 0 };
         this.incidents.push(incident);
         d.incident = incident.number;
         d.opened = true;
@@ -125,10 +139,16 @@ export class Receivers extends EventEmitter {
     const base = { received: new Date(now).toISOString(), at: now };
     if (url.startsWith("/pagerduty/v2/enqueue")) {
       if (!body.routing_key || !["trigger", "resolve"].includes(body.event_action ?? "")) throw new Error("not an Events API v2 event");
-      // Alertmanager always sets one (the hash of the alert group's key); without it PagerDuty would make one up per event.
-      if (!body.dedup_key) throw new Error("an Events API v2 event from Alertmanager carries a dedup_key");
+      const integration = (Object.keys(LOCAL_ROUTING_KEYS) as Integration[]).find((i) => LOCAL_ROUTING_KEYS[i] === body.routing_key);
+      if (!integration) throw new Error(`no integration of the service has the key ${body.routing_key}`);
+      // Both senders set one (Alertmanager the hash of the alert group's key, Cloud Monitoring its incident's id).
+      if (!body.dedup_key) throw new Error("an Events API v2 event of this service carries a dedup_key");
       const summary: string = body.payload?.summary ?? "";
-      return { ...base, receiver: "pagerduty", status: body.event_action === "trigger" ? "firing" : "resolved", alerts: [summary.split(":")[0]], summary, dedupKey: body.dedup_key };
+      const status = body.event_action === "trigger" ? "firing" : "resolved";
+      const details = body.payload?.custom_details;
+      // Alertmanager's details list the alerts (render/alertmanager-config.ts); Cloud Monitoring's summary names its policy.
+      const alerts = integration === "alertmanager" ? alertNames(details?.[status]) : [summary.split(":")[0]];
+      return { ...base, receiver: "pagerduty", status, alerts, summary, dedupKey: body.dedup_key, integration, ...(details ? { details } : {}) };
     }
     if (url.startsWith("/slack")) {
       const attachment = body.attachments?.[0];
@@ -148,4 +168,13 @@ export class Receivers extends EventEmitter {
     fs.appendFileSync(this.logFile, `${JSON.stringify(line)}\n`);
     this.emit("delivery", d);
   }
+}
+
+/** The alert names in one of Alertmanager's PagerDuty details (one line per alert, its name first). */
+export function alertNames(detail: unknown): string[] {
+  if (typeof detail !== "string" || detail === DETAILS_NONE) return [];
+  return detail
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(DETAILS_SEPARATOR)[0]);
 }

@@ -13,6 +13,9 @@ import type { LabelScheme } from "../rules/metric-contract";
 export interface SimulatorOptions {
   apiPort: number;
   metricsPort: number;
+  /** The load balancer in front of the API: what the public URL reaches. */
+  publicPort: number;
+  publicPath: string;
   controlPort: number;
   healthPath: string;
   metricsPath: string;
@@ -82,6 +85,8 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   let hanging = false;
   let blipMetrics = false;
   let blipHealth = false;
+  /** The public path (load balancer, DNS, TLS, ingress) fails while the pods answer. */
+  let edgeDown = false;
   const seatsOf = (l: (typeof LICENSES)[number]) => l.seats ?? o.seatLimit;
   const levels = new Map(LICENSES.map((l) => [l.key, Math.floor(seatsOf(l) * between(0.2, 0.6))]));
   const sessions = new Map(levels);
@@ -167,6 +172,13 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
     }
     res.writeHead(200, { "content-type": "application/json" }).end('{"status": "ok"}');
   };
+  // What customers reach: the load balancer in front of the API. It answers with its own error page
+  // (as a load balancer with no healthy backend does) while the edge fault lasts.
+  const publicHandler: http.RequestListener = (req, res) => {
+    if (req.url !== o.publicPath) return void res.writeHead(404).end();
+    if (edgeDown) return void res.writeHead(502, { "content-type": "text/html" }).end("<html><body>502 Bad Gateway</body></html>");
+    res.writeHead(200, { "content-type": "application/json" }).end('{"status": "ok"}');
+  };
   const metricsHandler: http.RequestListener = async (req, res) => {
     if (req.url !== o.metricsPath) return void res.writeHead(404).end();
     if (blipMetrics) {
@@ -179,7 +191,8 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   // Pods deleted: nothing listens any more, while the process (the "cluster") stays.
   let serving: http.Server[] = [];
   const open = async () => {
-    if (serving.length === 0) serving = await Promise.all([listen(o.apiPort, apiHandler, true), listen(o.metricsPort, metricsHandler, true)]);
+    if (serving.length === 0)
+      serving = await Promise.all([listen(o.apiPort, apiHandler, true), listen(o.metricsPort, metricsHandler, true), listen(o.publicPort, publicHandler, true)]);
   };
   const close = () => {
     for (const server of serving) server.close();
@@ -194,12 +207,14 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
     if (mode === "hang") hanging = true;
     else if (mode === "vanish") close();
     else if (mode === "blip") blipMetrics = blipHealth = true;
+    else if (mode === "edge") edgeDown = true;
     else if (mode === "recover") {
       faults.clear();
       // As a restart of the API's pods would: the guessed keys' series are gone.
       for (const labels of guessed) m.requests.remove(labels);
       guessed = [];
       hanging = false;
+      edgeDown = false;
       await open();
     } else if ((TRAFFIC_FAULTS as readonly string[]).includes(mode)) faults.add(mode as TrafficFault);
     else return void res.writeHead(400).end(`unknown fault ${mode}\n`);
@@ -207,7 +222,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   };
 
   return Promise.all([open(), listen(o.controlPort, controlHandler, false)]).then(() => {
-    process.stdout.write(`simulator listening on 127.0.0.1:${o.apiPort} (api), :${o.metricsPort} (metrics), :${o.controlPort} (control)\n`);
+    process.stdout.write(`simulator listening on 127.0.0.1:${o.apiPort} (api), :${o.metricsPort} (metrics), :${o.publicPort} (public), :${o.controlPort} (control)\n`);
     process.on("SIGTERM", () => {
       clearInterval(timer);
       for (const socket of sockets) socket.destroy();

@@ -19,7 +19,8 @@ import { ALERTMANAGER, BLACKBOX_EXPORTER, PROMETHEUS } from "../tools/binaries";
 import type { LabelScheme } from "../rules/metric-contract";
 import type { Fault } from "./faults";
 import type { SimulatorOptions } from "./simulator";
-import { Receivers, type Delivery } from "./receivers";
+import { LOCAL_ROUTING_KEYS, Receivers, type Delivery } from "./receivers";
+import { UptimeCheck } from "./uptime-check";
 
 export interface LocalStackOptions {
   stack: StackName;
@@ -43,6 +44,8 @@ interface Proc {
   name: string;
   child: ChildProcess;
   expectedExit: boolean;
+  /** Milliseconds since the epoch when it exited. */
+  exitedAt?: number;
 }
 
 export function loadLocalConfig(stack: StackName): StackConfig {
@@ -55,6 +58,7 @@ export class LocalStack extends EventEmitter {
   readonly config: StackConfig;
   readonly rules: RuleGroup[];
   readonly receivers: Receivers;
+  readonly uptimeCheck: UptimeCheck;
   readonly ports;
   private procs: Proc[] = [];
   private stopping = false;
@@ -68,19 +72,29 @@ export class LocalStack extends EventEmitter {
     this.config = adjusted.config;
     this.rules = adjusted.rules ?? renderRuleGroups(this.config);
     const p = options.basePort;
+    const alertmanagers = Array.from({ length: this.config.alertmanager.replicas }, (_, i) => i);
     this.ports = {
       prometheus: Array.from({ length: this.config.prometheus.replicas }, (_, i) => p + i),
-      alertmanager: [p + 10, p + 11],
-      gossip: [p + 20, p + 21],
+      alertmanager: alertmanagers.map((i) => p + 10 + i),
+      gossip: alertmanagers.map((i) => p + 20 + i),
       blackbox: p + 30,
       receivers: p + 31,
       api: p + 40,
       metrics: p + 41,
       simulator: p + 42,
       longTermStore: p + 43,
+      /** The public URL's stand-in for the load balancer in front of the API. */
+      public: p + 44,
     };
     this.receivers = new Receivers(this.ports.receivers, options.deliveriesFile ?? path.join(options.workDir, "deliveries.jsonl"));
     this.receivers.on("delivery", (d: Delivery) => this.emit("delivery", d));
+    this.uptimeCheck = new UptimeCheck({
+      config: this.config,
+      url: this.urls.public,
+      pagerdutyUrl: this.receivers.urls.pagerduty,
+      routingKey: LOCAL_ROUTING_KEYS.uptimeCheck,
+      lastRunning: (kind) => this.lastRunning(kind),
+    });
   }
 
   get urls() {
@@ -89,6 +103,7 @@ export class LocalStack extends EventEmitter {
       alertmanager: this.ports.alertmanager.map((p) => `http://127.0.0.1:${p}`),
       blackbox: `http://127.0.0.1:${this.ports.blackbox}`,
       api: `http://127.0.0.1:${this.ports.api}${this.config.licenseApi.healthPath}`,
+      public: `http://127.0.0.1:${this.ports.public}${this.config.uptime.path}`,
       metrics: `http://127.0.0.1:${this.ports.metrics}${this.config.licenseApi.metricsPath}`,
       receivers: `http://127.0.0.1:${this.ports.receivers}`,
       longTermStore: `http://127.0.0.1:${this.ports.longTermStore}`,
@@ -118,7 +133,7 @@ export class LocalStack extends EventEmitter {
     this.writeTargets(true);
     const am = alertmanagerConfig(
       c,
-      { pagerdutyRoutingKey: "local-routing-key", slackWebhookUrl: this.receivers.urls.slack, heartbeatUrl: this.receivers.urls.heartbeat },
+      { pagerdutyRoutingKey: LOCAL_ROUTING_KEYS.alertmanager, slackWebhookUrl: this.receivers.urls.slack, heartbeatUrl: this.receivers.urls.heartbeat },
       { pagerdutyUrl: this.receivers.urls.pagerduty },
     );
     this.file("alertmanager/alertmanager.yml", toYaml(am));
@@ -143,6 +158,7 @@ export class LocalStack extends EventEmitter {
         apiTargetsFile: "targets/license-api.json",
         blackbox: `127.0.0.1:${this.ports.blackbox}`,
         healthUrl: this.urls.api,
+        publicUrl: this.urls.public,
         alertmanagers: this.ports.alertmanager.map((p) => `127.0.0.1:${p}`),
         replica: `prometheus-local-${i}`,
         remoteWriteUrl: `${this.urls.longTermStore}/api/v1/write`,
@@ -150,6 +166,14 @@ export class LocalStack extends EventEmitter {
       this.file(`prometheus/prometheus-${i}.yml`, toYaml(config));
       this.startPrometheus(i);
     });
+    this.uptimeCheck.start();
+  }
+
+  /** Milliseconds since the epoch at which a process of this kind last ran: now while one runs. */
+  lastRunning(kind: "prometheus" | "alertmanager"): number {
+    const procs = this.procs.filter((p) => p.name.startsWith(`${kind}-`));
+    if (procs.some((p) => p.exitedAt === undefined)) return Date.now();
+    return Math.max(0, ...procs.map((p) => p.exitedAt!));
   }
 
   startPrometheus(i: number) {
@@ -187,6 +211,19 @@ export class LocalStack extends EventEmitter {
     this.kill(`alertmanager-${i}`);
   }
 
+  private isRunning(name: string): boolean {
+    const proc = this.procs.find((p) => p.name === name);
+    return proc !== undefined && proc.exitedAt === undefined;
+  }
+
+  /** Stops one process as Kubernetes stops a pod (SIGTERM), and expects it to exit. */
+  private terminate(name: string) {
+    const proc = this.procs.find((p) => p.name === name);
+    if (!proc || proc.exitedAt !== undefined) return;
+    proc.expectedExit = true;
+    proc.child.kill("SIGTERM");
+  }
+
   private kill(name: string) {
     const proc = this.procs.find((p) => p.name === name);
     if (!proc) return;
@@ -203,6 +240,8 @@ export class LocalStack extends EventEmitter {
       JSON.stringify({
         apiPort: this.ports.api,
         metricsPort: this.ports.metrics,
+        publicPort: this.ports.public,
+        publicPath: c.uptime.path,
         controlPort: this.ports.simulator,
         healthPath: c.licenseApi.healthPath,
         metricsPath: c.licenseApi.metricsPath,
@@ -220,6 +259,7 @@ export class LocalStack extends EventEmitter {
     const proc: Proc = { name, child, expectedExit: false };
     this.procs = [...this.procs.filter((p) => p.name !== name), proc];
     child.on("exit", (code, signal) => {
+      proc.exitedAt = Date.now();
       fs.closeSync(logs);
       if (!this.stopping && !proc.expectedExit) this.emit("crash", { name, code, signal, log: path.join(this.options.workDir, `${name}.log`) });
     });
@@ -227,6 +267,8 @@ export class LocalStack extends EventEmitter {
   }
 
   async fault(mode: Fault): Promise<void> {
+    if (mode === "prometheus-stop") return this.ports.prometheus.forEach((_, i) => this.terminate(`prometheus-${i}`));
+    if (mode === "recover") this.ports.prometheus.forEach((_, i) => !this.isRunning(`prometheus-${i}`) && this.startPrometheus(i));
     const sim = this.procs.find((p) => p.name === "simulator");
     if (mode === "exit" && sim) sim.expectedExit = true;
     if (mode === "vanish") this.writeTargets(false);
@@ -337,6 +379,7 @@ export class LocalStack extends EventEmitter {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.uptimeCheck.stop();
     process.off("exit", this.onExit);
     await Promise.all(
       this.procs.map(

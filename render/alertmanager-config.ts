@@ -3,7 +3,7 @@
 // the local stack passes its stand-in receivers' URLs.
 import type { StackConfig } from "../config";
 import { chartAlertsDecided } from "./chart-alerts";
-import { OWNER_LABEL } from "../lib/identities";
+import { INHIBITORS, OWNER_LABEL } from "../lib/identities";
 
 export interface ReceiverSecrets {
   pagerdutyRoutingKey: string;
@@ -51,8 +51,19 @@ function foreignAlertRoute(c: StackConfig, timing: (t: StackConfig["alertmanager
   };
 }
 
-/** Alerts that are consequences of the API being down, silenced while APIServerDown fires. */
-const OUTAGE = "APIServerDown";
+/**
+ * The labels one PagerDuty incident of the license API is grouped by: every paging alert of the
+ * service is one Alertmanager group, so one `dedup_key`, so one open PagerDuty incident that later
+ * alerts of the same trouble (an error burst's HighErrorRate and its ErrorBudgetBurn, Redis failing and
+ * the errors it causes) join without paging again. Once the group has resolved, the next alert opens
+ * a new incident (PagerDuty Events API v2: a trigger whose dedup_key has no open alert opens one).
+ */
+export const PAGE_GROUP_BY = ["cluster", "service"];
+
+/** The PagerDuty summary (the incident's title, from the trigger that opens it): the first alert, and how many fire. */
+const pagerdutyDescription =
+  "{{ with .Alerts.Firing }}{{ (index . 0).Labels.alertname }}: {{ (index . 0).Annotations.summary }}{{ if gt (len .) 1 }} ({{ len . }} alerts){{ end }}" +
+  "{{ else }}{{ (index .Alerts 0).Labels.alertname }}: {{ (index .Alerts 0).Annotations.summary }}{{ end }}";
 
 const title = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.environment }})';
 const details = "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard }}\nDashboard: {{ .Annotations.dashboard }}{{ end }}\n{{ end }}";
@@ -116,19 +127,29 @@ export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, end
           matchers: ['alertname="Watchdog"'],
           ...heartbeatTiming,
         },
+        // Inhibition sources only.
+        { receiver: RECEIVERS.none, matchers: [`alertname=~"${Object.values(INHIBITORS).join("|")}"`] },
         foreignAlertRoute(c, timing),
-        { receiver: RECEIVERS.pagerduty, matchers: ['severity="critical"'], ...timing(c.alertmanager.critical) },
+        { receiver: RECEIVERS.pagerduty, matchers: ['severity="critical"'], group_by: PAGE_GROUP_BY, ...timing(c.alertmanager.critical) },
         { receiver: RECEIVERS.tickets, matchers: ['severity="ticket"'], ...timing(c.alertmanager.ticket) },
         { receiver: RECEIVERS.slack, matchers: ['severity="warning"'], ...timing(c.alertmanager.warning) },
       ],
     },
+    // Each source is one alert of its own (lib/identities.ts, INHIBITORS), never one of several alerts
+    // sharing the `equal` labels.
     inhibit_rules: [
-      // A page silences the lesser notifications of the same alert (the fast burn its slow-burn ticket),
-      // not other problems: a burnt error budget must not hide seats running out.
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|ticket"'], equal: ["alertname", "cluster", "service"] },
+      // A paging burn silences the burn's tickets, not other problems: a burnt error budget must not
+      // hide seats running out. (ErrorBudgetBurn is the only alert with both a paging and a lesser
+      // severity; rules/tests check that it stays so.)
       {
-        source_matchers: [`alertname="${OUTAGE}"`],
-        target_matchers: [`alertname!="${OUTAGE}"`, 'severity=~"critical|warning|ticket"'],
+        source_matchers: [`alertname="${INHIBITORS.budgetPage}"`],
+        target_matchers: ['alertname="ErrorBudgetBurn"', 'severity=~"warning|ticket"'],
+        equal: ["cluster", "service"],
+      },
+      // While the API is down, everything else of its service is a consequence of it.
+      {
+        source_matchers: [`alertname="${INHIBITORS.outage}"`],
+        target_matchers: ['alertname!="APIServerDown"', 'severity=~"critical|warning|ticket"'],
         equal: ["cluster", "service"],
       },
     ],
@@ -142,7 +163,7 @@ export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, end
             send_resolved: true,
             severity: "critical",
             client: "CODITECT Alertmanager ({{ .CommonLabels.environment }})",
-            description: '{{ .CommonLabels.alertname }}: {{ .CommonAnnotations.summary }}',
+            description: pagerdutyDescription,
             // Every key Alertmanager would otherwise add with its defaults (whose JSON it re-parses into
             // nested maps); the counts arrive as numbers.
             details: {

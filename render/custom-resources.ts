@@ -4,9 +4,9 @@
 import type { StackConfig } from "../config";
 import { renderRuleGroups } from "../rules";
 import { JAEGER_CHART, TRACING_PORT_NAMES } from "./collector-config";
-import { BLACKBOX_MODULE } from "./prometheus-config";
+import { BLACKBOX_MODULE, PUBLIC_MODULE } from "./prometheus-config";
 import { BLACKBOX_EXPORTER } from "./values/blackbox";
-import { healthUrl, probeJob } from "../lib/identities";
+import { healthUrl, probeJob, publicHealthUrl, publicProbeJob } from "../lib/identities";
 
 export const MONITORING_API_VERSION = "monitoring.coreos.com/v1";
 const PART_OF = { "app.kubernetes.io/part-of": "coditect-monitoring" };
@@ -57,21 +57,26 @@ export function licenseApiServiceMonitor(c: StackConfig): CustomResourceObject {
   };
 }
 
-export function licenseApiHealthProbe(c: StackConfig): CustomResourceObject {
+function probe(c: StackConfig, name: string, job: string, module: string, url: string): CustomResourceObject {
   return {
     apiVersion: MONITORING_API_VERSION,
     kind: "Probe",
-    metadata: { name: `${c.licenseApi.service}-health`, namespace: c.namespaces.monitoring, labels: PART_OF },
+    metadata: { name, namespace: c.namespaces.monitoring, labels: PART_OF },
     spec: {
-      jobName: probeJob(c),
+      jobName: job,
       interval: c.blackbox.probeInterval,
       scrapeTimeout: c.blackbox.probeTimeout,
-      module: BLACKBOX_MODULE,
+      module,
       prober: { url: `${BLACKBOX_EXPORTER.release}.${c.namespaces.monitoring}.svc:9115` },
-      targets: { staticConfig: { static: [healthUrl(c)] } },
+      targets: { staticConfig: { static: [url] } },
     },
   };
 }
+
+export const licenseApiHealthProbe = (c: StackConfig) => probe(c, `${c.licenseApi.service}-health`, probeJob(c), BLACKBOX_MODULE, healthUrl(c));
+
+/** The public URL, probed from inside the cluster through everything in front of the pods. */
+export const licenseApiPublicProbe = (c: StackConfig) => probe(c, `${c.licenseApi.service}-public`, publicProbeJob(c), PUBLIC_MODULE, publicHealthUrl(c));
 
 /** Jaeger's own metrics (spans received/stored, storage latency); the chart has no ServiceMonitor for v2. */
 export function jaegerServiceMonitor(c: StackConfig): CustomResourceObject {
@@ -87,5 +92,5 @@ export function jaegerServiceMonitor(c: StackConfig): CustomResourceObject {
 }
 
 export function customResources(c: StackConfig): CustomResourceObject[] {
-  return [licenseApiRules(c), licenseApiServiceMonitor(c), licenseApiHealthProbe(c), jaegerServiceMonitor(c)];
+  return [licenseApiRules(c), licenseApiServiceMonitor(c), licenseApiHealthProbe(c), licenseApiPublicProbe(c), jaegerServiceMonitor(c)];
 }

@@ -2,16 +2,20 @@
 // license API: same intervals, job names, external labels and alert relabelling. Kubernetes service
 // discovery is replaced by file discovery so the same file runs outside a cluster.
 import type { StackConfig } from "../config";
-import { healthUrl, probeJob } from "../lib/identities";
+import { healthUrl, probeJob, publicHealthUrl, publicProbeJob } from "../lib/identities";
 import { HA_CLUSTER_LABEL, prometheusRemoteWrite, REPLICA_LABEL } from "./remote-write";
 
 export const BLACKBOX_MODULE = "http_2xx";
+/** The blackbox module probing the public URL (render/values/blackbox.ts). */
+export const PUBLIC_MODULE = "http_public";
 
 export interface PrometheusTargets {
   /** File (relative to the config) listing the license API's /metrics targets, in file_sd format. */
   apiTargetsFile: string;
   blackbox: string;
   healthUrl: string;
+  /** The public health URL (through DNS, the load balancer, TLS and the ingress in the cluster). */
+  publicUrl: string;
   alertmanagers: string[];
   /** Set per replica; dropped from alerts so two replicas' alerts deduplicate into one page. */
   replica: string;
@@ -25,6 +29,7 @@ export function inClusterTargets(c: StackConfig): PrometheusTargets {
     apiTargetsFile: "targets/license-api.json",
     blackbox: `blackbox-exporter.${c.namespaces.monitoring}.svc:9115`,
     healthUrl: healthUrl(c),
+    publicUrl: publicHealthUrl(c),
     alertmanagers: [`alertmanager-operated.${c.namespaces.monitoring}.svc:9093`],
     replica: "prometheus-kps-prometheus-0",
     remoteWriteUrl: REMOTE_WRITE_URL_PLACEHOLDER,
@@ -66,19 +71,25 @@ export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {
         label_value_length_limit: c.licenseApi.scrapeLimits.labelValueLength,
         file_sd_configs: [{ files: [t.apiTargetsFile], refresh_interval: "5s" }],
       },
-      {
-        job_name: probeJob(c),
-        scrape_interval: c.blackbox.probeInterval,
-        scrape_timeout: c.blackbox.probeTimeout,
-        metrics_path: "/probe",
-        params: { module: [BLACKBOX_MODULE] },
-        static_configs: [{ targets: [t.healthUrl] }],
-        relabel_configs: [
-          { source_labels: ["__address__"], target_label: "__param_target" },
-          { source_labels: ["__param_target"], target_label: "instance" },
-          { target_label: "__address__", replacement: t.blackbox },
-        ],
-      },
+      probeJobConfig(c, probeJob(c), BLACKBOX_MODULE, t.healthUrl, t.blackbox),
+      probeJobConfig(c, publicProbeJob(c), PUBLIC_MODULE, t.publicUrl, t.blackbox),
+    ],
+  };
+}
+
+/** A black-box probe job as the Operator writes one for a Probe object. */
+function probeJobConfig(c: StackConfig, job: string, module: string, target: string, blackbox: string) {
+  return {
+    job_name: job,
+    scrape_interval: c.blackbox.probeInterval,
+    scrape_timeout: c.blackbox.probeTimeout,
+    metrics_path: "/probe",
+    params: { module: [module] },
+    static_configs: [{ targets: [target] }],
+    relabel_configs: [
+      { source_labels: ["__address__"], target_label: "__param_target" },
+      { source_labels: ["__param_target"], target_label: "instance" },
+      { target_label: "__address__", replacement: blackbox },
     ],
   };
 }

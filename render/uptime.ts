@@ -33,38 +33,40 @@ export function uptimeCheckSpec(c: StackConfig): UptimeCheckSpec {
   };
 }
 
-export function checkPassedFilter(checkId: string): string {
-  return [
-    `metric.type="monitoring.googleapis.com/uptime_check/check_passed"`,
-    `metric.label.check_id=${JSON.stringify(checkId)}`,
-    `resource.type="uptime_url"`,
-  ].join(" AND ");
-}
+/**
+ * A container counts as running while GKE's system metric of its uptime (kubernetes.io/container/uptime,
+ * sampled every 60 s for every container) has a sample this recent.
+ */
+export const RUNNING_WITHIN = "2m";
+/** How often Cloud Monitoring evaluates the condition's query. */
+export const EVALUATION_INTERVAL = "30s";
+/** The in-cluster containers without which nothing in the cluster can page. */
+export const ALERTING_CONTAINERS = ["prometheus", "alertmanager"] as const;
 
 /**
- * Counts, per checked host, the regions whose latest check failed (ALIGN_NEXT_OLDER takes each region's
- * most recent result within the alignment window; REDUCE_COUNT_FALSE counts the failures) and fires when
- * more than MIN_FAILING_REGIONS - 1 fail for one check period.
+ * The uptime check pages only when the cluster's own alerting cannot: at least MIN_FAILING_REGIONS
+ * regions' latest checks fail, and no Prometheus or no Alertmanager container of the cluster has run
+ * within RUNNING_WITHIN (both replicas stopped, every Alertmanager gone, the cluster's nodes or the
+ * cluster itself unreachable). While they run, the in-cluster probe of the same public URL
+ * (APIServerDown, signal "public") has paged the same outage into the incident every signal of it
+ * joins; a second incident from here, with its own key (PagerDuty deduplicates per integration), would
+ * page the on-call again for it. The query is Cloud Monitoring's PromQL over its own metrics: the
+ * uptime check's `check_passed` (1 or 0, per checker region) and GKE's container uptime.
  */
-export function uptimeAlertCondition<F>(filter: F, c: StackConfig) {
+export function uptimeAlertQuery(c: StackConfig, checkId: string): string {
+  const running = (container: string) =>
+    `count(last_over_time(kubernetes_io:container_uptime{monitored_resource="k8s_container", project_id="${c.gcp.project}", cluster_name="${c.cluster.name}", namespace_name="${c.namespaces.monitoring}", container_name="${container}"}[${RUNNING_WITHIN}])) > 0`;
+  return [
+    `count(monitoring_googleapis_com:uptime_check_check_passed{monitored_resource="uptime_url", check_id=${JSON.stringify(checkId)}} == 0) >= ${MIN_FAILING_REGIONS}`,
+    `unless on () (${ALERTING_CONTAINERS.map(running).join(" and on () ")})`,
+  ].join(" ");
+}
+
+/** Fires once the query has held for one check period, evaluated every EVALUATION_INTERVAL. */
+export function uptimeAlertCondition<Q>(query: Q, c: StackConfig) {
   return {
-    displayName: `Uptime check failing from ${MIN_FAILING_REGIONS}+ regions`,
-    conditionThreshold: {
-      filter,
-      comparison: "COMPARISON_GT",
-      thresholdValue: MIN_FAILING_REGIONS - 1,
-      duration: c.uptime.period,
-      trigger: { count: 1 },
-      aggregations: [
-        {
-          // A lookback window: long enough that every region has reported at least once.
-          alignmentPeriod: "1200s",
-          perSeriesAligner: "ALIGN_NEXT_OLDER",
-          crossSeriesReducer: "REDUCE_COUNT_FALSE",
-          groupByFields: ["resource.label.project_id", "resource.label.host"],
-        },
-      ],
-    },
+    displayName: `Uptime check failing from ${MIN_FAILING_REGIONS}+ regions while the cluster cannot page`,
+    conditionPrometheusQueryLanguage: { query, duration: c.uptime.period, evaluationInterval: EVALUATION_INTERVAL },
   };
 }
 
@@ -80,8 +82,8 @@ export function uptimeAlertDocumentation(c: StackConfig) {
     content: [
       `## UptimeCheckFailed (${c.environment})`,
       "",
-      `\`https://${spec.host}${spec.path}\` failed its Cloud Monitoring uptime check from at least ${MIN_FAILING_REGIONS} regions.`,
-      "In-cluster probes cannot see this failure mode: the whole cluster, its ingress, DNS or TLS may be down.",
+      `\`https://${spec.host}${spec.path}\` failed its Cloud Monitoring uptime check from at least ${MIN_FAILING_REGIONS} regions, and no Prometheus or no Alertmanager of cluster \`${c.cluster.name}\` has run for ${RUNNING_WITHIN}: the cluster cannot page for itself.`,
+      "The whole cluster may be down or unreachable, or its monitoring with it.",
       "",
       `Runbook: [UptimeCheckFailed](${runbookUrl(c)})`,
     ].join("\n"),

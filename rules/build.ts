@@ -30,6 +30,23 @@ export function alert(c: StackConfig, name: string, expr: string, spec: AlertSpe
   };
 }
 
+/**
+ * The one source of an Alertmanager inhibition (lib/identities.ts, INHIBITORS): fires, without `for:`,
+ * at the evaluation at which any alert `source` selects starts firing, and resolves at the one at
+ * which the last of them stops. Placed after those alerts in their own group, it reads their ALERTS
+ * series of the same evaluation.
+ */
+export function inhibitor(c: StackConfig, name: string, source: string, standsFor: string): AlertingRule {
+  return alert(c, name, `max by (service, team) (ALERTS{${source}, alertstate="firing", ${ownerMatcher()}})`, {
+    severity: "none",
+    summary: `Inhibition source: ${standsFor} fires`,
+    description: `Fires while ${standsFor} fires; it is only the source of an Alertmanager inhibition and notifies nobody.`,
+    runbook: "inhibitors",
+  });
+}
+
+const ownerMatcher = () => Object.entries(OWNER_LABEL).map(([k, v]) => `${k}="${v}"`).join(", ");
+
 export function record(name: string, expr: string, labels?: Record<string, string>): RecordingRule {
   return { record: name, expr: oneLine(expr), ...(labels ? { labels } : {}) };
 }

@@ -155,7 +155,14 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
     type: "gauge",
     source: "blackbox-exporter",
     labels: [],
-    help: "1 if the probe of the health endpoint succeeded",
+    help: "1 if the probe of the health endpoint (or of the public URL) succeeded",
+  },
+  {
+    name: "ALERTS",
+    type: "gauge",
+    source: "prometheus",
+    labels: ["alertname", "alertstate"],
+    help: "1 for every pending or firing alert of the rules Prometheus evaluates, with the alert's labels",
   },
   {
     name: "probe_duration_seconds",

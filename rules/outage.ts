@@ -1,9 +1,10 @@
-// Outage detection within 60 s. Two independent signals, so no single failure mode hides an outage:
+// Outage detection within 60 s. Independent signals, so no single failure mode hides an outage:
 // - the black-box probe of the health endpoint fails when the process dies (connection refused),
 //   hangs (probe timeout) or has no endpoints left (pods deleted, service scaled to zero);
-// - the /metrics targets: all down, or gone from discovery, which `up == 0` alone never sees.
+// - the /metrics targets: all down, or gone from discovery, which `up == 0` alone never sees;
+// - the black-box probe of the public URL, through everything in front of the pods.
 // Each rule's `for:` outlasts one interval of its signal, so a single failed scrape or probe never pages.
-// The probe's alert keeps firing for `keepFiringFor` after the health endpoint answers again: an API
+// The probes' alerts keep firing for `keepFiringFor` after the endpoint answers again: an API
 // that falls again within that hold is still the same incident (one PagerDuty incident, no second
 // page); one that stays up longer resolves the page, and its next fall is a new incident, paged as fast
 // as the first. The targets' alert has no hold and resolves with the first good scrape, so it is always
@@ -15,9 +16,9 @@
 // resolve reaches Alertmanager from both before its next notification.
 import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
-import { alert } from "./build";
+import { alert, inhibitor } from "./build";
 import type { AlertingRule, RuleGroup } from "./types";
-import { panelUrl, selectors } from "../lib/identities";
+import { INHIBITORS, panelUrl, publicHealthUrl, publicProbeJob, selectors } from "../lib/identities";
 
 export function outageRules(c: StackConfig): RuleGroup {
   const s = selectors(c);
@@ -53,6 +54,16 @@ export function outageRules(c: StackConfig): RuleGroup {
         description: `No license API target has answered a scrape for ${c.alerts.outage.targetsFor}, or every target has vanished from discovery (pods deleted, deployment scaled to zero), and no probe of the health endpoint succeeds.`,
         labels: { signal: "targets" },
       }),
+      // What customers and the external uptime check reach: DNS, the load balancer, TLS and the ingress
+      // in front of the pods. With this signal every outage the uptime check can see pages here first,
+      // in the same incident, and the uptime check pages only when the cluster cannot (render/uptime.ts).
+      held(alert(c, "APIServerDown", `max(probe_success{job="${publicProbeJob(c)}"}) == 0`, {
+        ...common,
+        for: c.alerts.outage.probeFor,
+        description: `${publicHealthUrl(c)} has failed every probe from inside the cluster for ${c.alerts.outage.probeFor}: DNS, the load balancer, TLS or the ingress fail customers, whether or not the pods answer.`,
+        labels: { signal: "public" },
+      })),
+      inhibitor(c, INHIBITORS.outage, 'alertname="APIServerDown"', "any APIServerDown signal"),
     ],
   };
 }

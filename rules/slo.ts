@@ -5,9 +5,31 @@
 // /metrics target up or discoverable: the outage alert's two signals) counts wholly as failed; see
 // sliBad in lib/identities.ts, the one definition the dashboard and the monthly report share.
 import type { StackConfig } from "../config";
-import { alert, record } from "./build";
+import { alert, inhibitor, record } from "./build";
 import type { RuleGroup } from "./types";
-import { BURN_RATES, errorBudget, panelUrl, roundFigure, selectors, SLI_SERIES, SLI_WINDOWS, sliBadExpr, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
+import {
+  BURN_RATES,
+  errorBudget,
+  INHIBITORS,
+  OWNER_LABEL,
+  panelUrl,
+  roundFigure,
+  selectors,
+  SLI_SERIES,
+  SLI_WINDOWS,
+  sliBadExpr,
+  sliRatio,
+  sliUnavailable,
+  sliUnavailableUnpaged,
+  sliUnpagedRatio,
+  SLO_NAME,
+  type SliWindow,
+} from "../lib/identities";
+
+/** The burn-rate alerts that page: they read the SLI without the time an outage page already covers. */
+const PAGING_BURNS = BURN_RATES.filter((b) => b.severity === "critical");
+/** The windows those alerts compare. */
+const UNPAGED_WINDOWS = [...new Set(PAGING_BURNS.flatMap((b) => [b.long, b.short]))] as SliWindow[];
 
 export function sloRules(c: StackConfig): RuleGroup {
   const { api, probe } = selectors(c);
@@ -34,28 +56,42 @@ export function sloRules(c: StackConfig): RuleGroup {
     1)`,
     labels,
   );
-  const windows = [...SLI_WINDOWS, c.slo.window].flatMap((w) => {
-    // No validations in the window: no request error ratio (rather than 0/0), counted as none failed.
-    const requestErrors =
-      w === "5m"
-        ? `${SLI_SERIES.errors}${slo} / (${SLI_SERIES.requests}${slo} > 0)`
-        : `sum_over_time(${SLI_SERIES.errors}${slo}[${w}]) / (sum_over_time(${SLI_SERIES.requests}${slo}[${w}]) > 0)`;
-    return [
-      record(sliUnavailable(w), `avg_over_time(${SLI_SERIES.unavailable}${slo}[${w}])`, labels),
-      record(sliRatio(w), sliBadExpr(`${sliUnavailable(w)}${slo}`, requestErrors), labels),
-    ];
-  });
+  // No validations in the window: no request error ratio (rather than 0/0), counted as none failed.
+  const requestErrors = (w: SliWindow) =>
+    w === "5m"
+      ? `${SLI_SERIES.errors}${slo} / (${SLI_SERIES.requests}${slo} > 0)`
+      : `sum_over_time(${SLI_SERIES.errors}${slo}[${w}]) / (sum_over_time(${SLI_SERIES.requests}${slo}[${w}]) > 0)`;
+  const windows = [...SLI_WINDOWS, c.slo.window].flatMap((w) => [
+    record(sliUnavailable(w), `avg_over_time(${SLI_SERIES.unavailable}${slo}[${w}])`, labels),
+    record(sliRatio(w), sliBadExpr(`${sliUnavailable(w)}${slo}`, requestErrors(w)), labels),
+  ]);
+  // The time APIServerDown already pages for is left out of what the paging burn-rate alerts read: the
+  // outage is one event, paged once, not again through the budget it burnt (the ticket-level alerts
+  // and the budget itself still count it). What remains is unavailability no page announced (outages
+  // shorter than the outage alert's for:, its first evaluations) and failed validations.
+  const outagePaged = `ALERTS{alertname="APIServerDown", alertstate="firing", ${Object.entries(OWNER_LABEL).map(([k, v]) => `${k}="${v}"`).join(", ")}}`;
+  const unavailableUnpaged = record(
+    SLI_SERIES.unavailableUnpaged,
+    `(${SLI_SERIES.unavailable}${slo} unless on () ${outagePaged}) or ${SLI_SERIES.unavailable}${slo} * 0`,
+    labels,
+  );
+  const unpagedWindows = UNPAGED_WINDOWS.flatMap((w) => [
+    record(sliUnavailableUnpaged(w), `avg_over_time(${SLI_SERIES.unavailableUnpaged}${slo}[${w}])`, labels),
+    record(sliUnpagedRatio(w), sliBadExpr(`${sliUnavailableUnpaged(w)}${slo}`, requestErrors(w)), labels),
+  ]);
   const burns = BURN_RATES.map((b) => {
     const threshold = roundFigure(b.factor * budget);
+    const paging = b.severity === "critical";
+    const ratio = paging ? sliUnpagedRatio : sliRatio;
     return alert(
       c,
       "ErrorBudgetBurn",
-      `${sliRatio(b.long)}{slo="${SLO_NAME}"} > ${threshold} and ${sliRatio(b.short)}{slo="${SLO_NAME}"} > ${threshold}`,
+      `${ratio(b.long)}{slo="${SLO_NAME}"} > ${threshold} and ${ratio(b.short)}{slo="${SLO_NAME}"} > ${threshold}`,
       {
         for: b.for,
         severity: b.severity,
         summary: `License validation error budget burning ${b.factor}x too fast`,
-        description: `Over the last ${b.long} (and ${b.short}) {{ $value | humanizePercentage }} of license validations failed or the API could not answer; at ${b.factor}x the ${c.slo.window} budget of ${roundFigure(budget * 100)}% lasts ${roundFigure(Number(c.slo.window.replace("d", "")) / b.factor)} days.`,
+        description: `Over the last ${b.long} (and ${b.short}) {{ $value | humanizePercentage }} of license validations failed or the API could not answer${paging ? " (outside outages APIServerDown paged for)" : ""}; at ${b.factor}x the ${c.slo.window} budget of ${roundFigure(budget * 100)}% lasts ${roundFigure(Number(c.slo.window.replace("d", "")) / b.factor)} days.`,
         runbook: "errorbudgetburn",
         dashboard: panelUrl(c, "slo", "burnRates"),
         labels: { ...labels, burn_rate: `${b.factor}x`, long_window: b.long, short_window: b.short },
@@ -70,9 +106,12 @@ export function sloRules(c: StackConfig): RuleGroup {
       requests5m,
       unavailable,
       ...windows,
+      unavailableUnpaged,
+      ...unpagedWindows,
       record("slo:objective:ratio", `vector(${target})`, labels),
       record("slo:error_budget:remaining_ratio", `1 - ${sliRatio(c.slo.window)}{slo="${SLO_NAME}"} / ${budget}`, labels),
       ...burns,
+      inhibitor(c, INHIBITORS.budgetPage, 'alertname="ErrorBudgetBurn", severity="critical"', "a paging ErrorBudgetBurn"),
       // On the recorded per-status rate (a few series), not the raw counter: absent() over the raw
       // counter reads every license's series at every evaluation.
       alert(c, "SLIMetricsAbsent", "absent(status_tier:license_validation_requests:rate5m)", {

@@ -4,7 +4,7 @@
 // for every alert). A new alert needs a row here.
 import type { Labels } from "./promtool";
 
-export type Receiver = "pagerduty" | "slack" | "slack-tickets" | "heartbeat";
+export type Receiver = "pagerduty" | "slack" | "slack-tickets" | "heartbeat" | "null";
 
 export interface ExpectedAlertRow {
   alert: string;
@@ -20,6 +20,9 @@ export const EXPECTED_COMMON_LABELS = { service: "license-api", team: "license-a
 export const EXPECTED_ALERTS: ExpectedAlertRow[] = [
   { alert: "APIServerDown", match: { signal: "probe" }, severity: "critical", receiver: "pagerduty" },
   { alert: "APIServerDown", match: { signal: "targets" }, severity: "critical", receiver: "pagerduty" },
+  { alert: "APIServerDown", match: { signal: "public" }, severity: "critical", receiver: "pagerduty" },
+  { alert: "APIServerDownInhibitor", severity: "none", receiver: "null" },
+  { alert: "ErrorBudgetBurnInhibitor", severity: "none", receiver: "null" },
   { alert: "ErrorBudgetBurn", match: { burn_rate: "14.4x" }, severity: "critical", receiver: "pagerduty" },
   { alert: "ErrorBudgetBurn", match: { burn_rate: "6x" }, severity: "critical", receiver: "pagerduty" },
   { alert: "ErrorBudgetBurn", match: { burn_rate: "3x" }, severity: "ticket", receiver: "slack-tickets" },

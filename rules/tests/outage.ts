@@ -24,7 +24,7 @@ import {
   type PromtoolTestFile,
   type TestGroup,
 } from "./promtool";
-import { healthUrl, probeJob, SLI_SERIES, SLO_NAME } from "../../lib/identities";
+import { healthUrl, INHIBITORS, probeJob, publicHealthUrl, publicProbeJob, SLI_SERIES, SLO_NAME } from "../../lib/identities";
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -40,6 +40,8 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
   const end = outageAt + 60 + scrapeEvery;
   const probeRule = alertRule(c, "APIServerDown", { signal: "probe" });
   const targetsRule = alertRule(c, "APIServerDown", { signal: "targets" });
+  const publicRule = alertRule(c, "APIServerDown", { signal: "public" });
+  const inhibitorRule = alertRule(c, INHIBITORS.outage);
 
   type Sample = number | "stale";
   const timeline = (every: number, value: (t: number) => Sample, until = end): string => {
@@ -56,6 +58,8 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
     series("probe_duration_seconds", probeLabels, timeline(probeEvery, (t) => (value(t) === 1 ? 0.004 : failedAfter), until)),
   ];
   const downFrom = (from: number) => (t: number) => (t < from ? 1 : 0);
+  const publicProbe = (value: (t: number) => Sample, until = end): InputSeries =>
+    series("probe_success", { job: publicProbeJob(c), instance: publicHealthUrl(c) }, timeline(probeEvery, value, until));
 
   // A signal's expression first holds at the first evaluation that sees the first failed sample.
   const firstSampleFrom = (t: number, every: number) => Math.ceil(t / every) * every;
@@ -96,6 +100,14 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
     return checks;
   };
   const bothDown = [probeDown.alert, targetsDown.alert];
+  /** The inhibition source: one alert from the first signal's firing to the last one's resolve. */
+  const inhibiting = [firing(inhibitorRule, {}, 1)];
+  const firstFiring = Math.min(fireTime(probeRule, probeDown.onset, evalEvery), fireTime(targetsRule, targetsDown.onset, evalEvery));
+  const inhibitorChecks = (from: number, to: number, alerts: ExpectedAlert[]) => {
+    const checks = [];
+    for (let t = evalAtOrAfter(from, evalEvery); t <= to; t += evalEvery) checks.push(check(inhibitorRule.alert, t, alerts));
+    return checks;
+  };
 
   // A short recovery: the API answers for less than the hold, then falls again.
   const flap = Math.floor((hold - 1) / step) * step;
@@ -115,7 +127,18 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
       name: "outage: the process exits, connections are refused; both signals page",
       interval: at(step),
       input_series: [...PODS.map((p) => up(p, downFrom(outageAt))), ...probe(downFrom(outageAt))],
-      alert_rule_test: bothSignals,
+      alert_rule_test: [...bothSignals, ...inhibitorChecks(0, firstFiring - evalEvery, []), ...inhibitorChecks(firstFiring, end, inhibiting)],
+    },
+    {
+      name: "outage at the edge: the public URL fails every probe while the pods and the health endpoint answer; the public signal pages",
+      interval: at(step),
+      input_series: [...PODS.map((p) => up(p, () => 1)), ...probe(() => 1), publicProbe(downFrom(outageAt))],
+      alert_rule_test: [
+        ...firesAfterFor(evalEvery, [{ rule: publicRule, onset: evalAtOrAfter(firstSampleFrom(outageAt, probeEvery), evalEvery), alert: firing(publicRule, {}, 0) }]),
+        check(inhibitorRule.alert, end, inhibiting),
+      ],
+      // The pods answer: it is no time the API itself could not answer (the SLI is the API's).
+      promql_expr_test: [expr(selector(SLI_SERIES.unavailable, { slo: SLO_NAME }), end, [{ labels: selector(SLI_SERIES.unavailable, { slo: SLO_NAME }), value: 0 }])],
     },
     {
       name: "outage: the process hangs, probes and scrapes time out; both signals page",
@@ -153,8 +176,9 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
       input_series: [
         ...PODS.map((p) => up(p, (t) => (t === outageAt + 2 * scrapeEvery ? 0 : 1))),
         ...probe((t) => (t === outageAt ? 0 : 1)),
+        publicProbe((t) => (t === outageAt + probeEvery ? 0 : 1)),
       ],
-      alert_rule_test: everyEvaluation(0, end),
+      alert_rule_test: [...everyEvaluation(0, end), ...inhibitorChecks(0, end, [])],
     },
     {
       name: `flap: the API answers for ${flap}s, less than keepFiringFor (${c.alerts.outage.keepFiringFor}), then falls again; the probe's alert keeps firing throughout, so nothing resolves`,
@@ -178,6 +202,10 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
         // Held through the hold, although the health endpoint has answered since recoverAt.
         ...alertsAt(recovered, probeResolvedAt - evalEvery, [probeDown.alert]),
         ...alertsAt(probeResolvedAt, fallAgainAt, []),
+        // The inhibition source stays one firing alert while the targets' signal resolves and the
+        // probe's is held, and resolves with the last of them.
+        ...inhibitorChecks(firstFiring, probeResolvedAt - evalEvery, inhibiting),
+        ...inhibitorChecks(probeResolvedAt, fallAgainAt, []),
         ...firesAfterFor(evalEvery, [again(probeDown, probeEvery), again(targetsDown, scrapeEvery)]),
       ],
     },

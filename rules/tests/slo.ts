@@ -4,8 +4,8 @@
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
 import { cadence, fixtures, PODS } from "./fixtures";
-import { alertRule, approx, evalAfter, at, check, firesAfterFor, fireTime, firing, linear, samples, series, type TestGroup } from "./promtool";
-import { BURN_RATES, errorBudget, healthUrl, probeJob, sliRatio, sliUnavailable, SLO_NAME } from "../../lib/identities";
+import { alertRule, approx, evalAfter, at, check, expr, firesAfterFor, fireTime, firing, linear, samples, selector, series, type TestGroup } from "./promtool";
+import { BURN_RATES, errorBudget, healthUrl, INHIBITORS, probeJob, sliRatio, sliUnavailable, sliUnavailableUnpaged, sliUnpagedRatio, SLO_NAME } from "../../lib/identities";
 
 /** Validations per scrape interval in the burn-rate tests. */
 const TOTAL = 1000;
@@ -83,6 +83,18 @@ export function sloTests(c: StackConfig): TestGroup[] {
   const outageSteps = stepsUntil(outageEnd) - healthySteps;
   const slo = { slo: SLO_NAME };
   const outageShare = downShare(outageEnd, c.slo.window, inOutage);
+  // The outage's ticket: the slow burn over a day, not a page.
+  const dayTicket = BURN_RATES.find((b) => b.severity === "ticket" && b.long === "1d")!;
+  const dayTicketRule = alertRule(c, "ErrorBudgetBurn", { burn_rate: `${dayTicket.factor}x` });
+  const budgetInhibitor = alertRule(c, INHIBITORS.budgetPage);
+
+  // Unavailability no outage page announces: every other probe fails, so APIServerDown never outlasts
+  // its for:, while half of the time the API cannot answer.
+  const flapping = (u: number) => (u / step) % 2 === 0;
+  const flapOnset = onsetWhen((t) => downShare(t, fastest.long, flapping) > threshold(fastest.factor) && downShare(t, fastest.short, flapping) > threshold(fastest.factor));
+  const flapFires = fireTime(fast, flapOnset, evalEvery);
+  const flapSteps = stepsUntil(flapFires + evalEvery);
+  const flapProbes = samples(Array.from({ length: flapSteps + 1 }, (_, i) => (flapping(i * step) ? 0 : 1)));
 
   // One failed probe after six hours of clean traffic (the slowest alert's short window), watched for
   // longer than the slowest alert's for:.
@@ -93,7 +105,7 @@ export function sloTests(c: StackConfig): TestGroup[] {
   return [
     ...burns,
     {
-      name: `ErrorBudgetBurn ${fastest.factor}x: a 2-hour total outage (probes fail, targets down, no metrics) burns the budget and pages`,
+      name: `ErrorBudgetBurn: a 2-hour total outage (probes fail, targets down, no metrics) burns the budget, which counts it all, and pages through APIServerDown only: no paging burn, a ${dayTicket.factor}x ticket`,
       interval: at(step),
       input_series: [
         f.requests("lic-ent-0001", "valid", "enterprise", linear(0, TOTAL, healthySteps - 1)),
@@ -101,12 +113,35 @@ export function sloTests(c: StackConfig): TestGroup[] {
         ...PODS.map((p) => f.up(p, `${linear(1, 0, healthySteps - 1)} ${linear(0, 0, outageSteps - 1)}`)),
         probe(`${linear(1, 0, healthySteps - 1)} ${linear(0, 0, outageSteps - 1)}`),
       ],
-      alert_rule_test: firesAfterFor(evalEvery, [{ rule: fast, onset: outageOnset, alert: firing(fast, slo, downShare(outageFires, fastest.long, inOutage)) }]),
+      alert_rule_test: [
+        // Where the burn paged before outages were left out of it.
+        check("ErrorBudgetBurn", outageFires),
+        check("ErrorBudgetBurn", outageEnd, [firing(dayTicketRule, slo, downShare(outageEnd, dayTicket.long, inOutage))]),
+        check(budgetInhibitor.alert, outageEnd),
+      ],
       promql_expr_test: [
         approx(`${sliUnavailable("5m")}{slo="${SLO_NAME}"}`, outageEnd, slo, 1),
         approx(`${sliRatio(fastest.long)}{slo="${SLO_NAME}"}`, outageEnd, slo, 1),
         approx(`${sliRatio(c.slo.window)}{slo="${SLO_NAME}"}`, outageEnd, slo, outageShare),
         approx(`slo:error_budget:remaining_ratio{slo="${SLO_NAME}"}`, outageEnd, slo, 1 - outageShare / budget),
+        // Once APIServerDown fires, none of the outage is unannounced.
+        expr(`${sliUnavailableUnpaged("5m")}{slo="${SLO_NAME}"}`, outageEnd, [{ labels: selector(sliUnavailableUnpaged("5m"), slo), value: 0 }]),
+        expr(`${sliUnpagedRatio(fastest.long)}{slo="${SLO_NAME}"}`, outageEnd, [{ labels: selector(sliUnpagedRatio(fastest.long), slo), value: 0 }]),
+      ],
+    },
+    {
+      name: `ErrorBudgetBurn ${fastest.factor}x: unavailability no outage page announces (every other probe fails, APIServerDown never outlasts its for:) burns the budget and pages`,
+      interval: at(step),
+      input_series: [
+        f.requests("lic-ent-0001", "valid", "enterprise", linear(0, TOTAL, flapSteps)),
+        f.errors("redis_unavailable", "enterprise", linear(0, 0, flapSteps)),
+        ...PODS.map((p) => f.up(p, linear(1, 0, flapSteps))),
+        probe(flapProbes),
+      ],
+      alert_rule_test: [
+        ...firesAfterFor(evalEvery, [{ rule: fast, onset: flapOnset, alert: firing(fast, slo, downShare(flapFires, fastest.long, flapping)) }]),
+        check(budgetInhibitor.alert, flapFires - evalEvery),
+        check(budgetInhibitor.alert, flapFires, [firing(budgetInhibitor, {}, 1)]),
       ],
     },
     {

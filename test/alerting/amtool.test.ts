@@ -3,6 +3,8 @@
 import { STACKS } from "../../lib/stack-file";
 import { toYaml } from "../../lib/yaml";
 import { alertmanagerConfig, RECEIVERS } from "../../render/alertmanager-config";
+import { INHIBITORS } from "../../lib/identities";
+import { isAlert, renderRuleGroups } from "../../rules";
 import { renderStack } from "../../render/cli";
 import { PAGERDUTY_KEY_PLACEHOLDER } from "../../render/secrets";
 import { TEST_SECRETS } from "../harness";
@@ -21,6 +23,7 @@ const routes: [string, string[]][] = [
   [RECEIVERS.slack, ["alertname=HighLatency", "severity=warning", "service=license-api", OURS]],
   [RECEIVERS.slack, ["alertname=SuspiciousValidationFailures", "severity=warning", OURS]],
   [RECEIVERS.heartbeat, ["alertname=Watchdog", "severity=none", OURS]],
+  [RECEIVERS.none, [`alertname=${INHIBITORS.outage}`, "severity=none", "service=license-api", OURS]],
   // One of ours that is not classified still reaches the team rather than nowhere.
   [RECEIVERS.slack, ["alertname=SomethingNew", OURS]],
   // kube-prometheus-stack's alerts (no team=license-api): only the decided few page.
@@ -77,14 +80,20 @@ test("without a heartbeat URL the Watchdog goes to a receiver that drops it", ()
 /** group_wait of the route our alerts of this severity take, in seconds. */
 function groupWaitOf(am: ReturnType<typeof alertmanagerConfig>, severity: string): number {
   const route = am.route.routes.find((r) => r.matchers.includes(`severity="${severity}"`));
-  if (!route?.group_wait) throw new Error(`no route with a group_wait for severity ${severity}`);
+  if (!route || !("group_wait" in route)) throw new Error(`no route with a group_wait for severity ${severity}`);
   return seconds(route.group_wait);
 }
 
 test.each(STACKS)("%s: critical alerts wait less than warnings before notifying", (stack) => {
   const am = alertmanagerConfig(testStackConfig(stack), { pagerdutyRoutingKey: "k", slackWebhookUrl: TEST_SECRETS.slackWebhookUrl });
   expect(groupWaitOf(am, "critical")).toBeLessThan(groupWaitOf(am, "warning"));
-  expect(am.inhibit_rules.map((r) => r.source_matchers[0])).toEqual(['severity="critical"', 'alertname="APIServerDown"']);
+});
+
+test.each(STACKS)("%s: each inhibit rule has one alert of its own as its source, and every paging alert of the service is one group", (stack) => {
+  const am = alertmanagerConfig(testStackConfig(stack), { pagerdutyRoutingKey: "k", slackWebhookUrl: TEST_SECRETS.slackWebhookUrl });
+  expect(am.inhibit_rules.map((r) => r.source_matchers)).toEqual([[`alertname="${INHIBITORS.budgetPage}"`], [`alertname="${INHIBITORS.outage}"`]]);
+  const page = am.route.routes.find((r) => r.receiver === RECEIVERS.pagerduty && r.matchers.includes('severity="critical"'));
+  expect(page && "group_by" in page ? page.group_by : undefined).toEqual(["cluster", "service"]);
 });
 
 test("the group_wait comparison fails for a critical route that waits as long as the warning one", () => {
@@ -101,4 +110,13 @@ describe.each(STACKS)("%s: every alert of ours reaches the receiver expected for
     const r = run(AMTOOL, ["config", "routes", "test", "--config.file", "alertmanager.yml", ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)], dir);
     expect(r.stdout.trim()).toBe(row.receiver);
   });
+});
+
+test.each(STACKS)("%s: the one alert name with a paging and a lesser severity is ErrorBudgetBurn, whose inhibition covers it", (stack) => {
+  const severities = new Map<string, Set<string>>();
+  for (const rule of renderRuleGroups(testStackConfig(stack)).flatMap((g) => g.rules).filter(isAlert)) {
+    severities.set(rule.alert, new Set([...(severities.get(rule.alert) ?? []), rule.labels.severity]));
+  }
+  const mixed = [...severities].filter(([, s]) => s.has("critical") && s.size > 1).map(([name]) => name);
+  expect(mixed).toEqual(["ErrorBudgetBurn"]);
 });

@@ -6,16 +6,16 @@ import * as path from "path";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import { LABEL_SCHEMES, labelsOf, METRIC_CONTRACT, type LabelScheme } from "../../rules/metric-contract";
 
-const PORTS: Record<LabelScheme, { apiPort: number; metricsPort: number; controlPort: number }> = {
-  contract: { apiPort: 36230, metricsPort: 36231, controlPort: 36232 },
-  adr: { apiPort: 36233, metricsPort: 36234, controlPort: 36235 },
+const PORTS: Record<LabelScheme, { apiPort: number; metricsPort: number; publicPort: number; controlPort: number }> = {
+  contract: { apiPort: 36230, metricsPort: 36231, publicPort: 36236, controlPort: 36232 },
+  adr: { apiPort: 36233, metricsPort: 36234, publicPort: 36237, controlPort: 36235 },
 };
 const simulators: ChildProcess[] = [];
 
 beforeAll(async () => {
   await Promise.all(
     LABEL_SCHEMES.map((labelScheme) => {
-      const options = { ...PORTS[labelScheme], healthPath: "/health/", metricsPath: "/metrics", seatLimit: 50, namespace: "license-api", container: "license-api", labelScheme };
+      const options = { ...PORTS[labelScheme], healthPath: "/health/", publicPath: "/health/", metricsPath: "/metrics", seatLimit: 50, namespace: "license-api", container: "license-api", labelScheme };
       const simulator = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "local", "simulator.ts"), JSON.stringify(options)], { cwd: PROJECT_ROOT });
       simulators.push(simulator);
       return new Promise<void>((resolve, reject) => {

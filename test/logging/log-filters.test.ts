@@ -11,7 +11,7 @@ import {
   logMetrics,
   logSource,
 } from "../../render/log-filters";
-import { checkPassedFilter, MIN_FAILING_REGIONS, runbookUrl, uptimeAlertCondition, uptimeAlertDocumentation, uptimeCheckSpec } from "../../render/uptime";
+import { runbookUrl, uptimeAlertDocumentation, uptimeCheckSpec } from "../../render/uptime";
 import { testStackConfig } from "../stack-config";
 
 const source = { project: "p-test-1", cluster: "gke-a", namespace: "ns-a", container: "api-a" };
@@ -93,17 +93,6 @@ describe.each(STACKS)("uptime (%s)", (stack) => {
     expect(spec).toMatchObject({ path: c.uptime.path, port: 443, period: "60s", timeout: "10s", content: c.uptime.contentMatcher });
     expect(spec.regions).toEqual(c.uptime.regions);
     expect(spec.regions.length).toBeGreaterThanOrEqual(3);
-  });
-
-  test("the alert fires when at least two regions fail", () => {
-    const cond = uptimeAlertCondition(checkPassedFilter("chk-1"), c).conditionThreshold;
-    expect(cond.filter).toBe(
-      'metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND metric.label.check_id="chk-1" AND resource.type="uptime_url"',
-    );
-    expect(cond.aggregations[0]).toMatchObject({ perSeriesAligner: "ALIGN_NEXT_OLDER", crossSeriesReducer: "REDUCE_COUNT_FALSE" });
-    expect(cond.comparison).toBe("COMPARISON_GT");
-    expect(cond.thresholdValue).toBe(MIN_FAILING_REGIONS - 1);
-    expect(MIN_FAILING_REGIONS).toBe(2);
   });
 
   test("the documentation links the runbook section", () => {

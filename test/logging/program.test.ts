@@ -2,6 +2,7 @@
 import { ConfigError, parseConfig } from "../../config";
 import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
 import { apiLogsFilter, AUDIT_LOG_TYPES, auditSinkFilter, auditViewCondition, dataAccessFilter, logMetrics, logSource } from "../../render/log-filters";
+import { uptimeAlertQuery } from "../../render/uptime";
 import { ProgramFailure, runProgram, TEST_SECRETS, type ProgramRun } from "../harness";
 import { testStackConfig } from "../stack-config";
 
@@ -133,15 +134,14 @@ describe.each(STACKS)("logging and uptime of %s", (stack) => {
     expect(JSON.stringify(ch.inputs.labels ?? {})).not.toContain("test-integration-key-secret");
   });
 
-  test("the alert policy watches this check from 2+ regions and notifies the channel", () => {
+  test("the alert policy watches this check, from 2+ regions while the cluster cannot page, and notifies the channel", () => {
     const p = run.get(T.policy, "uptime-alert").inputs;
     expect(p.notificationChannels).toEqual(["uptime-pagerduty-id"]);
     expect(p.combiner).toBe("OR");
-    const t = p.conditions[0].conditionThreshold;
-    expect(t.filter).toContain('metric.type="monitoring.googleapis.com/uptime_check/check_passed"');
-    expect(t.filter).toContain('metric.label.check_id="test-uptime-check-id"');
-    expect(t.aggregations[0]).toMatchObject({ perSeriesAligner: "ALIGN_NEXT_OLDER", crossSeriesReducer: "REDUCE_COUNT_FALSE" });
-    expect(t).toMatchObject({ comparison: "COMPARISON_GT", thresholdValue: 1, duration: "60s" });
+    expect(p.conditions).toHaveLength(1);
+    // What the query means is test/uptime's, judged by the real Prometheus.
+    const q = p.conditions[0].conditionPrometheusQueryLanguage;
+    expect(q).toEqual({ query: uptimeAlertQuery(c, "test-uptime-check-id"), duration: "60s", evaluationInterval: "30s" });
     expect(p.documentation.mimeType).toBe("text/markdown");
     expect(p.documentation.content).toContain("docs/runbooks.md#uptimecheckfailed");
   });
