@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "test/golden/", ".local/", "out/", "coverage/"] },
+  { ignores: ["node_modules/", "test/golden/", ".local/", ".cache/", "out/", "coverage/"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -221,7 +221,8 @@ export function alertStats(c: StackConfig, alerts: Series[], routing: Routing, s
   const firing = firingEpisodes(c, alerts);
   const spans: FiringSpan[] = firing.flatMap((f) => f.episodes.map((e) => ({ key: f.key, labels: f.labels, from: e.first, to: e.last + f.rule.intervalSeconds })));
   const groups = new Map<string, AlertStats & { durations: number[] }>();
-  for (const { key: seriesId, labels, rule, episodes: eps } of firing) {
+  // Alerts of severity none notify nobody (the inhibition sources, the chart's InfoInhibitor): not alerts anyone got.
+  for (const { key: seriesId, labels, rule, episodes: eps } of firing.filter((f) => f.labels.severity !== "none")) {
     const receiver = routing.receiverOf(labels);
     const key = `${labels.alertname}\u0000${labels.severity ?? ""}`;
     const g = groups.get(key) ?? {

@@ -54,7 +54,7 @@ export function sections(r: Report): Section[] {
     {
       title: "Alert effectiveness",
       paragraphs: [
-        `From Prometheus's ALERTS series (the Watchdog excepted). Receiver, inhibit rules and which receivers deliver anything from ${r.routing}; a page is one to PagerDuty. ` +
+        `From Prometheus's ALERTS series (but for alerts of severity none, which notify nobody: the Watchdog and the inhibition sources). Receiver, inhibit rules and which receivers deliver anything from ${r.routing}; a page is one to PagerDuty. ` +
           `Business hours: Monday to Friday, ${r.businessHours.from}:00 to ${r.businessHours.to}:00 ${r.businessHours.zone}. ` +
           `Flapping: fired and resolved again within the rule's for:. ` +
           `Inhibited, silenced: fired while an inhibiting alert was firing, or a silence matched it, at every evaluation, so no notification went out. ` +

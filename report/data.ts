@@ -49,7 +49,8 @@ export interface MonthData {
   licenses: { licenseKey: string; tier: string; failed: number; minutesAffected: number }[];
   /**
    * Raw samples of ALERTS (pending and firing), the Watchdog excepted: the stack's own alerts and the
-   * chart's, since both reach this stack's Alertmanager and whether they reached anyone is the question.
+   * chart's, since both reach this stack's Alertmanager and whether they reached anyone is the question,
+   * and the inhibition sources, which say what was muted.
    */
   alerts: Series[];
 }

@@ -37,7 +37,7 @@ export function alert(c: StackConfig, name: string, expr: string, spec: AlertSpe
  * series of the same evaluation.
  */
 export function inhibitor(c: StackConfig, name: string, source: string, standsFor: string): AlertingRule {
-  return alert(c, name, `max by (service, team) (ALERTS{${source}, alertstate="firing", ${ownerMatcher()}})`, {
+  return alert(c, name, `max by (service, team) (ALERTS{${source}, alertstate="firing", ${ownerMatchers()}})`, {
     severity: "none",
     summary: `Inhibition source: ${standsFor} fires`,
     description: `Fires while ${standsFor} fires; it is only the source of an Alertmanager inhibition and notifies nobody.`,
@@ -45,7 +45,8 @@ export function inhibitor(c: StackConfig, name: string, source: string, standsFo
   });
 }
 
-const ownerMatcher = () => Object.entries(OWNER_LABEL).map(([k, v]) => `${k}="${v}"`).join(", ");
+/** Label matchers selecting this stack's own alerts (in ALERTS, say). */
+export const ownerMatchers = () => Object.entries(OWNER_LABEL).map(([k, v]) => `${k}="${v}"`).join(", ");
 
 export function record(name: string, expr: string, labels?: Record<string, string>): RecordingRule {
   return { record: name, expr: oneLine(expr), ...(labels ? { labels } : {}) };

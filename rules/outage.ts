@@ -16,7 +16,8 @@
 // resolve reaches Alertmanager from both before its next notification.
 import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
-import { alert, inhibitor } from "./build";
+import { alert, inhibitor, ownerMatchers } from "./build";
+import { targetsJustVanished } from "./evidence";
 import type { AlertingRule, RuleGroup } from "./types";
 import { INHIBITORS, panelUrl, publicHealthUrl, publicProbeJob, selectors } from "../lib/identities";
 
@@ -43,12 +44,18 @@ export function outageRules(c: StackConfig): RuleGroup {
         description: `The health endpoint has failed every black-box probe for ${c.alerts.outage.probeFor}: the API refuses connections, hangs, or has no endpoints left.`,
         labels: { signal: "probe" },
       })),
-      // `or vector(0)` rather than `or absent(...)`: both branches must carry the same (empty) labels, or
-      // targets that go from down to deleted become a new alert and its `for:` starts over. Not while
-      // the health endpoint answers its probes: then the API serves and only its /metrics fails, as when
-      // a scrape exceeds the sample limit (the scrape fails whole and up is 0), which is no outage
-      // (APIMetricsSampleLimit says so, without paging).
-      alert(c, "APIServerDown", `(sum(up{${s.api}}) or vector(0)) == 0 unless on () max(probe_success{${s.probe}}) == 1`, {
+      // Every target down, or gone from discovery a moment ago (rules/evidence.ts) and still gone since
+      // this alert was raised (its own ALERTS series, pending or firing): a Prometheus that has just
+      // started and has not scraped yet raises nothing. Every branch has the same (empty) labels and
+      // the value 0, or targets that go from down to deleted would become a new alert whose `for:`
+      // starts over. Not while the health endpoint answers its probes: then the API serves and only its
+      // /metrics fails, as when a scrape exceeds the sample limit (the scrape fails whole and up is 0),
+      // which is no outage (APIMetricsSampleLimit says so, without paging).
+      alert(c, "APIServerDown", `(
+        max(up{${s.api}}) == 0
+        or ${targetsJustVanished(c)} * 0
+        or (max(ALERTS{alertname="APIServerDown", signal="targets", ${ownerMatchers()}}) * 0 unless on () count(up{${s.api}}))
+      ) unless on () max(probe_success{${s.probe}}) == 1`, {
         ...common,
         for: c.alerts.outage.targetsFor,
         description: `No license API target has answered a scrape for ${c.alerts.outage.targetsFor}, or every target has vanished from discovery (pods deleted, deployment scaled to zero), and no probe of the health endpoint succeeds.`,

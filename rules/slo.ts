@@ -5,13 +5,14 @@
 // /metrics target up or discoverable: the outage alert's two signals) counts wholly as failed; see
 // sliBad in lib/identities.ts, the one definition the dashboard and the monthly report share.
 import type { StackConfig } from "../config";
-import { alert, inhibitor, record } from "./build";
+import { duration, seconds } from "../lib/duration";
+import { alert, inhibitor, ownerMatchers, record } from "./build";
+import { targetsJustVanished } from "./evidence";
 import type { RuleGroup } from "./types";
 import {
   BURN_RATES,
   errorBudget,
   INHIBITORS,
-  OWNER_LABEL,
   panelUrl,
   roundFigure,
   selectors,
@@ -43,17 +44,23 @@ export function sloRules(c: StackConfig): RuleGroup {
   // the cost of rate(...[3d]) over every license's series.
   const errors5m = record(SLI_SERIES.errors, "sum(tier:license_validation_errors:rate5m)", labels);
   const requests5m = record(SLI_SERIES.requests, "sum(tier:license_validation_requests:rate5m)", labels);
-  // 1 at an evaluation when the API cannot answer: every probe of the health endpoint failed (a missing
-  // probe series is no evidence either way), or no /metrics target is up, vanished ones included, and
-  // no probe succeeds (an API whose scrapes fail, past the sample limit, while it answers its probes
-  // serves its customers). A single failed probe is one evaluation of 1: a 15 s sliver of any window,
-  // far from any burn rate.
+  // At each evaluation: 1 when the API cannot answer, 0 when it can, and no sample when this
+  // Prometheus cannot tell (unknown time is neither the API's downtime nor its uptime, and the windows
+  // below average the known time only). In order of the evidence:
+  // - the probes of the health endpoint: every one fails (1), or one succeeds (0; an API whose scrapes
+  //   fail, past the sample limit, while it answers its probes serves its customers);
+  // - without probes (the blackbox exporter down or not scraped yet): the /metrics targets, all down
+  //   (1) or one up (0);
+  // - without either: targets that vanished a moment ago, or an unavailability this Prometheus recorded
+  //   at its last evaluation and nothing has contradicted since (1). A Prometheus that has just started
+  //   knows neither: it records nothing until its first probe or scrape.
+  // A single failed probe is one evaluation of 1: a 15 s sliver of any window, far from any burn rate.
+  const lastEvaluation = duration(2 * seconds(c.prometheus.evaluationInterval));
   const unavailable = record(
     SLI_SERIES.unavailable,
-    `clamp_max(
-      ((max(probe_success{${probe}}) == bool 0) or vector(0))
-      + ((((sum(up{${api}}) or vector(0)) == bool 0) unless on () max(probe_success{${probe}}) == 1) or vector(0)),
-    1)`,
+    `(max(probe_success{${probe}}) == bool 0)
+      or (max(up{${api}}) == bool 0)
+      or ((${targetsJustVanished(c)} or max(max_over_time(${SLI_SERIES.unavailable}${slo}[${lastEvaluation}])) == 1) * 0 + 1)`,
     labels,
   );
   // No validations in the window: no request error ratio (rather than 0/0), counted as none failed.
@@ -69,7 +76,7 @@ export function sloRules(c: StackConfig): RuleGroup {
   // outage is one event, paged once, not again through the budget it burnt (the ticket-level alerts
   // and the budget itself still count it). What remains is unavailability no page announced (outages
   // shorter than the outage alert's for:, its first evaluations) and failed validations.
-  const outagePaged = `ALERTS{alertname="APIServerDown", alertstate="firing", ${Object.entries(OWNER_LABEL).map(([k, v]) => `${k}="${v}"`).join(", ")}}`;
+  const outagePaged = `ALERTS{alertname="APIServerDown", alertstate="firing", ${ownerMatchers()}}`;
   const unavailableUnpaged = record(
     SLI_SERIES.unavailableUnpaged,
     `(${SLI_SERIES.unavailable}${slo} unless on () ${outagePaged}) or ${SLI_SERIES.unavailable}${slo} * 0`,

@@ -10,6 +10,7 @@ import { healthyTests } from "./healthy";
 import { infrastructureTests } from "./infrastructure";
 import { outageTests } from "./outage";
 import { testFile, type PromtoolTestFile } from "./promtool";
+import { sliTests } from "./sli";
 import { sloTests } from "./slo";
 
 /** Every promtool test file of a stack, by file name; each loads the rendered rules.yml beside it. */
@@ -22,6 +23,7 @@ export function promtoolTestFiles(c: StackConfig): Record<string, PromtoolTestFi
       ...cardinalityTests(c),
       ...infrastructureTests(c),
       ...sloTests(c),
+      ...sliTests(c),
       ...healthyTests(c),
     ]),
     "daily.test.yml": testFile(c, duration(DAILY.evalEvery), suspiciousValidationTests(c)),

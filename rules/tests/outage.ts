@@ -43,7 +43,8 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
   const publicRule = alertRule(c, "APIServerDown", { signal: "public" });
   const inhibitorRule = alertRule(c, INHIBITORS.outage);
 
-  type Sample = number | "stale";
+  /** A value, a staleness marker, or (null) no sample at all. */
+  type Sample = number | "stale" | null;
   const timeline = (every: number, value: (t: number) => Sample, until = end): string => {
     const values: (Sample | null)[] = [];
     for (let t = 0; t <= until; t += step) values.push(t % every === 0 ? value(t) : null);
@@ -169,6 +170,18 @@ export function outageTests(c: StackConfig): PromtoolTestFile {
       interval: at(step),
       input_series: PODS.map((p) => up(p, downFrom(outageAt))),
       alert_rule_test: firesAfterFor(evalEvery, [targetsDown]),
+    },
+    {
+      name: "outage: scaled to zero while the blackbox exporter is gone; the targets signal pages and keeps firing long after the targets vanished",
+      interval: at(step),
+      input_series: PODS.map((p) => up(p, (t) => (t < outageAt ? 1 : "stale"))),
+      alert_rule_test: [...firesAfterFor(evalEvery, [targetsDown]), check("APIServerDown", end, [targetsDown.alert])],
+    },
+    {
+      name: "silent: a Prometheus that has just started (no series for a minute, then targets up and probes passing) raises nothing",
+      interval: at(step),
+      input_series: [...PODS.map((p) => up(p, (t) => (t < 60 ? null : 1))), ...probe((t) => (t < 60 ? null : 1))],
+      alert_rule_test: [...everyEvaluation(0, end), ...inhibitorChecks(0, end, [])],
     },
     {
       name: "silent: a single failed probe and a single failed scrape of every target page nobody",

@@ -13,7 +13,7 @@
 // silence's start to the moment it is created, so a silence cannot be backfilled into the past).
 import * as fs from "fs";
 import type { StackConfig } from "../../config";
-import { SLI_SERIES, SLO_NAME } from "../../lib/identities";
+import { INHIBITORS, SLI_SERIES, SLO_NAME } from "../../lib/identities";
 import { alertRule } from "../../rules/tests/promtool";
 
 const utc = (iso: string) => Date.parse(iso) / 1000;
@@ -138,6 +138,8 @@ export function writeScenario(c: StackConfig, file: string, running?: RunningMon
   // (keep_firing_for) after the API answers again.
   alert(labelsOf("APIServerDown", { signal: "probe" }), "pending", o, o + 10, outageEval);
   alert(labelsOf("APIServerDown", { signal: "probe" }), "firing", o + 10, outageEnd + 20, outageEval);
+  // The inhibition source fires with it (rules/build.ts, inhibitor).
+  alert(labelsOf(INHIBITORS.outage), "firing", o + 10, outageEnd + 20, outageEval);
   alert(labelsOf("ErrorBudgetBurn", { burn_rate: "14.4x" }), "firing", o + 180, outageEnd + 300, S.evaluation);
   const redis = S.redisPage;
   alert(labelsOf("RedisConnectionFailures"), "firing", redis.start + S.offset, redis.start + S.offset + redis.minutes * 60, S.evaluation);
