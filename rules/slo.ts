@@ -82,8 +82,13 @@ export function sloRules(c: StackConfig): RuleGroup {
     `(${SLI_SERIES.unavailable}${slo} unless on () ${outagePaged}) or ${SLI_SERIES.unavailable}${slo} * 0`,
     labels,
   );
+  // Shares of the whole window, not of the part this replica recorded: time it could not tell (just
+  // started, restarted, on a new volume) counts as answered here. Then the few evaluations a young
+  // replica has recorded are not taken for the burn of a whole hour, and a page needs the bad time a
+  // page is about. (The budget, the dashboard and the report keep unknown time apart instead.)
+  const perWindow = (w: SliWindow) => seconds(w) / seconds(c.prometheus.evaluationInterval);
   const unpagedWindows = UNPAGED_WINDOWS.flatMap((w) => [
-    record(sliUnavailableUnpaged(w), `avg_over_time(${SLI_SERIES.unavailableUnpaged}${slo}[${w}])`, labels),
+    record(sliUnavailableUnpaged(w), `sum_over_time(${SLI_SERIES.unavailableUnpaged}${slo}[${w}]) / ${perWindow(w)}`, labels),
     record(sliUnpagedRatio(w), sliBadExpr(`${sliUnavailableUnpaged(w)}${slo}`, requestErrors(w)), labels),
   ]);
   const burns = BURN_RATES.map((b) => {

@@ -77,6 +77,13 @@ export function sliTests(c: StackConfig): TestGroup[] {
       promql_expr_test: at([3 * 60, 4 * 60, 4 * 60 + 30, 5 * 60, 6 * 60, end], 0),
     },
     {
+      name: "SLI: a replica a few minutes old sees one failed probe that no outage page announced: recorded, and no burn pages (the burn is of the whole hour, not of the minutes recorded)",
+      interval: `${step}s`,
+      input_series: [...PODS.map((p) => up(p, () => 1)), probe((t) => (t === startsAt ? 0 : 1))],
+      promql_expr_test: [...at([startsAt], 1), ...at([startsAt + evalEvery], 0)],
+      alert_rule_test: [burns(startsAt + seconds(fast.for ?? "0s")), burns(startsAt + seconds(fast.for ?? "0s") + evalEvery)],
+    },
+    {
       name: "SLI: nothing is scraped for longer than the lookback (a restart): the gap is unknown, not unavailable; then the API as it is; no burn pages",
       interval: `${step}s`,
       input_series: [

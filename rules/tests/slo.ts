@@ -73,6 +73,8 @@ export function sloTests(c: StackConfig): TestGroup[] {
     for (let u = evalAfter(t - seconds(window), evalEvery); u <= t; u += evalEvery, n++) if (down(u)) bad++;
     return bad / n;
   };
+  /** The same share, of every evaluation the whole window holds, recorded or not (what the paging burn-rate alerts read). */
+  const downShareOfWindow = (t: number, window: string, down: (u: number) => boolean) => (downShare(t, window, down) * Math.min(t / evalEvery + 1, seconds(window) / evalEvery)) / (seconds(window) / evalEvery);
   const inOutage = (u: number) => u >= outageAt;
   const outageOnset = onsetWhen(
     (t) => downShare(t, fastest.long, inOutage) > threshold(fastest.factor) && downShare(t, fastest.short, inOutage) > threshold(fastest.factor),
@@ -91,7 +93,9 @@ export function sloTests(c: StackConfig): TestGroup[] {
   // Unavailability no outage page announces: every other probe fails, so APIServerDown never outlasts
   // its for:, while half of the time the API cannot answer.
   const flapping = (u: number) => (u / step) % 2 === 0;
-  const flapOnset = onsetWhen((t) => downShare(t, fastest.long, flapping) > threshold(fastest.factor) && downShare(t, fastest.short, flapping) > threshold(fastest.factor));
+  const flapOnset = onsetWhen(
+    (t) => downShareOfWindow(t, fastest.long, flapping) > threshold(fastest.factor) && downShareOfWindow(t, fastest.short, flapping) > threshold(fastest.factor),
+  );
   const flapFires = fireTime(fast, flapOnset, evalEvery);
   const flapSteps = stepsUntil(flapFires + evalEvery);
   const flapProbes = samples(Array.from({ length: flapSteps + 1 }, (_, i) => (flapping(i * step) ? 0 : 1)));
@@ -139,7 +143,7 @@ export function sloTests(c: StackConfig): TestGroup[] {
         probe(flapProbes),
       ],
       alert_rule_test: [
-        ...firesAfterFor(evalEvery, [{ rule: fast, onset: flapOnset, alert: firing(fast, slo, downShare(flapFires, fastest.long, flapping)) }]),
+        ...firesAfterFor(evalEvery, [{ rule: fast, onset: flapOnset, alert: firing(fast, slo, downShareOfWindow(flapFires, fastest.long, flapping)) }]),
         check(budgetInhibitor.alert, flapFires - evalEvery),
         check(budgetInhibitor.alert, flapFires, [firing(budgetInhibitor, {}, 1)]),
       ],
