@@ -54,7 +54,7 @@ local.on("delivery", (d: Delivery) => {
   const where = d.receiver === "slack" ? `slack ${d.channel}` : `pagerduty incident #${d.incident}${d.opened ? " opened" : d.status === "firing" ? " updated" : ""}`;
   // A trigger that joins an open PagerDuty incident updates it without paging anyone again.
   const what = d.status === "resolved" ? "RESOLVED" : d.receiver === "pagerduty" && !d.opened ? "UPDATE" : "PAGE";
-  say(`${what} → ${where}: ${d.alerts.join(", ")}${d.summary ? ` — ${d.summary.split("\n")[0]}` : ""}`);
+  say(`${what} → ${where}: ${[...new Set(d.alerts)].join(", ")}${d.summary ? ` — ${d.summary.split("\n")[0]}` : ""}`);
 });
 
 const control = http.createServer(async (req, res) => {

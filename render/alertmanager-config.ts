@@ -94,12 +94,12 @@ export const DETAILS_NONE = "none";
  * later parse every rendered detail as YAML and send what that yields unless it is a string
  * (template/template.go, DeepCopyWithTemplate): a summary such as "License API is down: customers…"
  * would arrive as a map, several alerts as a map losing all but one to the repeated keys, an empty
- * list as null. So each line starts with the alert's name, every colon an annotation ends a word with
- * is followed by a no-break space (which YAML does not take for the space of a key), and an empty
+ * list as null. So each line starts with the alert's name, the space after every colon of a summary
+ * becomes a no-break space (which YAML does not take for the space of a key), and an empty
  * list says so. Every line then reads as plain text, and as one YAML string, in any version.
  */
 const alertLines = (list: string) =>
-  `{{ range ${list} }}{{ .Labels.alertname }}${DETAILS_SEPARATOR}{{ reReplaceAll \`:(\\s|$)\` ":\u00a0$1" .Annotations.summary }} · runbook {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard }} · dashboard {{ .Annotations.dashboard }}{{ end }}\n{{ else }}${DETAILS_NONE}{{ end }}`;
+  `{{ range ${list} }}{{ .Labels.alertname }}${DETAILS_SEPARATOR}{{ reReplaceAll \`:(\\s|$)\` ":\u00a0" .Annotations.summary }} · runbook {{ .Annotations.runbook_url }}{{ if .Annotations.dashboard }} · dashboard {{ .Annotations.dashboard }}{{ end }}\n{{ else }}${DETAILS_NONE}{{ end }}`;
 
 export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, endpoints: ReceiverEndpoints = {}) {
   const timing = (t: StackConfig["alertmanager"]["critical"]) => ({
