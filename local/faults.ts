@@ -5,6 +5,7 @@ export const FAULTS = {
   hang: "the process accepts connections and never answers",
   vanish: "the targets disappear from discovery and the service has no endpoints",
   errors: "half of all license validations fail",
+  trickle: "2 % of license validations fail (a slow burn: what the budget, not a page, is for)",
   latency: "validations take 1.5 to 3 s",
   seats: "one license runs out of seats and denials pile up",
   redis: "Redis operations fail",
@@ -24,5 +25,5 @@ export const STACK_FAULTS = ["prometheus-stop"] as const satisfies readonly Faul
 export const isStackFault = (f: Fault): f is (typeof STACK_FAULTS)[number] => (STACK_FAULTS as readonly string[]).includes(f);
 
 /** Faults that change the simulated traffic; the rest change whether the process answers at all. */
-export const TRAFFIC_FAULTS = ["errors", "latency", "seats", "redis", "db", "guess"] as const;
+export const TRAFFIC_FAULTS = ["errors", "trickle", "latency", "seats", "redis", "db", "guess"] as const;
 export type TrafficFault = (typeof TRAFFIC_FAULTS)[number];

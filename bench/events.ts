@@ -1,0 +1,170 @@
+// The events the outage benchmark stages on the local stack, and how many pages each must cause: a
+// page is a PagerDuty incident opened, through any integration (Alertmanager's or the uptime check's),
+// from the event's first fault until its tail has passed.
+import type { Fault } from "../local/faults";
+import type { LocalStack } from "../local/stack";
+import { sleep } from "../local/stack";
+
+export type OutageMode = "exit" | "hang" | "vanish";
+export const OUTAGE_MODES: OutageMode[] = ["exit", "hang", "vanish"];
+
+export interface EventResult {
+  /** Seconds from each outage's fault to the first trigger after it (a page, or an update of an open incident). */
+  triggers: (number | null)[];
+  /** Incidents opened, as "<alerts> via <integration>". */
+  pages: string[];
+  /** What PagerDuty received, in order, for the record: t (s from the first fault), alerts, event, incident. */
+  events: string[];
+}
+
+export interface EventSpec {
+  /** "outage exit 30s", "repeat hang", "blip", … */
+  name: string;
+  /** Pages the design allows: exactly this many, or at least `atLeast`; none for an event only timed (the ADR's timings). */
+  expected?: { exactly: number } | { atLeast: number };
+  /** A PagerDuty integration every page must come through, when it matters. */
+  through?: "alertmanager" | "uptimeCheck";
+  run: (local: LocalStack) => Promise<EventResult>;
+}
+
+/** After an event's last recovery: past the resolve, and long enough for a burn-rate page's short window (5 m) to have shown up. */
+export const TAIL_MS = 300_000;
+/** A repeated outage lasts this long after its first trigger before the API recovers: every signal has fired by then. */
+const REPEAT_OUTAGE_MS = 30_000;
+
+const isTrigger = (since: number) => (d: { receiver: string; status: string; at: number }) => d.receiver === "pagerduty" && d.status === "firing" && d.at >= since;
+
+async function trigger(local: LocalStack, since: number, timeoutMs: number): Promise<number | null> {
+  const d = await local.waitForDelivery(isTrigger(since), since, timeoutMs);
+  return d ? (d.at - since) / 1000 : null;
+}
+
+function result(local: LocalStack, since: number, triggers: (number | null)[]): EventResult {
+  return {
+    triggers,
+    pages: local.receivers.incidentsOpenedSince(since).map((i) => `${[...new Set(i.alerts)].join("+")} via ${i.integration}`),
+    events: local.receivers.deliveries
+      .filter((d) => d.receiver === "pagerduty" && d.at >= since)
+      .map((d) => `${((d.at - since) / 1000).toFixed(1)}s ${[...new Set(d.alerts)].join("+")} ${d.opened ? "open" : d.status === "firing" ? "update" : "resolve"} #${d.incident ?? "-"}`),
+  };
+}
+
+/** The API falls in `mode` for `seconds`, then recovers. */
+export const outage = (mode: OutageMode, seconds: number, timeoutMs: number): EventSpec => ({
+  name: `outage ${mode} ${seconds >= 60 ? `${seconds / 60}m` : `${seconds}s`}`,
+  expected: { exactly: 1 },
+  through: "alertmanager",
+  async run(local) {
+    const since = Date.now();
+    await local.fault(mode);
+    const first = trigger(local, since, timeoutMs);
+    await sleep(seconds * 1000);
+    await local.fault("recover");
+    const t = await first;
+    await sleep(TAIL_MS);
+    return result(local, since, [t]);
+  },
+});
+
+/** An outage, recovery, and the same outage again 30 to 90 s later (random): two events, two pages. */
+export const repeat = (mode: OutageMode, timeoutMs: number): EventSpec => ({
+  name: `repeat ${mode}`,
+  expected: { exactly: 2 },
+  through: "alertmanager",
+  async run(local) {
+    const since = Date.now();
+    await local.fault(mode);
+    const first = await trigger(local, since, timeoutMs);
+    await sleep(REPEAT_OUTAGE_MS);
+    await local.fault("recover");
+    await sleep((30 + Math.random() * 60) * 1000);
+    const again = Date.now();
+    await local.fault(mode);
+    const second = await trigger(local, again, timeoutMs);
+    await sleep(REPEAT_OUTAGE_MS);
+    await local.fault("recover");
+    await sleep(TAIL_MS);
+    return result(local, since, [first, second]);
+  },
+});
+
+const BLIPS = 5;
+// Farther apart than any config's evaluation interval plus `for:` (the ADR's 60 s + 1m), so two blips
+// can never look like one sustained failure to a rule that evaluates rarely.
+const BLIP_SPACING_MS = 150_000;
+
+/** Single failed scrapes and probes, spaced out: no page. */
+export const blips = (): EventSpec => ({
+  name: `${BLIPS} blips`,
+  expected: { exactly: 0 },
+  async run(local) {
+    const since = Date.now();
+    for (let i = 0; i < BLIPS; i++) {
+      await local.fault("blip");
+      await sleep(BLIP_SPACING_MS);
+    }
+    return result(local, since, []);
+  },
+});
+
+/** Validations fail for ten minutes while the API answers: `errors` (half fail) pages once, `trickle` (2 %) never. */
+export const burst = (fault: Extract<Fault, "errors" | "trickle">): EventSpec => ({
+  name: `10m of ${fault === "errors" ? "50 %" : "2 %"} errors`,
+  expected: { exactly: fault === "errors" ? 1 : 0 },
+  through: "alertmanager",
+  async run(local) {
+    const since = Date.now();
+    await local.fault(fault);
+    await sleep(600_000);
+    await local.fault("recover");
+    await sleep(TAIL_MS);
+    return result(local, since, []);
+  },
+});
+
+/** Only the public URL fails (load balancer, DNS, TLS) for two minutes: the cluster's public signal pages once, the uptime check not. */
+export const edge = (timeoutMs: number): EventSpec => ({
+  name: "edge 2m",
+  expected: { exactly: 1 },
+  through: "alertmanager",
+  async run(local) {
+    const since = Date.now();
+    await local.fault("edge");
+    const first = trigger(local, since, timeoutMs);
+    await sleep(120_000);
+    await local.fault("recover");
+    const t = await first;
+    await sleep(TAIL_MS);
+    return result(local, since, [t]);
+  },
+});
+
+/** Both Prometheus replicas stop, then the API falls for five minutes: only the uptime check can page. */
+export const blind = (): EventSpec => ({
+  name: "outage exit 5m, both Prometheus stopped",
+  expected: { atLeast: 1 },
+  through: "uptimeCheck",
+  async run(local) {
+    const since = Date.now();
+    await local.fault("prometheus-stop");
+    await local.fault("exit");
+    const first = trigger(local, since, 300_000);
+    await sleep(300_000);
+    await local.fault("recover");
+    const t = await first;
+    await sleep(TAIL_MS);
+    return result(local, since, [t]);
+  },
+});
+
+/** The API falls and stays down until the first trigger (or the timeout): the time to page, for timings compared side by side. */
+export const untilPaged = (mode: OutageMode, timeoutMs: number): EventSpec => ({
+  name: `outage ${mode} until paged`,
+  async run(local) {
+    const since = Date.now();
+    await local.fault(mode);
+    const t = await trigger(local, since, timeoutMs);
+    await local.fault("recover");
+    return result(local, since, [t]);
+  },
+});
