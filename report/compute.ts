@@ -43,6 +43,11 @@ export interface AlertStats {
   fired: number;
   firingSeconds: number;
   medianSeconds: number;
+  /** PagerDuty incidents it opened: pages. Firing while an incident of its Alertmanager group was open, it joined that one instead. */
+  incidentsOpened: number;
+  /** Times it fired into an incident already open (one its group's other alerts had opened): an update, not a page. */
+  joinedOpenIncident: number;
+  /** Of the incidents it opened, those that began outside business hours. */
   pagesOutsideBusinessHours: number;
   /** Fired and resolved again within the rule's for:. */
   flapping: number;
@@ -82,6 +87,8 @@ export type SilencesReport =
 
 export interface Report {
   stack: string;
+  /** PagerDuty incidents the month's alerts opened (pages), and the times an alert joined one already open. */
+  incidents: { opened: number; joined: number };
   month: Month;
   objective: number;
   evaluationSeconds: number;
@@ -216,10 +223,57 @@ function firingEpisodes(c: StackConfig, alerts: Series[]) {
     });
 }
 
+/** A firing episode that reached PagerDuty, as part of its Alertmanager group. */
+interface PagingEpisode {
+  id: string;
+  group: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The episodes that opened a PagerDuty incident: those that began while no other episode of their
+ * Alertmanager group (one dedup_key) fired. The others joined the incident open then (of two that begin
+ * at one evaluation, one opens it).
+ */
+function openingEpisodes(episodes: PagingEpisode[]): Set<string> {
+  const openUntil = new Map<string, number>();
+  const opening = new Set<string>();
+  for (const e of [...episodes].sort((a, b) => a.from - b.from || a.id.localeCompare(b.id))) {
+    const until = openUntil.get(e.group);
+    if (until === undefined || until <= e.from) opening.add(e.id);
+    openUntil.set(e.group, Math.max(until ?? e.to, e.to));
+  }
+  return opening;
+}
+
 export function alertStats(c: StackConfig, alerts: Series[], routing: Routing, silences: Silence[] | undefined, business = BUSINESS_HOURS): AlertStats[] {
   const zone = c.pagerduty.schedule.timeZone;
   const firing = firingEpisodes(c, alerts);
   const spans: FiringSpan[] = firing.flatMap((f) => f.episodes.map((e) => ({ key: f.key, labels: f.labels, from: e.first, to: e.last + f.rule.intervalSeconds })));
+  // Whether each episode was muted, once, for the delivery counts and for the incidents.
+  const muted = new Map(
+    firing.map((f) => {
+      const inhibiting = inhibitors(routing, spans, { key: f.key, labels: f.labels });
+      return [
+        f.key,
+        f.episodes.map((e) => ({
+          inhibited: inhibiting.length > 0 && e.times.every((t) => firingAt(inhibiting, t)),
+          silenced: silences !== undefined && e.times.every((t) => silencing(silences, f.labels, t).length > 0),
+        })),
+      ] as const;
+    }),
+  );
+  const episodeId = (key: string, i: number) => `${key}#${i}`;
+  const opening = openingEpisodes(
+    firing.flatMap((f) =>
+      routing.receiverOf(f.labels) === PAGER && routing.delivers(PAGER)
+        ? f.episodes.flatMap((e, i) =>
+            muted.get(f.key)![i].inhibited || muted.get(f.key)![i].silenced ? [] : [{ id: episodeId(f.key, i), group: routing.groupOf(f.labels), from: e.first, to: e.last + f.rule.intervalSeconds }],
+          )
+        : [],
+    ),
+  );
   const groups = new Map<string, AlertStats & { durations: number[] }>();
   // Alerts of severity none notify nobody (the inhibition sources, the chart's InfoInhibitor): not alerts anyone got.
   for (const { key: seriesId, labels, rule, episodes: eps } of firing.filter((f) => f.labels.severity !== "none")) {
@@ -233,6 +287,8 @@ export function alertStats(c: StackConfig, alerts: Series[], routing: Routing, s
       fired: 0,
       firingSeconds: 0,
       medianSeconds: 0,
+      incidentsOpened: 0,
+      joinedOpenIncident: 0,
       pagesOutsideBusinessHours: 0,
       flapping: 0,
       forSeconds: rule.forSeconds,
@@ -242,16 +298,19 @@ export function alertStats(c: StackConfig, alerts: Series[], routing: Routing, s
       undelivered: 0,
       durations: [],
     };
-    const inhibiting = inhibitors(routing, spans, { key: seriesId, labels });
-    for (const e of eps) {
+    for (const [i, e] of eps.entries()) {
       const firingFor = e.last - e.first + rule.intervalSeconds;
       g.fired++;
       g.durations.push(firingFor);
       g.firingSeconds += firingFor;
       if (rule.forSeconds > 0 && firingFor < rule.forSeconds) g.flapping++;
-      if (g.page && !inBusinessHours(e.first, zone, business)) g.pagesOutsideBusinessHours++;
-      const inhibited = inhibiting.length > 0 && e.times.every((t) => firingAt(inhibiting, t));
-      const silenced = silences !== undefined && e.times.every((t) => silencing(silences, labels, t).length > 0);
+      const { inhibited, silenced } = muted.get(seriesId)![i];
+      if (g.page && g.receiverDelivers && !inhibited && !silenced) {
+        if (opening.has(episodeId(seriesId, i))) {
+          g.incidentsOpened++;
+          if (!inBusinessHours(e.first, zone, business)) g.pagesOutsideBusinessHours++;
+        } else g.joinedOpenIncident++;
+      }
       if (inhibited) g.inhibited++;
       if (silenced) g.silenced = (g.silenced ?? 0) + 1;
       if (inhibited || silenced || !g.receiverDelivers) g.undelivered++;
@@ -314,8 +373,10 @@ export function computeReport(c: StackConfig, stack: string, month: Month, data:
     const { share: dayShare, expected } = unavailableShare([d], evaluationSeconds);
     return { label: d.period.label, ...availability(dayShare, d.overall, c), gapMinutes: (Math.max(0, expected - d.samples) * evaluationSeconds) / 60 };
   });
+  const alerts = alertStats(c, data.alerts, routing, alertmanager?.silences);
   return {
     stack,
+    incidents: { opened: alerts.reduce((n, a) => n + a.incidentsOpened, 0), joined: alerts.reduce((n, a) => n + a.joinedOpenIncident, 0) },
     month,
     objective: c.slo.availabilityTarget,
     evaluationSeconds,
@@ -332,7 +393,7 @@ export function computeReport(c: StackConfig, stack: string, month: Month, data:
     licenses: data.licenses
       .map((l) => ({ id: licenseId(l.licenseKey), tier: l.tier, failed: Math.round(l.failed), minutesAffected: Math.round(l.minutesAffected) }))
       .sort((a, b) => b.failed - a.failed),
-    alerts: alertStats(c, data.alerts, routing, alertmanager?.silences),
+    alerts,
     routing: routing.source,
     silences: silencesReport(c, month, data.alerts, alertmanager),
     businessHours: { zone: c.pagerduty.schedule.timeZone, ...BUSINESS_HOURS },

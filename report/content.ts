@@ -54,7 +54,10 @@ export function sections(r: Report): Section[] {
     {
       title: "Alert effectiveness",
       paragraphs: [
-        `From Prometheus's ALERTS series (but for alerts of severity none, which notify nobody: the Watchdog and the inhibition sources). Receiver, inhibit rules and which receivers deliver anything from ${r.routing}; a page is one to PagerDuty. ` +
+        `${r.incidents.opened} PagerDuty incident(s) opened (pages); ${r.incidents.joined} time(s) an alert fired into an incident already open, updating it without paging anyone. ` +
+          `From Prometheus's ALERTS series (but for alerts of severity none, which notify nobody: the Watchdog and the inhibition sources). Receiver, Alertmanager groups, inhibit rules and which receivers deliver anything from ${r.routing}. ` +
+          `A page is a PagerDuty incident opened: an alert opens one unless another alert of its Alertmanager group (one dedup_key) is firing, whose incident it joins. ` +
+          `The uptime check pages through Cloud Monitoring, which Prometheus does not see: its incidents are not counted here. ` +
           `Business hours: Monday to Friday, ${r.businessHours.from}:00 to ${r.businessHours.to}:00 ${r.businessHours.zone}. ` +
           `Flapping: fired and resolved again within the rule's for:. ` +
           `Inhibited, silenced: fired while an inhibiting alert was firing, or a silence matched it, at every evaluation, so no notification went out. ` +
@@ -63,7 +66,7 @@ export function sections(r: Report): Section[] {
       ],
       tables: [
         {
-          head: ["alert", "severity", "receiver", "fired", "firing in all", "median", "pages outside business hours", "flapping", "inhibited", "silenced", "reached no receiver"],
+          head: ["alert", "severity", "receiver", "fired", "firing in all", "median", "pages (incidents opened)", "joined an open incident", "pages outside business hours", "flapping", "inhibited", "silenced", "reached no receiver"],
           rows: r.alerts.map((a) => [
             a.alertname,
             a.severity,
@@ -71,6 +74,8 @@ export function sections(r: Report): Section[] {
             String(a.fired),
             duration(a.firingSeconds),
             duration(a.medianSeconds),
+            a.page ? String(a.incidentsOpened) : "–",
+            a.page ? String(a.joinedOpenIncident) : "–",
             a.page ? String(a.pagesOutsideBusinessHours) : "–",
             String(a.flapping),
             String(a.inhibited),

@@ -1,7 +1,8 @@
 // Where an alert goes, decided by an Alertmanager configuration: the stack's rendered one (the
 // renderer's, not a copy of it), or the one a running Alertmanager reports (--alertmanager). First
-// matching child route wins, as in Alertmanager without `continue`; a receiver without any
-// integration (the null receiver) delivers nothing; inhibit rules as Alertmanager applies them.
+// matching child route wins, as in Alertmanager without `continue`; alerts of one route with the same
+// group_by values are one group; a receiver without any integration (the null receiver) delivers
+// nothing; inhibit rules as Alertmanager applies them.
 import type { StackConfig } from "../config";
 import { alertmanagerConfig } from "../render/alertmanager-config";
 import { PAGERDUTY_KEY_PLACEHOLDER, PLACEHOLDER_SECRETS } from "../render/secrets";
@@ -11,6 +12,7 @@ type Matcher = (labels: Labels) => boolean;
 
 interface Route {
   receiver?: string;
+  group_by?: string[];
   matchers?: string[];
   match?: Record<string, string>;
   match_re?: Record<string, string>;
@@ -63,24 +65,40 @@ function matcherOf(list: string[] | undefined, eq: Record<string, string> | unde
 
 interface CompiledRoute {
   receiver?: string;
+  groupBy?: string[];
   matches: Matcher;
   routes: CompiledRoute[];
 }
 
-const compileRoute = (r: Route): CompiledRoute => ({ receiver: r.receiver, matches: matcherOf(r.matchers, r.match, r.match_re), routes: (r.routes ?? []).map(compileRoute) });
+const compileRoute = (r: Route): CompiledRoute => ({
+  receiver: r.receiver,
+  groupBy: r.group_by,
+  matches: matcherOf(r.matchers, r.match, r.match_re),
+  routes: (r.routes ?? []).map(compileRoute),
+});
 
-function receiverIn(route: CompiledRoute, labels: Labels, inherited: string): string {
-  const own = route.receiver ?? inherited;
-  for (const child of route.routes) {
-    if (child.matches(labels)) return receiverIn(child, labels, own);
+interface Placement {
+  receiver: string;
+  /** The route's path from the root (child indexes) and the values of its group_by labels: Alertmanager's group, one per key. */
+  group: string;
+}
+
+function placeIn(route: CompiledRoute, labels: Labels, inherited: { receiver: string; groupBy: string[] }, at: string): Placement {
+  const own = { receiver: route.receiver ?? inherited.receiver, groupBy: route.groupBy ?? inherited.groupBy };
+  for (const [i, child] of route.routes.entries()) {
+    if (child.matches(labels)) return placeIn(child, labels, own, `${at}/${i}`);
   }
-  return own;
+  // `...` groups by every label: each distinct alert is a group of its own.
+  const by = own.groupBy.includes("...") ? Object.keys(labels).sort() : own.groupBy;
+  return { receiver: own.receiver, group: `${at}{${by.map((l) => `${l}=${JSON.stringify(labels[l] ?? "")}`).join(",")}}` };
 }
 
 export interface Routing {
   /** Where the configuration came from, as the report names it. */
   source: string;
   receiverOf(labels: Labels): string;
+  /** The Alertmanager group an alert joins: alerts of one group share one notification, one PagerDuty dedup_key. */
+  groupOf(labels: Labels): string;
   /** The receiver has at least one integration (PagerDuty, Slack, webhook, ...): it sends what it receives somewhere. */
   delivers(receiver: string): boolean;
   /** A firing `source` alert inhibits `target`. */
@@ -100,7 +118,8 @@ export function routingOf(config: Record<string, unknown>, source: string): Rout
   }));
   return {
     source,
-    receiverOf: (labels) => receiverIn(root, labels, root.receiver ?? ""),
+    receiverOf: (labels) => placeIn(root, labels, { receiver: root.receiver ?? "", groupBy: root.groupBy ?? [] }, "").receiver,
+    groupOf: (labels) => placeIn(root, labels, { receiver: root.receiver ?? "", groupBy: root.groupBy ?? [] }, "").group,
     delivers: (receiver) => delivering.has(receiver),
     inhibits: (s, t) => rules.some((r) => r.target(t) && r.source(s) && r.equal.every((l) => (s[l] ?? "") === (t[l] ?? ""))),
   };

@@ -142,18 +142,21 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
     expect(md).toContain("| 2026-09-14 03:10:00 | 2026-09-14 03:57:00 | 47m | probe |");
   });
 
-  test("alert effectiveness: fired, time firing, pages out of hours, flapping", () => {
+  test("alert effectiveness: fired, time firing, pages (incidents opened, not joined) out of hours, flapping", () => {
     const byName = Object.fromEntries(r.json().alerts.map((a) => [a.alertname, a]));
     expect(Object.keys(byName).sort()).toEqual(["APIServerDown", "DatabaseSlowQueries", "ErrorBudgetBurn", "HighLatency", "KubeQuotaAlmostFull", "RedisConnectionFailures"]);
     // Firing from 10 s (for:) into the outage to 20 s (keep_firing_for) after it, evaluated every 5 s: 47m10s.
-    expect(byName.APIServerDown).toMatchObject({ receiver: "pagerduty", page: true, fired: 1, firingSeconds: 47 * 60 + 10, pagesOutsideBusinessHours: 1, flapping: 0 });
     // 03:10 UTC on Monday 14 September is 23:10 on Sunday in New York.
-    expect(byName.ErrorBudgetBurn).toMatchObject({ severity: "critical", page: true, fired: 1, firingSeconds: 49 * 60, pagesOutsideBusinessHours: 1 });
+    expect(byName.APIServerDown).toMatchObject({ receiver: "pagerduty", page: true, fired: 1, firingSeconds: 47 * 60 + 10, incidentsOpened: 1, joinedOpenIncident: 0, pagesOutsideBusinessHours: 1, flapping: 0 });
+    // The burn began inside the outage's incident (one Alertmanager group per service) and joined it: no page of its own.
+    expect(byName.ErrorBudgetBurn).toMatchObject({ severity: "critical", page: true, fired: 1, firingSeconds: 49 * 60, incidentsOpened: 0, joinedOpenIncident: 1, pagesOutsideBusinessHours: 0 });
     // 15:00 UTC on Wednesday 16 September is 11:00 in New York.
-    expect(byName.RedisConnectionFailures).toMatchObject({ page: true, fired: 1, firingSeconds: 600, pagesOutsideBusinessHours: 0 });
+    expect(byName.RedisConnectionFailures).toMatchObject({ page: true, fired: 1, firingSeconds: 600, incidentsOpened: 1, pagesOutsideBusinessHours: 0 });
+    expect(r.json().incidents).toEqual({ opened: 2, joined: 1 });
+    expect(r.read("md")).toContain("2 PagerDuty incident(s) opened (pages); 1 time(s) an alert fired into an incident already open");
     // 3 minutes (less than its for: of 5m) and 20 minutes: fired twice, once flapping, median 11m30s.
     expect(byName.HighLatency).toMatchObject({ receiver: "slack", page: false, fired: 2, firingSeconds: 23 * 60, medianSeconds: 690, flapping: 1 });
-    expect(r.read("md")).toContain("| HighLatency | warning | slack | 2 | 23m | 11m 30s | – | 1 | 0 | – | 0 |");
+    expect(r.read("md")).toContain("| HighLatency | warning | slack | 2 | 23m | 11m 30s | – | – | – | 1 | 0 | – | 0 |");
   });
 
   test("alerts that reached no receiver: one inhibited by the outage, one routed to the null receiver; silences not checked", () => {
@@ -165,8 +168,8 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
     // The chart's info alert: the foreign-alert route sends severity info to the null receiver.
     expect(byName.KubeQuotaAlmostFull).toMatchObject({ severity: "info", receiver: "null", receiverDelivers: false, page: false, fired: 1, firingSeconds: 30 * 60, inhibited: 0, undelivered: 1 });
     const md = r.read("md");
-    expect(md).toContain("| DatabaseSlowQueries | warning | slack | 1 | 20m | 20m | – | 0 | 1 | – | 1 |");
-    expect(md).toContain("| KubeQuotaAlmostFull | info | null (no integration) | 1 | 30m | 30m | – | 0 | 0 | – | 1 |");
+    expect(md).toContain("| DatabaseSlowQueries | warning | slack | 1 | 20m | 20m | – | – | – | 0 | 1 | – | 1 |");
+    expect(md).toContain("| KubeQuotaAlmostFull | info | null (no integration) | 1 | 30m | 30m | – | – | – | 0 | 0 | – | 1 |");
     expect(md).toContain("Silences were not checked: no Alertmanager was given (--alertmanager or ALERTMANAGER_URL), so the silenced column shows –.");
     expect(r.json().silences).toEqual({ checked: false });
     expect(r.json().routing).toBe("the stack's rendered Alertmanager configuration");
@@ -244,7 +247,7 @@ describe("the running month, with silences from a real Alertmanager", () => {
     expect(j.routing).toBe(`the configuration Alertmanager at ${alertmanager.url} runs`);
     const seat = j.alerts.find((a) => a.alertname === "SeatExhaustion");
     expect(seat).toMatchObject({ receiver: "slack", receiverDelivers: true, fired: 2, inhibited: 0, silenced: 1, undelivered: 1 });
-    expect(r.read("md")).toMatch(/\| SeatExhaustion \| warning \| slack \| 2 \| [^|]+ \| [^|]+ \| – \| 2 \| 0 \| 1 \| 1 \|/);
+    expect(r.read("md")).toMatch(/\| SeatExhaustion \| warning \| slack \| 2 \| [^|]+ \| [^|]+ \| – \| – \| – \| 2 \| 0 \| 1 \| 1 \|/);
   });
 
   test("both silences of the month, as Alertmanager holds them, with what each silenced", () => {

@@ -2,8 +2,9 @@
 // would have left them, written as OpenMetrics for `promtool tsdb create-blocks-from openmetrics`.
 //
 // September 2026 (30 days): steady traffic, one total outage of 47 minutes (probes fail, the API
-// exports nothing), the alerts it raises (APIServerDown and the 14.4x ErrorBudgetBurn page on a Sunday
-// night in New York), a Redis page in business hours, and HighLatency twice, once flapping.
+// exports nothing), the alerts it raises (APIServerDown pages on a Sunday night in New York, and a 14.4x
+// ErrorBudgetBurn joins its incident: the history of a burn that outlasted the outage), a Redis page
+// in business hours, and HighLatency twice, once flapping.
 // October 2026 (31 days): no outage, a 2-hour error burst on the trial tier (half its validations
 // fail), and a 4-minute gap in which Prometheus recorded nothing.
 // Both months also hold alerts that reached no receiver: DatabaseSlowQueries inside the outage
