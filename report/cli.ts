@@ -1,28 +1,32 @@
-// npm run report -- --stack prod --month 2026-11 [--prometheus URL] [--alertmanager URL] [--out DIR] [--timezone TZ]
+// npm run report -- --stack prod --month 2026-11 [--prometheus URL ...] [--replica-label NAME] [--alertmanager URL] [--out DIR] [--timezone TZ]
 //
 // Writes <out>/<stack>-<month>.{html,md,json}: the month's SLA per tier, customer impact and alert
-// effectiveness, from any Prometheus-compatible query API. Nothing is written unless every query
-// succeeded; exit codes in errors.ts.
+// effectiveness, from any Prometheus-compatible query API: one per Prometheus replica (--prometheus
+// given once for each), or one holding every replica's series told apart by a label (--replica-label),
+// or a long-term store that deduplicates them. Nothing is written unless every query succeeded; exit
+// codes in errors.ts.
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { SLI_SERIES } from "../lib/identities";
 import { isStackName, STACKS } from "../lib/stack-file";
 import { stackConfigForRender } from "../render/cli";
 import { readAlertmanager, type AlertmanagerView } from "./alertmanager";
 import { computeReport, type Report } from "./compute";
-import { fetchMonth, queryCount } from "./data";
+import { fetchMonth, queryCount, span, type Replica } from "./data";
 import { EXIT, ReportError } from "./errors";
 import { renderHtml } from "./html";
 import { renderMarkdown } from "./markdown";
-import { monthPeriod, resolveMonth } from "./month";
-import { authHeaders, prometheusClient } from "./prometheus";
+import { monthPeriod, resolveMonth, type Month } from "./month";
+import { authHeaders, prometheusClient, type QueryApi } from "./prometheus";
 import { renderedRouting, routingOf } from "./routing";
 
 export const DEFAULT_PROMETHEUS = "http://127.0.0.1:9090";
 
-const USAGE = `usage: npm run report -- --stack <${STACKS.join("|")}> --month YYYY-MM|previous [--prometheus URL] [--alertmanager URL] [--out DIR] [--timezone TZ]
+const USAGE = `usage: npm run report -- --stack <${STACKS.join("|")}> --month YYYY-MM|previous [--prometheus URL ...] [--replica-label NAME] [--alertmanager URL] [--out DIR] [--timezone TZ]
   --month         the month to report; previous: the one before the month running in --timezone
-  --prometheus    query API base URL (default $PROMETHEUS_URL, else ${DEFAULT_PROMETHEUS})
+  --prometheus    query API base URL, once per Prometheus replica (default $PROMETHEUS_URL, else ${DEFAULT_PROMETHEUS})
+  --replica-label the label telling the replicas' series apart in one query API (a store that keeps them all)
   --alertmanager  Alertmanager base URL, for its silences and running config (default $ALERTMANAGER_URL, else none: silences not checked)
   --out           folder for <stack>-<month>.html, .md and .json (default reports)
   --timezone      IANA time zone of the month's boundaries and of times shown (default UTC)
@@ -32,7 +36,9 @@ const USAGE = `usage: npm run report -- --stack <${STACKS.join("|")}> --month YY
 export interface Options {
   stack: string;
   month: string;
-  prometheus: string;
+  /** One query API per replica, or one holding every replica's series. */
+  prometheus: string[];
+  replicaLabel?: string;
   alertmanager?: string;
   out: string;
   timezone: string;
@@ -43,7 +49,15 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string" }, month: { type: "string" }, prometheus: { type: "string" }, alertmanager: { type: "string" }, out: { type: "string" }, timezone: { type: "string" } },
+      options: {
+        stack: { type: "string" },
+        month: { type: "string" },
+        prometheus: { type: "string", multiple: true },
+        "replica-label": { type: "string" },
+        alertmanager: { type: "string" },
+        out: { type: "string" },
+        timezone: { type: "string" },
+      },
       strict: true,
     }));
   } catch (e) {
@@ -51,11 +65,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   }
   if (!values.stack || !isStackName(values.stack)) throw new ReportError(`--stack must be one of ${STACKS.join(", ")}\n${USAGE}`, EXIT.usage);
   if (!values.month) throw new ReportError(`--month is required\n${USAGE}`, EXIT.usage);
+  if (values["replica-label"] && (values.prometheus?.length ?? 0) > 1) throw new ReportError(`--replica-label tells replicas apart in one query API: give --prometheus once with it\n${USAGE}`, EXIT.usage);
   const timezone = values.timezone ?? "UTC";
   return {
     stack: values.stack,
     month: resolveMonth(values.month, timezone),
-    prometheus: values.prometheus || env.PROMETHEUS_URL || DEFAULT_PROMETHEUS,
+    prometheus: values.prometheus?.filter(Boolean).length ? values.prometheus.filter(Boolean) : [env.PROMETHEUS_URL || DEFAULT_PROMETHEUS],
+    ...(values["replica-label"] ? { replicaLabel: values["replica-label"] } : {}),
     alertmanager: values.alertmanager || env.ALERTMANAGER_URL || undefined,
     out: values.out ?? "reports",
     timezone,
@@ -75,22 +91,36 @@ export interface Timings {
   renderSeconds: number;
 }
 
+/**
+ * The replicas the report merges: a query API each, or the values of the replica label in one (those
+ * that recorded the SLI in the month).
+ */
+async function replicasOf(o: Options, apis: QueryApi[], month: Month): Promise<Replica[]> {
+  if (!o.replicaLabel) return apis.map((api, i) => ({ name: o.prometheus[i], api, selector: "" }));
+  const { range, time } = span(month);
+  const found = await apis[0].vector(`count by (${o.replicaLabel}) (count_over_time(${SLI_SERIES.unavailable}[${range}]))`, time);
+  return found.map((s) => s.metric[o.replicaLabel!] ?? "").map((value) => ({ name: `${o.replicaLabel}=${value}`, api: apis[0], selector: `${o.replicaLabel}=${JSON.stringify(value)}` }));
+}
+
 export async function runReport(o: Options, env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<{ report: Report; files: string[]; timings: Timings }> {
   if (!isStackName(o.stack)) throw new ReportError(`unknown stack ${o.stack}`, EXIT.usage);
   const c = stackConfigForRender(o.stack);
   const month = monthPeriod(o.month, o.timezone);
-  const total = queryCount(month) + (o.alertmanager ? 2 : 0);
+  const where = `${o.prometheus.join(", ")}${o.alertmanager ? ` and ${o.alertmanager}` : ""}`;
   let done = 0;
-  const tick = () => progress(`querying ${o.prometheus}${o.alertmanager ? ` and ${o.alertmanager}` : ""}: ${++done}/${total}`);
-  progress(`querying ${o.prometheus}${o.alertmanager ? ` and ${o.alertmanager}` : ""}: 0/${total}`);
-  const api = prometheusClient(o.prometheus, authHeaders(env), tick);
+  let total = 0;
+  const tick = () => progress(`querying ${where}: ${++done}/${total}`);
+  const apis = o.prometheus.map((url) => prometheusClient(url, authHeaders(env), tick));
   const queried = performance.now();
+  const replicas = await replicasOf(o, apis, month);
+  total = done + queryCount(month, replicas.length) + (o.alertmanager ? 2 : 0);
+  progress(`querying ${where}: ${done}/${total}`);
   const [data, am] = await Promise.all([
-    fetchMonth(c, month, api),
+    replicas.length ? fetchMonth(c, month, replicas) : undefined,
     o.alertmanager ? readAlertmanager(o.alertmanager, authHeaders(env, "ALERTMANAGER"), tick) : Promise.resolve<AlertmanagerView | undefined>(undefined),
   ]);
-  if (data.days.every((d) => d.samples === 0))
-    throw new ReportError(`no samples of the SLI (slo:sli_unavailable:bool) in ${o.month} (${o.timezone}) at ${o.prometheus}: wrong Prometheus, or the month is older than its retention`, EXIT.noData);
+  if (!data || data.days.every((d) => d.states.every((x) => x === "unknown")))
+    throw new ReportError(`no samples of the SLI (${SLI_SERIES.unavailable}) in ${o.month} (${o.timezone}) at ${o.prometheus.join(", ")}: wrong Prometheus, or the month is older than its retention`, EXIT.noData);
   const rendering = performance.now();
   const routing = am ? routingOf(am.config, `the configuration Alertmanager at ${am.url} runs`) : renderedRouting(c);
   const report = computeReport(c, o.stack, month, data, routing, am);

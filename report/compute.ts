@@ -1,9 +1,11 @@
 // The report's figures from the month's history: pure functions, no I/O.
 //
 // Availability uses the SLI of the burn-rate alerts (sliBad in lib/identities.ts): the share of time
-// the API could not answer counts wholly as failed, the request error ratio applies to the rest.
-// Data gaps are counted the conservative way: an evaluation of the SLI that should have happened
-// (one per evaluation interval) and left no sample counts as time the API could not answer.
+// the API could not answer counts wholly as failed, the request error ratio applies to the rest. The
+// time is every replica's record merged per evaluation (merge.ts): downtime where the replicas that
+// recorded it saw the API unable to answer, unknown where none recorded anything. Unknown time is
+// neither downtime nor uptime: availability is that of the time observed, and the report also gives
+// the worst case (every unknown moment downtime) and says when it would turn the verdict.
 import { createHash } from "crypto";
 import { DateTime } from "luxon";
 import type { StackConfig } from "../config";
@@ -12,27 +14,41 @@ import { errorBudget, sliBad } from "../lib/identities";
 import { RECEIVERS } from "../render/alertmanager-config";
 import { isAlert, renderRuleGroups } from "../rules";
 import { DEFAULT_RETENTION_SECONDS, type AlertmanagerView, type Silence } from "./alertmanager";
-import type { DayData, MonthData, Rates } from "./data";
-import type { Month } from "./month";
+import type { MonthData, Rates } from "./data";
+import { count, runs, type State } from "./merge";
+import type { Month, Period } from "./month";
 import type { Series } from "./prometheus";
 import type { Routing } from "./routing";
 import { firingAt, inhibitors, silenceMatches, silencing, type FiringSpan } from "./suppression";
 
 export interface Availability {
-  /** Share of the period the API could not answer, data gaps included. */
+  /** Share of the observed time the API could not answer. */
   unavailable: number;
   /** Failed validations over validations while it answered. */
   requestErrorRatio: number;
+  /** Of the observed time. */
   availability: number;
   /** Share of the period's error budget spent (1 = all of it). */
   budgetConsumed: number;
   met: boolean;
+  /** Share of the period no replica recorded. */
+  unknown: number;
+  /** The availability had every unknown moment been downtime: the lowest the unknown time allows. */
+  worstCase: number;
+  /** The unknown time could turn the verdict: met over the observed time, missed in the worst case. */
+  verdictDependsOnUnknown: boolean;
 }
 
 export interface DowntimePeriod {
   start: number;
   end: number;
+  /** The APIServerDown signals that fired in it; none when it was too short to page. */
   signals: string[];
+}
+
+export interface UnknownPeriod {
+  start: number;
+  end: number;
 }
 
 export interface AlertStats {
@@ -94,10 +110,17 @@ export interface Report {
   evaluationSeconds: number;
   overall: Availability;
   tiers: Record<string, Availability>;
-  days: (Availability & { label: string; gapMinutes: number })[];
+  days: (Availability & { label: string; unknownMinutes: number })[];
   worstDays: (Availability & { label: string })[];
-  gapMinutes: number;
+  /** Minutes no replica recorded. */
+  unknownMinutes: number;
+  /** The replicas whose records were merged, and the SLI samples each recorded in the period. */
+  replicas: Record<string, number>;
+  /** The replica the tiers' failures and the licenses came from. */
+  figuresFrom: string;
   downtime: DowntimePeriod[];
+  /** Periods no replica recorded, of at least a minute. */
+  unobserved: UnknownPeriod[];
   impact: { tier: string; failed: number; minutesAffected: number; availability: number }[];
   licenses: { id: string; tier: string; failed: number; minutesAffected: number }[];
   alerts: AlertStats[];
@@ -113,21 +136,25 @@ export const licenseId = (key: string) => `sha256:${createHash("sha256").update(
 const ratio = (r: Rates) => (r.requests > 0 ? r.errors / r.requests : 0);
 const add = (a: Rates, b: Rates | undefined): Rates => ({ errors: a.errors + (b?.errors ?? 0), requests: a.requests + (b?.requests ?? 0) });
 
-/** Evaluations of the SLI a period should hold, and the share of it the API could not answer (gaps counted as such). */
-function unavailableShare(days: DayData[], evaluationSeconds: number) {
-  let expected = 0;
-  let down = 0;
-  for (const d of days) {
-    const should = Math.round((d.period.end - d.period.start) / evaluationSeconds);
-    expected += should;
-    down += d.unavailable + Math.max(0, should - d.samples);
-  }
-  return { share: expected ? Math.min(1, down / expected) : 1, expected };
-}
-
-function availability(unavailable: number, errors: Rates, c: StackConfig): Availability {
-  const bad = sliBad(unavailable, ratio(errors));
-  return { unavailable, requestErrorRatio: ratio(errors), availability: 1 - bad, budgetConsumed: bad / errorBudget(c), met: 1 - bad >= c.slo.availabilityTarget };
+/** The availability of a stretch of evaluation intervals, with its request error ratio. */
+function availability(states: State[], errors: Rates, c: StackConfig): Availability {
+  const down = count(states, "down");
+  const unknown = count(states, "unknown");
+  const known = states.length - unknown;
+  const err = ratio(errors);
+  const observed = sliBad(known ? down / known : 0, err);
+  const worst = sliBad(states.length ? (down + unknown) / states.length : 0, err);
+  const met = 1 - observed >= c.slo.availabilityTarget;
+  return {
+    unavailable: known ? down / known : 0,
+    requestErrorRatio: err,
+    availability: 1 - observed,
+    budgetConsumed: observed / errorBudget(c),
+    met,
+    unknown: states.length ? unknown / states.length : 0,
+    worstCase: 1 - worst,
+    verdictDependsOnUnknown: met && 1 - worst < c.slo.availabilityTarget,
+  };
 }
 
 interface RuleInfo {
@@ -176,37 +203,17 @@ const seriesKey = (m: Record<string, string>) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(",");
 
-/** Downtime as the outage alert saw it: from its first evaluation holding (pending) to its last firing, without the keep-firing hold. */
-export function downtimePeriods(c: StackConfig, alerts: Series[], outageAlert = "APIServerDown"): DowntimePeriod[] {
-  const bySeries = new Map<string, { labels: Record<string, string>; times: number[]; firing: Set<number> }>();
-  for (const s of alerts.filter((a) => a.metric.alertname === outageAlert)) {
-    const key = seriesKey(s.metric);
-    const entry = bySeries.get(key) ?? { labels: s.metric, times: [], firing: new Set<number>() };
-    for (const [t] of s.values) {
-      entry.times.push(t);
-      if (s.metric.alertstate === "firing") entry.firing.add(t);
-    }
-    bySeries.set(key, entry);
-  }
-  const periods: DowntimePeriod[] = [];
-  for (const { labels, times, firing } of bySeries.values()) {
-    const rule = ruleOf(c, labels);
-    for (const e of episodes(times, rule.intervalSeconds)) {
-      const fired = [...firing].filter((t) => t >= e.first && t <= e.last);
-      if (!fired.length) continue;
-      periods.push({ start: e.first, end: Math.max(...fired) + rule.intervalSeconds - rule.keepFiringSeconds, signals: [labels.signal ?? outageAlert] });
-    }
-  }
-  // The two signals of one outage overlap: one period.
-  const merged: DowntimePeriod[] = [];
-  for (const p of periods.sort((a, b) => a.start - b.start)) {
-    const cur = merged[merged.length - 1];
-    if (cur && p.start <= cur.end) {
-      cur.end = Math.max(cur.end, p.end);
-      cur.signals = [...new Set([...cur.signals, ...p.signals])].sort();
-    } else merged.push({ ...p });
-  }
-  return merged;
+/** The signals of the outage alert that fired from `start` to `end`. */
+function signalsBetween(alerts: Series[], start: number, end: number, outageAlert = "APIServerDown"): string[] {
+  const fired = alerts.filter((a) => a.metric.alertname === outageAlert && a.metric.alertstate === "firing" && a.values.some(([t]) => t >= start && t < end));
+  return [...new Set(fired.map((a) => a.metric.signal ?? outageAlert))].sort();
+}
+
+/** Downtime as the merged SLI says, period by period, with the outage alert's signals that fired in each. */
+export function downtimePeriods(month: Period, step: number, states: State[], alerts: Series[]): DowntimePeriod[] {
+  return runs(month, step, states)
+    .filter((r) => r.state === "down")
+    .map((r) => ({ start: r.start, end: r.end, signals: signalsBetween(alerts, r.start, r.end) }));
 }
 
 const alertLabels = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).filter(([k]) => k !== "alertstate" && k !== "__name__"));
@@ -363,16 +370,15 @@ export function inBusinessHours(t: number, zone: string, hours = BUSINESS_HOURS)
 
 export function computeReport(c: StackConfig, stack: string, month: Month, data: MonthData, routing: Routing, alertmanager?: AlertmanagerView): Report {
   const evaluationSeconds = seconds(c.prometheus.evaluationInterval);
-  const { share } = unavailableShare(data.days, evaluationSeconds);
+  const states = data.days.flatMap((d) => d.states);
   const total = data.days.reduce((acc, d) => add(acc, d.overall), { errors: 0, requests: 0 });
   const tierNames = [...new Set([...data.days.flatMap((d) => Object.keys(d.tiers)), ...Object.keys(data.tierFailed)])].filter(Boolean).sort();
   const tiers = Object.fromEntries(
-    tierNames.map((t) => [t, availability(share, data.days.reduce((acc, d) => add(acc, d.tiers[t]), { errors: 0, requests: 0 }), c)]),
+    tierNames.map((t) => [t, availability(states, data.days.reduce((acc, d) => add(acc, d.tiers[t]), { errors: 0, requests: 0 }), c)]),
   );
-  const days = data.days.map((d) => {
-    const { share: dayShare, expected } = unavailableShare([d], evaluationSeconds);
-    return { label: d.period.label, ...availability(dayShare, d.overall, c), gapMinutes: (Math.max(0, expected - d.samples) * evaluationSeconds) / 60 };
-  });
+  const days = data.days.map((d) => ({ label: d.period.label, ...availability(d.states, d.overall, c), unknownMinutes: (count(d.states, "unknown") * evaluationSeconds) / 60 }));
+  const replicas: Record<string, number> = {};
+  for (const d of data.days) for (const [name, n] of Object.entries(d.samples)) replicas[name] = (replicas[name] ?? 0) + n;
   const alerts = alertStats(c, data.alerts, routing, alertmanager?.silences);
   return {
     stack,
@@ -380,15 +386,20 @@ export function computeReport(c: StackConfig, stack: string, month: Month, data:
     month,
     objective: c.slo.availabilityTarget,
     evaluationSeconds,
-    overall: availability(share, total, c),
+    overall: availability(states, total, c),
     tiers,
     days,
     worstDays: days
       .filter((d) => d.availability < 1)
       .sort((a, b) => a.availability - b.availability)
       .slice(0, 5),
-    gapMinutes: days.reduce((s, d) => s + d.gapMinutes, 0),
-    downtime: downtimePeriods(c, data.alerts),
+    unknownMinutes: days.reduce((s, d) => s + d.unknownMinutes, 0),
+    replicas,
+    figuresFrom: data.figuresFrom,
+    downtime: downtimePeriods(month, evaluationSeconds, states, data.alerts),
+    unobserved: runs(month, evaluationSeconds, states)
+      .filter((r) => r.state === "unknown" && r.end - r.start >= 60)
+      .map(({ start, end }) => ({ start, end })),
     impact: tierNames.map((t) => ({ tier: t, failed: Math.round(data.tierFailed[t] ?? 0), minutesAffected: Math.round(data.tierMinutes[t] ?? 0), availability: tiers[t].availability })),
     licenses: data.licenses
       .map((l) => ({ id: licenseId(l.licenseKey), tier: l.tier, failed: Math.round(l.failed), minutesAffected: Math.round(l.minutesAffected) }))

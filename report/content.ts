@@ -28,22 +28,31 @@ export function sections(r: Report): Section[] {
       paragraphs: [
         `Availability ${percent(r.overall.availability)} against the ${percent(r.objective, 1)} objective: SLA ${verdict(r.overall.met)}. ` +
           `Error budget (${budget} of the period) consumed: ${percent(r.overall.budgetConsumed, 1)}.`,
-        `Time the API could not answer: ${percent(r.overall.unavailable)} of the period; validations failed while it answered: ${percent(r.overall.requestErrorRatio, 4)}.`,
-        `The SLI is the one the burn-rate alerts use: time the API could not answer at all (every health probe failing, or no target up) counts as failed, the request error ratio applies to the rest. ` +
-          `Data gaps (an evaluation every ${r.evaluationSeconds} s that left no sample) count as time the API could not answer: ${duration(r.gapMinutes * 60)} in this period.`,
+        `Time the API could not answer: ${percent(r.overall.unavailable)} of the time observed; validations failed while it answered: ${percent(r.overall.requestErrorRatio, 4)}.`,
+        `Not observed: ${duration(r.unknownMinutes * 60)} (${percent(r.overall.unknown)} of the period), when no Prometheus replica recorded anything. ` +
+          `Counted as downtime it would make availability ${percent(r.overall.worstCase)}: ` +
+          (r.overall.verdictDependsOnUnknown ? "the unobserved time alone could turn the verdict to missed." : "the verdict would stand."),
+        `Downtime is time in which every Prometheus replica that observed the API saw it unable to answer: every health probe failing, or no /metrics target up while no probe gets through. ` +
+          `Each replica's record (${Object.entries(r.replicas).map(([name, n]) => `${name}: ${n} samples`).join("; ")}) is merged per ${r.evaluationSeconds} s evaluation: a moment one replica saw answered is not downtime; ` +
+          `a moment none observed is neither downtime nor uptime, and availability is that of the time observed. The request error ratio applies to the time the API answered.`,
         ...(r.month.partial ? [`The month is still running: the period ends at ${time(r.month.end, z)}.`] : []),
       ],
       tables: [
         { head: ["tier", "availability", "budget consumed", "SLA"], rows: Object.entries(r.tiers).map(([t, a]) => [t, percent(a.availability), percent(a.budgetConsumed, 1), verdict(a.met)]), empty: "No validations by tier recorded." },
-        { head: ["worst day", "availability", "could not answer", "data gaps"], rows: r.worstDays.map((d) => [d.label, percent(d.availability), percent(d.unavailable), duration((r.days.find((x) => x.label === d.label)?.gapMinutes ?? 0) * 60)]), empty: "Every day at 100 %." },
-        { head: ["downtime from", "to", "duration", "seen by"], rows: r.downtime.map((p) => [time(p.start, z), time(p.end, z), duration(p.end - p.start), p.signals.join(", ")]), empty: "No downtime: APIServerDown never fired." },
+        { head: ["worst day", "availability", "could not answer", "not observed"], rows: r.worstDays.map((d) => [d.label, percent(d.availability), percent(d.unavailable), duration((r.days.find((x) => x.label === d.label)?.unknownMinutes ?? 0) * 60)]), empty: "Every day at 100 %." },
+        {
+          head: ["downtime from", "to", "duration", "APIServerDown signals"],
+          rows: r.downtime.map((p) => [time(p.start, z), time(p.end, z), duration(p.end - p.start), p.signals.join(", ") || "none (too short to page)"]),
+          empty: "No downtime.",
+        },
+        { head: ["not observed from", "to", "duration"], rows: r.unobserved.map((p) => [time(p.start, z), time(p.end, z), duration(p.end - p.start)]), empty: "Every minute of the period was observed." },
       ],
       chart: "days",
     },
     {
       title: "Customer impact",
       paragraphs: [
-        `Failed validations per tier and for the most affected licenses, and minutes in which their 5-minute error rate was above zero (5-minute resolution). ` +
+        `Failed validations per tier and for the most affected licenses, and minutes in which their 5-minute error rate was above zero (5-minute resolution), as ${r.figuresFrom} recorded them (the replica that recorded the most of the period). ` +
           `Licenses are shown by a digest of the key (sha256, first 12 hex digits), never by the key.`,
       ],
       tables: [

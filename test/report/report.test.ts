@@ -16,7 +16,7 @@ import { alertRule } from "../../rules/tests/promtool";
 import { BackfilledPrometheus } from "../backfilled-prometheus";
 import { testStackConfig } from "../stack-config";
 import { TestAlertmanager } from "./alertmanager";
-import { SCENARIO, writeScenario } from "./scenario";
+import { REPLICA_LABEL, REPLICAS, SCENARIO, writeScenario } from "./scenario";
 
 const PORT = 35090;
 const prometheus = new BackfilledPrometheus(PORT);
@@ -33,7 +33,10 @@ let runs = 0;
 async function report(month: string, extra: string[] = [], url = PROMETHEUS, env: Record<string, string> = {}) {
   const out = path.join(dir, `out-${++runs}`);
   const started = Date.now();
-  const child = spawn(TSX, ["report/cli.ts", "--stack", "prod", "--month", month, "--prometheus", url, "--out", out, ...extra], { cwd: PROJECT_ROOT, env: { ...process.env, PROMETHEUS_URL: "", ...env } });
+  const child = spawn(TSX, ["report/cli.ts", "--stack", "prod", "--month", month, "--prometheus", url, "--replica-label", REPLICA_LABEL, "--out", out, ...extra], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, PROMETHEUS_URL: "", ...env },
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -103,6 +106,67 @@ afterAll(async () => {
 
 const EVALUATIONS_PER_DAY = 86400 / SCENARIO.evaluation;
 
+describe("August 2026: both replicas' records merged per evaluation, samples on every boundary", () => {
+  let r: Run;
+  beforeAll(async () => {
+    r = await report("2026-08");
+  });
+  const A = SCENARIO.augustEvents;
+  const intervals = 31 * EVALUATIONS_PER_DAY;
+  // Down: the outage's 80 intervals (replica 1 saw them all, replica 0 restarting for 7 minutes of them)
+  // and the one replica 0 alone recorded, down, while replica 1 recorded nothing; not the one they
+  // disagreed on. Unknown: the 40 intervals neither recorded.
+  const down = 80 + 1;
+  const unknown = 40;
+  // The rates of the replica that recorded the most of each day: 288 five-minute samples a day, but the
+  // four inside the outage (the API exported nothing) and the two neither replica recorded; the trial
+  // tier's 0.5 failed/s at the month's first and last five-minute samples.
+  const rateSamples = 31 * 288 - 4 - 2;
+  const errors = 2 * 0.5;
+
+  test("availability 99.954 %, over the observed time; 10 minutes unobserved, which would not turn the verdict", () => {
+    expect(r.code).toBe(0);
+    const j = r.json();
+    const unavailable = down / (intervals - unknown);
+    const bad = (u: number, e: number) => u + (1 - u) * e;
+    expect(j.overall.unavailable).toBeCloseTo(unavailable, 12);
+    expect(j.overall.availability).toBeCloseTo(1 - bad(unavailable, errors / (rateSamples * 10)), 12);
+    expect(j.tiers.trial.availability).toBeCloseTo(1 - bad(unavailable, errors / rateSamples), 12);
+    expect(j.overall.unknown).toBeCloseTo(unknown / intervals, 12);
+    expect(j.overall.worstCase).toBeCloseTo(1 - bad((down + unknown) / intervals, errors / (rateSamples * 10)), 12);
+    expect([j.overall.met, j.overall.verdictDependsOnUnknown]).toEqual([true, false]);
+    expect(j.unknownMinutes).toBe(10);
+    // Every SLI sample of both replicas counted, those exactly on a day's start included.
+    expect(j.replicas).toEqual({ [`${REPLICA_LABEL}=${REPLICAS[0]}`]: intervals - unknown - A.restart.minutes * 4, [`${REPLICA_LABEL}=${REPLICAS[1]}`]: intervals - unknown - A.replicaGone.minutes * 4 });
+    expect(j.figuresFrom).toBe(`${REPLICA_LABEL}=${REPLICAS[0]}`);
+    expect(r.read("md")).toContain("Availability 99.954 % against the 99.9 % objective: SLA met.");
+  });
+
+  test("every day observed whole but the one both replicas missed 10 minutes of: a sample exactly at a day's start is that day's", () => {
+    const days = r.json().days;
+    expect(days).toHaveLength(31);
+    expect(days.filter((d) => d.unknownMinutes > 0).map((d) => [d.label, d.unknownMinutes])).toEqual([["2026-08-14", 10]]);
+    expect(days.find((d) => d.label === "2026-08-14")!.availability).toBe(1);
+  });
+
+  test("the downtime periods: the outage whole through replica 0's restart, the interval replica 0 alone saw down; not the one they disagreed on", () => {
+    const j = r.json();
+    expect(j.downtime).toEqual([
+      { start: A.aloneDown, end: A.aloneDown + 15, signals: [] },
+      { start: A.outage.start, end: A.outage.start + A.outage.minutes * 60, signals: ["probe"] },
+    ]);
+    expect(j.unobserved).toEqual([{ start: A.bothGone.start, end: A.bothGone.start + A.bothGone.minutes * 60 }]);
+    const md = r.read("md");
+    expect(md).toContain("| 2026-08-10 10:30:00 | 2026-08-10 10:30:15 | 15s | none (too short to page) |");
+    expect(md).toContain("| 2026-08-12 03:00:00 | 2026-08-12 03:20:00 | 20m | probe |");
+    expect(md).toContain("| 2026-08-14 06:00:00 | 2026-08-14 06:10:00 | 10m |");
+  });
+
+  test("errors in the month's first and last five minutes: both five-minute steps counted, 10 minutes affected", () => {
+    expect(r.json().impact.find((i) => i.tier === "trial")).toMatchObject({ minutesAffected: 10 });
+  });
+});
+
 describe("September 2026: a 47-minute outage misses the SLA", () => {
   let r: Run;
   beforeAll(async () => {
@@ -112,7 +176,8 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
   test("succeeds, and prints where its time went", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\| queries \| 184 \| \d+\.\d\d \|/);
+    // Replicas found, then per day each replica's SLI and four rates, then the month's five.
+    expect(r.stdout).toMatch(/\| queries \| 186 \| \d+\.\d\d \|/);
     // The command's own timing table, for the README's benchmark figure.
     console.log(`report of 2026-09 (${r.seconds.toFixed(1)} s as the test saw it):\n${r.stdout}`);
   });
@@ -128,7 +193,8 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
     expect(j.overall.budgetConsumed).toBeCloseTo(unavailable / 0.001, 9);
     // The outage hit every tier alike.
     for (const t of ["enterprise", "team", "trial"]) expect(j.tiers[t].availability).toBeCloseTo(1 - unavailable, 12);
-    expect(j.gapMinutes).toBe(0);
+    expect(j.unknownMinutes).toBe(0);
+    expect(j.replicas).toEqual(Object.fromEntries(REPLICAS.map((name) => [`${REPLICA_LABEL}=${name}`, 30 * EVALUATIONS_PER_DAY])));
     const md = r.read("md");
     expect(md).toContain("Availability 99.891 % against the 99.9 % objective: SLA missed. Error budget (0.1 % of the period) consumed: 108.8 %.");
     expect(md).toContain("| trial | 99.891 % | 108.8 % | missed |");
@@ -189,26 +255,30 @@ describe("October 2026: the SLA is met, the trial tier's error burst misses it f
     r = await report("2026-10");
   });
 
-  test("availability 99.978 % met; trial 99.857 % missed; the 4-minute gap counted as unavailable", () => {
+  test("availability 99.987 % met; trial 99.866 % missed; the 4-minute gap neither replica recorded is unknown, not downtime", () => {
     expect(r.code).toBe(0);
     const j = r.json();
-    // The gap: 16 evaluations (06:00:37 … 06:04:22) of 31 × 5760 recorded nothing.
-    const unavailable = 16 / (31 * EVALUATIONS_PER_DAY);
+    // The gap: 16 evaluation intervals (06:00:30 … 06:04:30) neither replica recorded; nothing was down.
+    expect(j.unknownMinutes).toBe(4);
+    expect(j.overall.unknown).toBeCloseTo(16 / (31 * EVALUATIONS_PER_DAY), 12);
+    expect(j.overall.unavailable).toBe(0);
     // The burst: 24 five-minute samples at 0.5 failed/s on the trial tier, of 8928 samples at 1/s (trial)
     // and 10/s (all tiers).
     const trialErrors = (24 * 0.5) / 8928;
     const allErrors = (24 * 0.5) / (8928 * 10);
-    const bad = (e: number) => unavailable + (1 - unavailable) * e;
-    expect(j.overall.availability).toBeCloseTo(1 - bad(allErrors), 12);
-    expect(j.tiers.trial.availability).toBeCloseTo(1 - bad(trialErrors), 12);
-    expect(j.tiers.enterprise.availability).toBeCloseTo(1 - unavailable, 12);
-    expect(j.gapMinutes).toBe(4);
-    expect([j.overall.met, j.tiers.trial.met, j.tiers.team.met]).toEqual([true, false, true]);
+    expect(j.overall.availability).toBeCloseTo(1 - allErrors, 12);
+    expect(j.tiers.trial.availability).toBeCloseTo(1 - trialErrors, 12);
+    expect(j.tiers.enterprise.availability).toBe(1);
+    // Had the gap been downtime: 16 intervals of 178560 more.
+    expect(j.overall.worstCase).toBeCloseTo(1 - (16 / (31 * EVALUATIONS_PER_DAY) + (1 - 16 / (31 * EVALUATIONS_PER_DAY)) * allErrors), 12);
+    expect([j.overall.met, j.overall.verdictDependsOnUnknown, j.tiers.trial.met, j.tiers.team.met]).toEqual([true, false, false, true]);
+    expect(j.unobserved).toEqual([{ start: SCENARIO.gap.start, end: SCENARIO.gap.start + 4 * 60 }]);
     const md = r.read("md");
-    expect(md).toContain("Availability 99.978 % against the 99.9 % objective: SLA met. Error budget (0.1 % of the period) consumed: 22.4 %.");
-    expect(md).toContain("| trial | 99.857 % | 143.4 % | missed |");
-    expect(md).toContain("| 2026-10-20 | 99.722 % | 0.278 % | 4m |");
-    expect(md).toContain("No downtime: APIServerDown never fired.");
+    expect(md).toContain("Availability 99.987 % against the 99.9 % objective: SLA met. Error budget (0.1 % of the period) consumed: 13.4 %.");
+    expect(md).toContain("Not observed: 4m (0.009 % of the period), when no Prometheus replica recorded anything. Counted as downtime it would make availability 99.978 %: the verdict would stand.");
+    expect(md).toContain("| trial | 99.866 % | 134.4 % | missed |");
+    expect(md).toContain("| 2026-10-20 06:00:30 | 2026-10-20 06:04:30 | 4m |");
+    expect(md).toContain("No downtime.");
   });
 
   test("customer impact: the trial tier's 3600 failed validations in 120 minutes, licenses by digest only", () => {
@@ -306,7 +376,7 @@ test("--month previous: the month before the one running in the report's time zo
 
 describe("errors: a clear message, its exit code, and no file written", () => {
   test.each([
-    ["a month without data", "2026-08", PROMETHEUS, EXIT.noData, /no samples of the SLI .* in 2026-08/],
+    ["a month without data", "2026-07", PROMETHEUS, EXIT.noData, /no samples of the SLI .* in 2026-07/],
     ["a month not yet begun", "2099-01", PROMETHEUS, EXIT.futureMonth, /2099-01 \(UTC\) has not begun yet/],
     ["an unreachable endpoint", "2026-09", "http://127.0.0.1:35999", EXIT.unreachable, /cannot reach the Prometheus query API at http:\/\/127\.0\.0\.1:35999: ECONNREFUSED/],
     ["a malformed month", "2026-13", PROMETHEUS, EXIT.usage, /--month must be YYYY-MM/],

@@ -1,17 +1,25 @@
-// Two months of history with known outcomes, as the recording rules and Prometheus's ALERTS series
-// would have left them, written as OpenMetrics for `promtool tsdb create-blocks-from openmetrics`.
+// Three months of history with known outcomes, as two Prometheus replicas' recording rules and ALERTS
+// series would have left them in a store that keeps both (told apart by REPLICA_LABEL), written as
+// OpenMetrics for `promtool tsdb create-blocks-from openmetrics`.
 //
+// August 2026 (31 days): both replicas evaluate exactly on the minute, so samples fall on every day's
+// and the month's boundaries; the trial tier fails half its validations in the month's first and
+// last five minutes; and the monitoring's own trouble: replica 1 records nothing for an hour (replica
+// 0 sees the API answer throughout, but for one evaluation it alone sees it down), replica 0 restarts
+// inside a 20-minute outage that replica 1 sees whole, both record nothing for 10 minutes, and for one
+// evaluation they disagree.
 // September 2026 (30 days): steady traffic, one total outage of 47 minutes (probes fail, the API
 // exports nothing), the alerts it raises (APIServerDown pages on a Sunday night in New York, and a 14.4x
 // ErrorBudgetBurn joins its incident: the history of a burn that outlasted the outage), a Redis page
 // in business hours, and HighLatency twice, once flapping.
 // October 2026 (31 days): no outage, a 2-hour error burst on the trial tier (half its validations
-// fail), and a 4-minute gap in which Prometheus recorded nothing.
-// Both months also hold alerts that reached no receiver: DatabaseSlowQueries inside the outage
-// (inhibited by APIServerDown) and a chart's info alert (routed to the null receiver).
-// The month running when the test runs: steady, with SeatExhaustion firing once before and once
-// inside a silence the test creates through a real Alertmanager's API (an Alertmanager dates a new
-// silence's start to the moment it is created, so a silence cannot be backfilled into the past).
+// fail), and a 4-minute gap in which neither replica recorded anything.
+// September and October also hold alerts that reached no receiver: DatabaseSlowQueries inside the
+// outage (inhibited by APIServerDown) and a chart's info alert (routed to the null receiver).
+// The month running when the test runs, replica 0 only: steady, with SeatExhaustion firing once
+// before and once inside a silence the test creates through a real Alertmanager's API (an
+// Alertmanager dates a new silence's start to the moment it is created, so a silence cannot be
+// backfilled into the past).
 import * as fs from "fs";
 import type { StackConfig } from "../../config";
 import { INHIBITORS, SLI_SERIES, SLO_NAME } from "../../lib/identities";
@@ -19,15 +27,40 @@ import { alertRule } from "../../rules/tests/promtool";
 
 const utc = (iso: string) => Date.parse(iso) / 1000;
 
+/** The label a store keeping both replicas' series tells them apart by (the Operator's replica label). */
+export const REPLICA_LABEL = "prometheus_replica";
+export const REPLICAS = ["prometheus-kps-prometheus-0", "prometheus-kps-prometheus-1"] as const;
+
+interface Window {
+  start: number;
+  minutes: number;
+}
+
 export const SCENARIO = {
+  august: { start: utc("2026-08-01T00:00:00Z"), end: utc("2026-09-01T00:00:00Z") },
   september: { start: utc("2026-09-01T00:00:00Z"), end: utc("2026-10-01T00:00:00Z") },
   october: { start: utc("2026-10-01T00:00:00Z"), end: utc("2026-11-01T00:00:00Z") },
-  /** Samples sit 7 s after each interval's start, as evaluations do, never on a day's boundary. */
-  offset: 7,
+  /** Seconds after each interval's start at which each replica evaluates: in August on the boundaries, later never on them. */
+  offsets: { august: [0, 0], later: [7, 11] } as Record<"august" | "later", [number, number]>,
   /** The SLO rules' evaluation interval (prometheus.evaluationInterval of both stacks). */
   evaluation: 15,
   /** The cadence the 5m rates are written at: the report's ratios of sums do not depend on it. */
   rateStep: 300,
+  augustEvents: {
+    /** The trial tier fails half its validations in the month's first and last five minutes (one rate sample each). */
+    errorsAt: [utc("2026-08-01T00:00:00Z"), utc("2026-08-31T23:55:00Z")],
+    /** Replica 1 records nothing. */
+    replicaGone: { replica: 1, start: utc("2026-08-10T10:00:00Z"), minutes: 60 } as Window & { replica: number },
+    /** Within it, one evaluation replica 0 alone sees the API down. */
+    aloneDown: utc("2026-08-10T10:30:00Z"),
+    outage: { start: utc("2026-08-12T03:00:00Z"), minutes: 20 },
+    /** Replica 0 restarting inside the outage. */
+    restart: { replica: 0, start: utc("2026-08-12T03:05:00Z"), minutes: 7 } as Window & { replica: number },
+    /** Neither replica records anything. */
+    bothGone: { start: utc("2026-08-14T06:00:00Z"), minutes: 10 },
+    /** Replica 0 sees the API down, replica 1 sees it answer. */
+    disagree: utc("2026-08-16T09:00:00Z"),
+  },
   outage: { start: utc("2026-09-14T03:10:00Z"), minutes: 47 },
   gap: { start: utc("2026-10-20T06:00:30Z"), minutes: 4 },
   burst: { start: utc("2026-10-07T10:00:00Z"), minutes: 120, tier: "trial", errorShare: 0.5 },
@@ -46,7 +79,7 @@ export const SCENARIO = {
   ],
 } as const;
 
-const inside = (t: number, w: { start: number; minutes: number }) => t >= w.start && t < w.start + w.minutes * 60;
+const inside = (t: number, w: Window) => t >= w.start && t < w.start + w.minutes * 60;
 
 type Labels = Record<string, string>;
 
@@ -76,79 +109,100 @@ export function writeScenario(c: StackConfig, file: string, running?: RunningMon
     }
   };
   const S = SCENARIO;
-  const from = S.september.start;
+  const A = S.augustEvents;
+  const from = S.august.start;
   const to = S.october.end;
-  const times = (step: number, skip: (t: number) => boolean = () => false) => {
+  /** Whether replica `r` recorded anything at `t`. */
+  const recording = (r: number, t: number) => !inside(t, S.gap) && !inside(t, A.bothGone) && !(r === A.replicaGone.replica && inside(t, A.replicaGone)) && !(r === A.restart.replica && inside(t, A.restart));
+  /** The moments replica `r` evaluates at, every `step` seconds, while it records and `skip` says no. */
+  const times = (r: number, step: number, skip: (t: number) => boolean = () => false) => {
     const ts: number[] = [];
-    for (let t = from + S.offset; t < to; t += step) if (!skip(t)) ts.push(t);
+    for (const [start, end, offset] of [
+      [from, S.september.start, S.offsets.august[r]],
+      [S.september.start, to, S.offsets.later[r]],
+    ] as const) {
+      for (let t = start + offset; t < end; t += step) if (recording(r, t) && !skip(t)) ts.push(t);
+    }
     return ts;
   };
-  const gap = (t: number) => inside(t, S.gap);
-  const dead = (t: number) => inside(t, S.outage) || gap(t);
+  const replica = (r: number): Labels => ({ [REPLICA_LABEL]: REPLICAS[r] });
+  const replicas = [0, 1];
+  const dead = (t: number) => inside(t, S.outage) || inside(t, A.outage);
   const burst = (t: number) => inside(t, S.burst);
   const slo = { slo: SLO_NAME };
 
+  // The SLI: 1 while the API was down as a replica saw it.
+  const down = (r: number, t: number) => dead(t) || (r === 0 && (t === A.aloneDown || t === A.disagree));
   out(`# TYPE ${SLI_SERIES.unavailable} gauge\n`);
-  for (const t of times(S.evaluation, gap)) out(line(SLI_SERIES.unavailable, slo, inside(t, S.outage) ? 1 : 0, t));
-  if (running) for (let t = running.start + S.offset; t < running.end; t += S.evaluation) out(line(SLI_SERIES.unavailable, slo, 0, t));
+  for (const r of replicas) {
+    for (const t of times(r, S.evaluation)) out(line(SLI_SERIES.unavailable, { ...slo, ...replica(r) }, down(r, t) ? 1 : 0, t));
+    if (running && r === 0) for (let t = running.start + S.offsets.later[0]; t < running.end; t += S.evaluation) out(line(SLI_SERIES.unavailable, { ...slo, ...replica(r) }, 0, t));
+  }
 
-  const rateTimes = times(S.rateStep, dead);
   const total = Object.values(S.traffic).reduce((a, b) => a + b, 0);
   const burstErrors = S.traffic[S.burst.tier] * S.burst.errorShare;
+  const trialErrors = (t: number) => (burst(t) || (A.errorsAt as readonly number[]).includes(t) ? burstErrors : 0);
+  const rates = (name: string, labels: Labels, value: (t: number) => number) => {
+    for (const r of replicas) for (const t of times(r, S.rateStep, dead)) out(line(name, { ...labels, ...replica(r) }, value(t), t));
+  };
   out(`# TYPE ${SLI_SERIES.requests} gauge\n`);
-  for (const t of rateTimes) out(line(SLI_SERIES.requests, slo, total, t));
+  rates(SLI_SERIES.requests, slo, () => total);
   out(`# TYPE ${SLI_SERIES.errors} gauge\n`);
-  for (const t of rateTimes) out(line(SLI_SERIES.errors, slo, burst(t) ? burstErrors : 0, t));
+  rates(SLI_SERIES.errors, slo, trialErrors);
   out("# TYPE tier:license_validation_requests:rate5m gauge\n");
-  for (const [tier, rate] of Object.entries(S.traffic)) for (const t of rateTimes) out(line("tier:license_validation_requests:rate5m", { tier }, rate, t));
+  for (const [tier, rate] of Object.entries(S.traffic)) rates("tier:license_validation_requests:rate5m", { tier }, () => rate);
   out("# TYPE tier:license_validation_errors:rate5m gauge\n");
-  for (const tier of Object.keys(S.traffic))
-    for (const t of rateTimes) out(line("tier:license_validation_errors:rate5m", { tier }, tier === S.burst.tier && burst(t) ? burstErrors : 0, t));
+  for (const tier of Object.keys(S.traffic)) rates("tier:license_validation_errors:rate5m", { tier }, (t) => (tier === S.burst.tier ? trialErrors(t) : 0));
 
-  // The raw counters, in October only (September's show no errors), at the rate cadence.
+  // The raw counters, in October only (the other months' show no errors a report reads), at the rate cadence.
   const job = c.licenseApi.job;
-  const octTimes = rateTimes.filter((t) => t >= S.october.start);
-  // The licenses' counters at a minute's cadence, so rate(...[5m]) holds several samples.
-  const octMinutes = times(60, dead).filter((t) => t >= S.october.start);
-  const counter = (name: string, labels: Labels, perSample: number, at = octTimes) => {
-    let v = 0;
-    for (const t of at) {
-      if (burst(t)) v += perSample;
-      out(line(name, labels, v, t));
+  const counter = (name: string, labels: Labels, perSample: number, step: number) => {
+    for (const r of replicas) {
+      let v = 0;
+      for (const t of times(r, step, dead).filter((x) => x >= S.october.start)) {
+        if (burst(t)) v += perSample;
+        out(line(name, { ...labels, ...replica(r) }, v, t));
+      }
     }
   };
   out("# TYPE license_validation_requests counter\n");
-  for (const [key, perSample] of Object.entries(S.licenses))
-    counter("license_validation_requests_total", { job, license_key: key, status: "error", tier: S.burst.tier }, perSample, octMinutes);
-  counter("license_validation_requests_total", { job, license_key: "lic-ent-0001", status: "error", tier: "enterprise" }, 0);
+  // The licenses' counters at a minute's cadence, so rate(...[5m]) holds several samples.
+  for (const [key, perSample] of Object.entries(S.licenses)) counter("license_validation_requests_total", { job, license_key: key, status: "error", tier: S.burst.tier }, perSample, 60);
+  counter("license_validation_requests_total", { job, license_key: "lic-ent-0001", status: "error", tier: "enterprise" }, 0, S.rateStep);
   // The same failures from an API that follows the metric contract: no per-license label.
-  counter("license_validation_requests_total", { job, status: "error", tier: S.burst.tier }, 5 * Object.values(S.licenses).reduce((a, b) => a + b, 0));
+  const perFiveMinutes = 5 * Object.values(S.licenses).reduce((a, b) => a + b, 0);
+  counter("license_validation_requests_total", { job, status: "error", tier: S.burst.tier }, perFiveMinutes, S.rateStep);
   out("# TYPE license_validation_errors counter\n");
-  counter("license_validation_errors_total", { job, error_type: "redis_unavailable", tier: S.burst.tier }, 5 * Object.values(S.licenses).reduce((a, b) => a + b, 0));
+  counter("license_validation_errors_total", { job, error_type: "redis_unavailable", tier: S.burst.tier }, perFiveMinutes, S.rateStep);
 
-  // ALERTS as Prometheus writes them: one sample per evaluation of the rule's group while pending or firing.
+  // ALERTS as Prometheus writes them: one sample per evaluation of the rule's group while pending or
+  // firing, by each replica while it records (in September both evaluate at the same moments).
   out("# TYPE ALERTS gauge\n");
-  const alert = (labels: Labels, state: string, start: number, end: number, step: number) => {
-    for (let t = start; t < end; t += step) out(line("ALERTS", { ...labels, alertstate: state }, 1, t));
+  const alert = (labels: Labels, state: string, start: number, end: number, step: number, only = replicas) => {
+    for (const r of only) for (let t = start; t < end; t += step) if (recording(r, t)) out(line("ALERTS", { ...labels, ...replica(r), alertstate: state }, 1, t));
   };
   const labelsOf = (name: string, match: Labels = {}) => ({ alertname: name, ...alertRule(c, name, match).labels });
-  const o = S.outage.start;
-  const outageEnd = o + S.outage.minutes * 60;
   const outageEval = 5;
   // The probe signal: pending from the first failed evaluation, firing after for: (10s), held 20 s
-  // (keep_firing_for) after the API answers again.
-  alert(labelsOf("APIServerDown", { signal: "probe" }), "pending", o, o + 10, outageEval);
-  alert(labelsOf("APIServerDown", { signal: "probe" }), "firing", o + 10, outageEnd + 20, outageEval);
-  // The inhibition source fires with it (rules/build.ts, inhibitor).
-  alert(labelsOf(INHIBITORS.outage), "firing", o + 10, outageEnd + 20, outageEval);
-  alert(labelsOf("ErrorBudgetBurn", { burn_rate: "14.4x" }), "firing", o + 180, outageEnd + 300, S.evaluation);
+  // (keep_firing_for) after the API answers again; the inhibition source fires with it.
+  const outageAlerts = (o: Window) => {
+    const end = o.start + o.minutes * 60;
+    alert(labelsOf("APIServerDown", { signal: "probe" }), "pending", o.start, o.start + 10, outageEval);
+    alert(labelsOf("APIServerDown", { signal: "probe" }), "firing", o.start + 10, end + 20, outageEval);
+    alert(labelsOf(INHIBITORS.outage), "firing", o.start + 10, end + 20, outageEval);
+  };
+  outageAlerts(A.outage);
+  outageAlerts(S.outage);
+  const o = S.outage.start;
+  const offset = S.offsets.later[0];
+  alert(labelsOf("ErrorBudgetBurn", { burn_rate: "14.4x" }), "firing", o + 180, o + S.outage.minutes * 60 + 300, S.evaluation);
   const redis = S.redisPage;
-  alert(labelsOf("RedisConnectionFailures"), "firing", redis.start + S.offset, redis.start + S.offset + redis.minutes * 60, S.evaluation);
-  for (const l of S.latency) alert(labelsOf("HighLatency"), "firing", l.start + S.offset, l.start + S.offset + l.minutes * 60, S.evaluation);
+  alert(labelsOf("RedisConnectionFailures"), "firing", redis.start + offset, redis.start + offset + redis.minutes * 60, S.evaluation);
+  for (const l of S.latency) alert(labelsOf("HighLatency"), "firing", l.start + offset, l.start + offset + l.minutes * 60, S.evaluation);
   const { inhibited, dropped } = S;
-  alert(labelsOf("DatabaseSlowQueries"), "firing", inhibited.start + S.offset, inhibited.start + S.offset + inhibited.minutes * 60, S.evaluation);
-  alert(dropped.labels, "firing", dropped.start + S.offset, dropped.start + S.offset + dropped.minutes * 60, S.evaluation);
-  for (const t of running?.seatExhaustion ?? []) out(line("ALERTS", { ...labelsOf("SeatExhaustion"), alertstate: "firing" }, 1, t));
+  alert(labelsOf("DatabaseSlowQueries"), "firing", inhibited.start + offset, inhibited.start + offset + inhibited.minutes * 60, S.evaluation);
+  alert(dropped.labels, "firing", dropped.start + offset, dropped.start + offset + dropped.minutes * 60, S.evaluation);
+  for (const t of running?.seatExhaustion ?? []) out(line("ALERTS", { ...labelsOf("SeatExhaustion"), ...replica(0), alertstate: "firing" }, 1, t));
 
   out("# EOF\n");
   fs.writeSync(fd, buffer);
