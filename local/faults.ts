@@ -14,15 +14,15 @@ export const FAULTS = {
   blip: "exactly one scrape of /metrics and one health probe fail (must not page)",
   edge: "the public URL fails (load balancer, DNS, TLS or ingress) while the pods answer",
   "prometheus-stop": "every Prometheus replica stops: the cluster cannot page, the uptime check must",
-  recover: "clear every fault (restarting the process after exit, and every stopped Prometheus)",
+  "replica-stop": "the last Prometheus replica stops (a restart or a lost replica, until recover)",
+  "replica-wipe": "the last Prometheus replica restarts on an empty volume",
+  "blackbox-stop": "the blackbox exporter stops (no probes until recover)",
+  rollout: "the API's pod is replaced by a new one (another /metrics instance), the Service answering throughout",
+  recover: "clear every fault (restarting the process after exit, every stopped Prometheus and the blackbox exporter)",
 } as const;
 
 export type Fault = keyof typeof FAULTS;
 export const isFault = (s: string): s is Fault => s in FAULTS;
-
-/** Faults of the monitoring itself, which the orchestrator injects; the simulator knows nothing of them. */
-export const STACK_FAULTS = ["prometheus-stop"] as const satisfies readonly Fault[];
-export const isStackFault = (f: Fault): f is (typeof STACK_FAULTS)[number] => (STACK_FAULTS as readonly string[]).includes(f);
 
 /** Faults that change the simulated traffic; the rest change whether the process answers at all. */
 export const TRAFFIC_FAULTS = ["errors", "trickle", "latency", "seats", "redis", "db", "guess"] as const;

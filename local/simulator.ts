@@ -13,6 +13,8 @@ import type { LabelScheme } from "../rules/metric-contract";
 export interface SimulatorOptions {
   apiPort: number;
   metricsPort: number;
+  /** Every /metrics port of the API's pods (the first is metricsPort): a rollout moves discovery from one to another. */
+  metricsPorts?: number[];
   /** The load balancer in front of the API: what the public URL reaches. */
   publicPort: number;
   publicPath: string;
@@ -192,7 +194,11 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   let serving: http.Server[] = [];
   const open = async () => {
     if (serving.length === 0)
-      serving = await Promise.all([listen(o.apiPort, apiHandler, true), listen(o.metricsPort, metricsHandler, true), listen(o.publicPort, publicHandler, true)]);
+      serving = await Promise.all([
+        listen(o.apiPort, apiHandler, true),
+        ...(o.metricsPorts ?? [o.metricsPort]).map((port) => listen(port, metricsHandler, true)),
+        listen(o.publicPort, publicHandler, true),
+      ]);
   };
   const close = () => {
     for (const server of serving) server.close();

@@ -8,6 +8,7 @@ import { EventEmitter } from "events";
 import * as fs from "fs";
 import * as path from "path";
 import { ALERTMANAGER_PEER_TIMEOUT, NAMESPACE, parseConfig, type StackConfig } from "../config";
+import { seconds } from "../lib/duration";
 import { PROJECT_ROOT, readStackConfig, type StackName } from "../lib/stack-file";
 import { toYaml } from "../lib/yaml";
 import { alertmanagerConfig } from "../render/alertmanager-config";
@@ -85,6 +86,8 @@ export class LocalStack extends EventEmitter {
       longTermStore: p + 43,
       /** The public URL's stand-in for the load balancer in front of the API. */
       public: p + 44,
+      /** A second /metrics listener of the API: the pod a rollout replaces the first one with. */
+      metricsNext: p + 45,
     };
     this.receivers = new Receivers(this.ports.receivers, options.deliveriesFile ?? path.join(options.workDir, "deliveries.jsonl"));
     this.receivers.on("delivery", (d: Delivery) => this.emit("delivery", d));
@@ -117,8 +120,11 @@ export class LocalStack extends EventEmitter {
     return full;
   }
 
+  /** The API's pods as Prometheus discovers them: /metrics ports of the simulator. */
+  private pods: number[] = [];
+
   private writeTargets(present: boolean) {
-    const targets = present ? [{ targets: [`127.0.0.1:${this.ports.metrics}`] }] : [];
+    const targets = present ? [{ targets: this.pods.map((port) => `127.0.0.1:${port}`) }] : [];
     // Written whole then renamed, so Prometheus never reads half a file.
     const tmp = this.file("prometheus/targets/.license-api.json", JSON.stringify(targets));
     fs.renameSync(tmp, path.join(this.options.workDir, "prometheus/targets/license-api.json"));
@@ -130,6 +136,7 @@ export class LocalStack extends EventEmitter {
     process.once("exit", this.onExit);
     await this.receivers.start();
     this.file("prometheus/rules.yml", toYaml({ groups: this.rules }));
+    this.pods = [this.ports.metrics];
     this.writeTargets(true);
     const am = alertmanagerConfig(
       c,
@@ -140,10 +147,7 @@ export class LocalStack extends EventEmitter {
     this.file("blackbox/blackbox.yml", toYaml({ modules: blackboxModules(c) }));
 
     this.startSimulator();
-    this.spawn("blackbox", BLACKBOX_EXPORTER, [
-      `--config.file=${path.join(this.options.workDir, "blackbox/blackbox.yml")}`,
-      `--web.listen-address=127.0.0.1:${this.ports.blackbox}`,
-    ]);
+    this.startBlackbox();
     this.ports.alertmanager.forEach((_, i) => this.startAlertmanager(i));
     // The long-term store's stand-in: a Prometheus that only receives remote write.
     this.spawn("long-term-store", PROMETHEUS, [
@@ -174,6 +178,45 @@ export class LocalStack extends EventEmitter {
     const procs = this.procs.filter((p) => p.name.startsWith(`${kind}-`));
     if (procs.some((p) => p.exitedAt === undefined)) return Date.now();
     return Math.max(0, ...procs.map((p) => p.exitedAt!));
+  }
+
+  startBlackbox() {
+    this.spawn("blackbox", BLACKBOX_EXPORTER, [
+      `--config.file=${path.join(this.options.workDir, "blackbox/blackbox.yml")}`,
+      `--web.listen-address=127.0.0.1:${this.ports.blackbox}`,
+    ]);
+  }
+
+  /** Stops the blackbox exporter (a pod evicted, an upgrade): Prometheus' probe scrapes fail until it is back. */
+  stopBlackbox() {
+    this.terminate("blackbox");
+  }
+
+  /** Stops one Prometheus replica as Kubernetes stops its pod; startPrometheus(i) brings it back on the same data. */
+  stopPrometheus(i: number) {
+    this.terminate(`prometheus-${i}`);
+  }
+
+  /** Replaces one Prometheus replica with a fresh one on an empty volume (a new node, a lost disk). */
+  async wipePrometheus(i: number) {
+    await this.exited(`prometheus-${i}`, () => this.terminate(`prometheus-${i}`));
+    fs.rmSync(path.join(this.options.workDir, `data/prometheus-${i}`), { recursive: true, force: true });
+    this.startPrometheus(i);
+  }
+
+  /**
+   * A rollout of the API, as a Deployment with one surge pod replaces its pods: the new pod (another
+   * /metrics port) joins discovery, and the old one leaves two scrape intervals later. The Service,
+   * and so the health endpoint, answers throughout.
+   */
+  async rollout() {
+    const [old] = this.pods;
+    const next = old === this.ports.metrics ? this.ports.metricsNext : this.ports.metrics;
+    this.pods = [old, next];
+    this.writeTargets(true);
+    await sleep(2 * seconds(this.config.licenseApi.scrapeInterval) * 1000);
+    this.pods = [next];
+    this.writeTargets(true);
   }
 
   startPrometheus(i: number) {
@@ -211,6 +254,15 @@ export class LocalStack extends EventEmitter {
     this.kill(`alertmanager-${i}`);
   }
 
+  /** Resolves once the named process has exited, after `act` (which should make it). */
+  private exited(name: string, act: () => void): Promise<void> {
+    const proc = this.procs.find((p) => p.name === name);
+    if (!proc || proc.exitedAt !== undefined) return Promise.resolve(act());
+    const done = new Promise<void>((resolve) => proc.child.once("exit", () => resolve()));
+    act();
+    return done;
+  }
+
   private isRunning(name: string): boolean {
     const proc = this.procs.find((p) => p.name === name);
     return proc !== undefined && proc.exitedAt === undefined;
@@ -241,6 +293,7 @@ export class LocalStack extends EventEmitter {
         apiPort: this.ports.api,
         metricsPort: this.ports.metrics,
         publicPort: this.ports.public,
+        metricsPorts: [this.ports.metrics, this.ports.metricsNext],
         publicPath: c.uptime.path,
         controlPort: this.ports.simulator,
         healthPath: c.licenseApi.healthPath,
@@ -267,8 +320,16 @@ export class LocalStack extends EventEmitter {
   }
 
   async fault(mode: Fault): Promise<void> {
-    if (mode === "prometheus-stop") return this.ports.prometheus.forEach((_, i) => this.terminate(`prometheus-${i}`));
-    if (mode === "recover") this.ports.prometheus.forEach((_, i) => !this.isRunning(`prometheus-${i}`) && this.startPrometheus(i));
+    const last = this.ports.prometheus.length - 1;
+    if (mode === "prometheus-stop") return this.ports.prometheus.forEach((_, i) => this.stopPrometheus(i));
+    if (mode === "replica-stop") return this.stopPrometheus(last);
+    if (mode === "replica-wipe") return this.wipePrometheus(last);
+    if (mode === "blackbox-stop") return this.stopBlackbox();
+    if (mode === "rollout") return this.rollout();
+    if (mode === "recover") {
+      this.ports.prometheus.forEach((_, i) => !this.isRunning(`prometheus-${i}`) && this.startPrometheus(i));
+      if (!this.isRunning("blackbox")) this.startBlackbox();
+    }
     const sim = this.procs.find((p) => p.name === "simulator");
     if (mode === "exit" && sim) sim.expectedExit = true;
     if (mode === "vanish") this.writeTargets(false);
