@@ -20,7 +20,8 @@ import {
   type Steps,
 } from "./common";
 import { dataSources } from "./datasources";
-import { BURN_RATES, DASHBOARDS, errorBudget, roundFigure, SLI_WINDOWS, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
+import { seconds } from "../lib/duration";
+import { BURN_RATES, DASHBOARDS, errorBudget, roundFigure, SLI_SERIES, SLI_WINDOWS, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
 
 const P = DASHBOARDS.slo.panels;
 
@@ -48,7 +49,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
       {
         id: P.availability,
         title: `Availability against the ${target * 100}% objective`,
-        description: `Share of license validations the API completed, over the last hour and over the ${c.slo.window} SLO window, against the objective. Time the API could not answer at all (every health probe failing, or no target up) counts as failed; "could not answer (1h)" is the share of the last hour it could not.`,
+        description: `Share of license validations the API completed, over the last hour and over the ${c.slo.window} SLO window, against the objective, as the monthly report counts it: of the time observed. Time the API could not answer at all (every health probe failing, or no target up) counts as failed; "could not answer (1h)" is the share of the last hour it could not. Time no Prometheus replica recorded (the long-term store keeps one replica's record at a time, the other's when it stops) is neither downtime nor uptime: "not observed" is its share of the SLO window.`,
         unit: "percentunit",
         decimals: 3,
         base: "red",
@@ -59,6 +60,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
           { expr: `1 - ${sliRatio(c.slo.window)}{${sloLongTerm}}`, legend: `last ${c.slo.window}` },
           { expr: `slo:objective:ratio{${sloLongTerm}}`, legend: "objective" },
           { expr: `${sliUnavailable("1h")}{${sloLongTerm}}`, legend: "could not answer (1h)" },
+          { expr: `1 - count_over_time(${SLI_SERIES.unavailable}{${sloLongTerm}}[${c.slo.window}]) / ${seconds(c.slo.window) / seconds(c.prometheus.evaluationInterval)}`, legend: `not observed (${c.slo.window})` },
         ],
       },
     ],
@@ -67,7 +69,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
       {
         id: P.budgetRemaining,
         title: `Error budget remaining (${c.slo.window})`,
-        description: `The share of the ${c.slo.window} error budget (${roundFigure(budget * 100)}% of validations) not yet spent. Below zero the SLO is missed.`,
+        description: `The share of the ${c.slo.window} error budget (${roundFigure(budget * 100)}% of validations) not yet spent, over the time observed. Below zero the SLO is missed.`,
         unit: "percentunit",
         decimals: 1,
         w: 6,
