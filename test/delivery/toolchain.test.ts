@@ -1,0 +1,58 @@
+// The Node.js the project runs on: the lowest version every installed dependency accepts (the strictest
+// `engines.node` of the lockfile), which package.json's `engines`, every workflow's setup-node and the
+// README's "The two commands" state alike. The tests themselves run on whatever Node the machine has.
+import * as fs from "fs";
+import * as path from "path";
+import semver from "semver";
+import { parse } from "yaml";
+import { PROJECT_ROOT } from "../../lib/stack-file";
+
+const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+const pkg = JSON.parse(read("package.json")) as { engines: { node: string }; allowScripts: Record<string, boolean> };
+const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { engines?: unknown; hasInstallScript?: boolean }> };
+
+/** Every installed package's Node.js range, by its path in node_modules. */
+const dependencyRanges = Object.entries(lock.packages).flatMap(([where, p]) => {
+  const node = (p.engines as { node?: unknown } | undefined)?.node;
+  return where && typeof node === "string" && semver.validRange(node) ? [[where.replace(/^node_modules\//, ""), node] as const] : [];
+});
+
+/** The lowest version all the ranges accept: the lowest bound of one of their comparator sets that the others accept. */
+export function lowestAccepted(ranges: string[]): string | undefined {
+  const candidates = ranges.flatMap((r) => new semver.Range(r).set.map((comparators) => semver.minVersion(comparators.map((c) => c.value).join(" "))?.version ?? []).flat());
+  return candidates.filter((v) => ranges.every((r) => semver.satisfies(v, r))).sort(semver.compare)[0];
+}
+
+test("the check finds the lowest version every range accepts", () => {
+  expect(lowestAccepted([">=22", "^20.19.0 || ^22.13.0 || >=24", "^20.17.0 || >=22.9.0"])).toBe("22.13.0");
+  expect(lowestAccepted([">=18", "^16"])).toBeUndefined();
+});
+
+test("package.json's engines begin where the strictest dependency does", () => {
+  expect(dependencyRanges.length).toBeGreaterThan(50);
+  const lowest = lowestAccepted(dependencyRanges.map(([, r]) => r));
+  expect(lowest).toBeDefined();
+  expect(semver.minVersion(pkg.engines.node)?.version).toBe(lowest);
+});
+
+test("every workflow sets up that major of Node.js, whose newest release the engines accept", () => {
+  const major = semver.minVersion(pkg.engines.node)!.major;
+  const dir = path.join(PROJECT_ROOT, ".github", "workflows");
+  const versions = fs.readdirSync(dir).flatMap((f) => {
+    const wf = parse(fs.readFileSync(path.join(dir, f), "utf8")) as { jobs: Record<string, { steps: { uses?: string; with?: { "node-version"?: unknown } }[] }> };
+    return Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("actions/setup-node@")).map((s) => String(s.with?.["node-version"])));
+  });
+  expect(versions.length).toBeGreaterThanOrEqual(3);
+  expect(new Set(versions)).toEqual(new Set([String(major)]));
+});
+
+test("the README names the Node.js version and what each dependency's install script was decided", () => {
+  const readme = read("README.md");
+  const min = semver.minVersion(pkg.engines.node)!;
+  expect(readme).toContain(`Node.js ${min.major} LTS (${min.major}.${min.minor} or later`);
+  // Every package with an install script has a decision in allowScripts, and the README says why.
+  const withScripts = Object.entries(lock.packages).filter(([where, p]) => where && p.hasInstallScript).map(([where]) => where.replace(/^(.*node_modules\/)/, ""));
+  expect(Object.keys(pkg.allowScripts).sort()).toEqual([...new Set(withScripts)].sort());
+  for (const name of Object.keys(pkg.allowScripts)) expect(readme).toContain(`\`${name}\``);
+  expect(read(".npmrc")).toMatch(/^ignore-scripts=true$/m);
+});
