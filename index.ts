@@ -58,7 +58,7 @@ const prometheus = new Prometheus(
   { provider: k8sProvider },
 );
 const pdcAgent = new PdcAgent("pdc-agent", { config, namespace: prometheus.namespace, ...grafanaCloud.pdcAgent }, { provider: k8sProvider });
-const cloudMonitoringReader = new CloudMonitoringReader("cloud-monitoring-reader", { config }, { provider: gcpProvider, dependsOn: [services] });
+const cloudMonitoringReader = new CloudMonitoringReader("cloud-monitoring-reader", { config, now: new Date() }, { provider: gcpProvider, dependsOn: [services] });
 // The API's namespace exists before its ServiceMonitor and NetworkPolicy go into it.
 const apiNamespace = new LicenseApiNamespace("license-api-namespace", { namespace: config.namespaces.licenseApi }, { provider: k8sProvider });
 const scraping = new LicenseApiScraping(

@@ -1,13 +1,15 @@
 // The identity Grafana reads Cloud Monitoring with: a dedicated service account that may only read
 // monitoring data (roles/monitoring.viewer on the project, nothing else), and its JSON key, which
 // Grafana's JWT authentication needs outside Google Cloud. The key is replaced every
-// grafana.cloudMonitoringKeyRotationDays: once the rotation time has passed, the next `pulumi up`
-// replaces the time resource, whose new id is the key's keeper, so a new key is created, handed to the
-// data source, and the old one deleted. The key only ever exists as a Pulumi secret.
+// grafana.cloudMonitoringKeyRotationDays (render/key-rotation.ts): its keeper is the rotation period's
+// number, and a changed keeper replaces a service-account key (its `keepers`: "when changed, will
+// trigger a new key to be generated", @pulumi/gcp serviceaccount/key.d.ts), created before the old
+// one is deleted, so the data source gets the new key in the same update. The key only ever exists as
+// a Pulumi secret.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import * as time from "@pulumiverse/time";
 import type { StackConfig } from "../config";
+import { keyRotationPeriod } from "../render/key-rotation";
 
 export const CLOUD_MONITORING_READER_ROLE = "roles/monitoring.viewer";
 /** Where a service account's JWT is exchanged for an access token (the token_uri of every key file). */
@@ -15,6 +17,8 @@ export const GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
 export interface CloudMonitoringReaderArgs {
   config: StackConfig;
+  /** The moment of this run, which decides the key's rotation period. */
+  now: Date;
 }
 
 export class CloudMonitoringReader extends pulumi.ComponentResource {
@@ -39,10 +43,10 @@ export class CloudMonitoringReader extends pulumi.ComponentResource {
     );
     new gcp.projects.IAMMember(`${name}-viewer`, { project: c.gcp.project, role: CLOUD_MONITORING_READER_ROLE, member: account.member }, child);
 
-    const rotation = new time.Rotating(`${name}-rotation`, { rotationDays: c.grafana.cloudMonitoringKeyRotationDays }, child);
+    const period = keyRotationPeriod(c, args.now);
     const key = new gcp.serviceaccount.Key(
       `${name}-key`,
-      { serviceAccountId: account.name, keepers: { rotation: rotation.id } },
+      { serviceAccountId: account.name, keepers: { rotationPeriod: String(period.index) } },
       { ...child, additionalSecretOutputs: ["privateKey"] },
     );
     // privateKey is the base64 of the key file Google returns; Grafana wants its fields.

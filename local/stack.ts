@@ -329,19 +329,24 @@ export class LocalStack extends EventEmitter {
     if (mode === "recover") {
       this.ports.prometheus.forEach((_, i) => !this.isRunning(`prometheus-${i}`) && this.startPrometheus(i));
       if (!this.isRunning("blackbox")) this.startBlackbox();
+      return this.recoverApi();
     }
     const sim = this.procs.find((p) => p.name === "simulator");
     if (mode === "exit" && sim) sim.expectedExit = true;
     if (mode === "vanish") this.writeTargets(false);
-    if (mode === "recover") {
-      this.writeTargets(true);
-      if (!sim || sim.child.exitCode !== null || sim.child.signalCode !== null) {
-        this.startSimulator();
-        await this.until(() => this.post(`http://127.0.0.1:${this.ports.simulator}/fault/recover`), 20_000, "the simulator to restart");
-        return;
-      }
-    }
     await this.post(`http://127.0.0.1:${this.ports.simulator}/fault/${mode}`);
+  }
+
+  /** Clears the API's faults only (restarting it after exit), leaving the monitoring as it is. */
+  async recoverApi(): Promise<void> {
+    this.writeTargets(true);
+    const sim = this.procs.find((p) => p.name === "simulator");
+    if (!sim || sim.child.exitCode !== null || sim.child.signalCode !== null) {
+      this.startSimulator();
+      await this.until(() => this.post(`http://127.0.0.1:${this.ports.simulator}/fault/recover`), 20_000, "the simulator to restart");
+      return;
+    }
+    await this.post(`http://127.0.0.1:${this.ports.simulator}/fault/recover`);
   }
 
   private async post(url: string): Promise<boolean> {

@@ -285,8 +285,11 @@ describe("preview.yml", () => {
 });
 
 describe("deploy.yml", () => {
-  it("runs on pushes to main only", () => {
-    expect(wf.deploy.template.events).toEqual({ push: { branches: ["main"] } });
+  it("runs on pushes to main, and weekly so that what is due by date (the reader's key rotation) is done within a week of it", () => {
+    expect(wf.deploy.template.events).toMatchObject({ push: { branches: ["main"] } });
+    const cron = (wf.deploy.raw.on.schedule as { cron: string }[]).map((s) => s.cron);
+    expect(cron).toEqual(["0 6 * * 1"]);
+    expect(Object.keys(wf.deploy.template.events).sort()).toEqual(["push", "schedule"]);
   });
 
   it("updates staging after the tests, then prod after staging", () => {

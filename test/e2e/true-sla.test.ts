@@ -41,7 +41,7 @@ test("restarts, a lost replica, a fresh volume, a rollout and an exporter restar
     const from = now();
     await local.fault("exit");
     await sleep(seconds_ * 1000);
-    await local.fault("recover");
+    await local.recoverApi();
     outages.push({ from, to: now() });
   };
 
