@@ -2,6 +2,7 @@
 // still set every key so that `diff Pulumi.staging.yaml Pulumi.prod.yaml` shows every difference.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { grafanaCloudTokenScopes } from "./lib/grafana-cloud-scopes";
 import { DURATION_PATTERN, seconds } from "./lib/duration";
 
 const duration = z
@@ -523,8 +524,8 @@ export const secretSchema = z
     grafanaAuth: z.string().min(1, { message: "must be set (pulumi config set --secret grafanaAuth ...)" }),
     heartbeatUrl: httpsUrl.optional(),
     jaegerStoragePassword: z.string().min(1).optional(),
-    // A Grafana Cloud access policy token (scopes stacks:read, accesspolicies:write, pdc-networks:write)
-    // with which the stack manages its Grafana Cloud resources; needed when grafana.cloud is set.
+    // A Grafana Cloud access policy token (lib/grafana-cloud-scopes.ts) with which the stack manages its
+    // Grafana Cloud resources; needed when grafana.cloud is set.
     grafanaCloudAccessPolicyToken: z.string().min(1).optional(),
   })
   .strict();
@@ -579,7 +580,9 @@ export function parseConfig(raw: Record<string, string>): ParsedConfig {
       problems.push(`${NAMESPACE}:jaegerStoragePassword: must be set as a secret when tracing.jaeger.storage.type is ${storage.type}`);
     }
     if (config.data.grafana.cloud !== null && !secrets.data.grafanaCloudAccessPolicyToken) {
-      problems.push(`${NAMESPACE}:grafanaCloudAccessPolicyToken: must be set as a secret when grafana.cloud is set (the Grafana Cloud access policy token the stack manages the PDC network and access policies with)`);
+      problems.push(
+        `${NAMESPACE}:grafanaCloudAccessPolicyToken: must be set as a secret when grafana.cloud is set (the Grafana Cloud access policy token the stack manages the PDC network and access policies with; scopes ${grafanaCloudTokenScopes()})`,
+      );
     }
   }
   if (problems.length > 0 || !config.success || !secrets.success) throw new ConfigError(problems);
