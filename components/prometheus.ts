@@ -30,7 +30,12 @@ export class Prometheus extends pulumi.ComponentResource {
     const c = args.config;
     const child = { parent: this };
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: c.namespaces.monitoring } }, child);
+    // Protected: changing namespaces.monitoring would replace it and every release in it (a Release's
+    // name and namespace force a replacement, and the new one, installed beside the old, fails on
+    // their cluster-scoped objects), deleting its volumes with it. The engine refuses to replace a
+    // protected resource while planning, in the preview, before any step runs (docs/charts.md says
+    // how to move it).
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: c.namespaces.monitoring } }, { ...child, protect: true });
     const ns = namespace.metadata.name;
 
     const alertmanagerYaml = pulumi

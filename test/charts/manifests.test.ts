@@ -131,6 +131,18 @@ describe.each(STACKS)("%s: rendered releases", (stack) => {
       const configMap = rendered.one("ConfigMap", KPS, bundle.configMap.name) as any;
       expect(Buffer.from(configMap.binaryData["crds.bz2"], "base64").subarray(0, 3).toString()).toBe("BZh");
     });
+
+    test("as the CRD job also runs on rollback, with the previous chart's CRDs, a failed upgrade of this release never rolls back", () => {
+      const job = rendered.objects("Job", KPS).find((j) => j.metadata.name.endsWith("crds-upgrade"))!;
+      const hooks = String(job.metadata.annotations?.["helm.sh/hook"]).split(",");
+      const spec = rendered.release(KUBE_PROMETHEUS_STACK.release).spec;
+      expect(hooks.includes("pre-rollback") ? spec.atomic : true).toBe(false);
+      // Every other release has no hook that runs on rollback: those roll back atomically.
+      for (const r of rendered.releases.filter((x) => x.spec !== spec)) {
+        const rollbackHooks = r.objects.filter((o) => String(o.metadata.annotations?.["helm.sh/hook"] ?? "").includes("rollback"));
+        expect({ release: r.spec.release, atomic: r.spec.atomic, rollbackHooks: rollbackHooks.length }).toEqual({ release: r.spec.release, atomic: true, rollbackHooks: 0 });
+      }
+    });
   });
 
   test("the blackbox exporter runs our probe module", () => {

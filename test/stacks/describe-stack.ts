@@ -50,10 +50,14 @@ export function describeStack(stack: StackName, run: () => ProgramRun) {
       for (const r of k8sResources) expect(r.provider).toMatch(/::gke::/);
     });
 
-    test("every Helm release pins an exact chart version", () => {
+    test("every Helm release pins an exact chart version, keeps 10 revisions, and rolls back a failed upgrade but kube-prometheus-stack", () => {
       const releases = run().ofType(T.release);
       expect(releases.length).toBeGreaterThanOrEqual(2);
-      for (const r of releases) expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+      for (const r of releases) {
+        expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+        expect(r.inputs.maxHistory).toBe(10);
+        expect(r.inputs.atomic).toBe(r.inputs.chart !== CHARTS.kubePrometheusStack.chart);
+      }
     });
 
     test("Alertmanager's config lives in a Secret, as a secret, with the integration key and webhook", () => {
@@ -143,8 +147,14 @@ export function describeComponentTree(stack: StackName, run: () => ProgramRun) {
     }
   });
 
-  test(`${stack}: only the log buckets are protected`, () => {
+  // The log buckets (their retention and lock), and the namespaces holding the releases and their
+  // volumes: changing namespaces.monitoring or namespaces.tracing would replace a namespace and every
+  // release in it (a Release's name and namespace force a replacement without deleting the old one
+  // first: pulumi-kubernetes provider/pkg/provider/helm_release.go, Diff), the new release failing beside
+  // the old on their cluster-scoped objects. The engine refuses to replace a protected resource while
+  // planning, in the preview, before any step runs (pulumi/pulumi pkg/resource/deploy/step_generator.go).
+  test(`${stack}: only the log buckets and the monitoring and tracing namespaces are protected`, () => {
     const protectedNames = run().resources.filter((r) => r.protect).map((r) => r.name).sort();
-    expect(protectedNames).toEqual(["logging-api-bucket", "logging-audit-bucket"]);
+    expect(protectedNames).toEqual(["logging-api-bucket", "logging-audit-bucket", "prometheus-namespace", "tracing-namespace"]);
   });
 }
