@@ -82,7 +82,7 @@ const dashboards = new Grafana(
   // The data sources work once the agent runs (a PDC data source's health check goes through it).
   { provider: grafanaProvider, dependsOn: [pdcAgent] },
 );
-const uptime = new Uptime("uptime", { config, pagerdutyServiceKey: onCall.integrationKey }, { provider: gcpProvider, dependsOn: [services] });
+const uptime = new Uptime("uptime", { config, pagerdutyServiceKey: onCall.cloudMonitoringIntegrationKey }, { provider: gcpProvider, dependsOn: [services] });
 
 export const monitoringNamespace = prometheus.namespace;
 export const licenseApiNamespace = apiNamespace.name;

@@ -1,8 +1,11 @@
-// The PagerDuty side of a page: team, rotation, escalation, and the service whose Events API v2
-// integration key Alertmanager sends critical alerts to.
+// The PagerDuty side of a page: team, rotation, escalation, and the service with its two integrations:
+// Alertmanager's (Events API v2) and the Cloud Monitoring uptime check's.
 import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
+
+/** PagerDuty's catalogue name of its integration for Google Cloud Monitoring notification channels. */
+export const CLOUD_MONITORING_VENDOR = "Google Cloud Monitoring";
 
 export interface OnCallArgs {
   config: StackConfig["pagerduty"];
@@ -13,6 +16,8 @@ export class OnCall extends pulumi.ComponentResource {
   readonly escalationPolicyId: pulumi.Output<string>;
   /** Events API v2 routing key, a Pulumi secret. */
   readonly integrationKey: pulumi.Output<string>;
+  /** The key of the integration the uptime check's Cloud Monitoring channel pages through (secret). */
+  readonly cloudMonitoringIntegrationKey: pulumi.Output<string>;
 
   constructor(name: string, args: OnCallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("coditect:monitoring:OnCall", name, {}, opts);
@@ -75,10 +80,23 @@ export class OnCall extends pulumi.ComponentResource {
       { name: "Alertmanager (Events API v2)", service: service.id, type: "events_api_v2_inbound_integration" },
       { ...child, additionalSecretOutputs: ["integrationKey"] },
     );
+    // The uptime check's alert policy notifies through Cloud Monitoring's `pagerduty` channel, whose
+    // `service_key` is the key of PagerDuty's own integration for Cloud Monitoring, not an Events API v2
+    // key the channel's format may not suit. The vendor is looked up by name in PagerDuty's catalogue
+    // (terraform-provider-pagerduty pagerduty/data_source_pagerduty_vendor.go: an exact, then a partial
+    // match, else "Unable to locate any vendor"), so a renamed vendor stops the preview rather than
+    // leaving the uptime check unable to page.
+    const cloudMonitoring = pagerduty.getVendorOutput({ name: CLOUD_MONITORING_VENDOR }, child);
+    const uptimeIntegration = new pagerduty.ServiceIntegration(
+      `${name}-cloud-monitoring`,
+      { name: "Cloud Monitoring uptime check", service: service.id, vendor: cloudMonitoring.id },
+      { ...child, additionalSecretOutputs: ["integrationKey"] },
+    );
 
     this.serviceId = service.id;
     this.escalationPolicyId = policy.id;
     this.integrationKey = pulumi.secret(integration.integrationKey);
+    this.cloudMonitoringIntegrationKey = pulumi.secret(uptimeIntegration.integrationKey);
     this.registerOutputs({ serviceId: this.serviceId, escalationPolicyId: this.escalationPolicyId });
   }
 }

@@ -9,7 +9,7 @@ import { uptimeAlertCondition, uptimeAlertDocumentation, uptimeAlertQuery, uptim
 
 export interface UptimeArgs {
   config: StackConfig;
-  /** PagerDuty integration key for the notification channel; kept a Pulumi secret. */
+  /** The key of PagerDuty's Cloud Monitoring integration on the on-call service; kept a Pulumi secret. */
   pagerdutyServiceKey: pulumi.Input<string>;
 }
 

@@ -5,8 +5,13 @@
 import type { StackConfig } from "../config";
 import { TRACING_PORTS } from "./collector-config";
 
-/** Pinned instead of the `latest` tag upstream's manifest uses. */
-export const PDC_AGENT_IMAGE = "grafana/pdc-agent:0.0.65";
+/**
+ * Pinned instead of the `latest` tag upstream's manifest uses, to the newest release whose tag the
+ * agent's repository holds (grafana/pdc-agent v0.0.63, 2026-07-31); its release config publishes the
+ * image as `<version>`, without the v (.goreleaser.yaml at that tag: image_templates `{{ .Version }}`).
+ */
+export const PDC_AGENT_VERSION = { tag: "v0.0.63", image: "grafana/pdc-agent:0.0.63" } as const;
+export const PDC_AGENT_IMAGE = PDC_AGENT_VERSION.image;
 
 export const PDC_AGENT = {
   name: "pdc-agent",

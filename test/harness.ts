@@ -66,6 +66,7 @@ export const COMPUTED_SECRETS = {
   pdcToken: "glc_test-pdc-signing-token",
   accessPolicyToken: (name: string) => `glc_test-access-policy-token-${name}`,
   serviceAccountPrivateKey: "-----BEGIN PRIVATE KEY-----\ntest-service-account-key\n-----END PRIVATE KEY-----\n",
+  cloudMonitoringIntegrationKey: "test-cloud-monitoring-integration-key",
 };
 
 /** What the Grafana Cloud stack lookup returns under mocks. */
@@ -99,6 +100,7 @@ const COMPUTED: Record<string, Record<string, unknown>> = {
 /** Computed values that depend on the resource's name. */
 function computed(type: string, name: string): Record<string, unknown> {
   if (type === "grafana:cloud/accessPolicyToken:AccessPolicyToken") return { token: COMPUTED_SECRETS.accessPolicyToken(name) };
+  if (type === "pagerduty:index/serviceIntegration:ServiceIntegration" && name.endsWith("-cloud-monitoring")) return { integrationKey: COMPUTED_SECRETS.cloudMonitoringIntegrationKey };
   return COMPUTED[type] ?? {};
 }
 
@@ -232,6 +234,8 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, un
       return { id: `PU-${String(inputs.email).split("@")[0]}`, email: inputs.email, name: inputs.email };
     case "grafana:cloud/getStack:getStack":
       return { slug: inputs.slug, ...TEST_GRAFANA_CLOUD_STACK };
+    case "pagerduty:index/getVendor:getVendor":
+      return { id: "PVENDOR-GCM", name: inputs.name, type: "generic_events_api_inbound_integration" };
     case "gcp:organizations/getProject:getProject":
       return { projectId: inputs.projectId, number: "123456789012" };
     default:

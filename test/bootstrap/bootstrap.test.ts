@@ -2,7 +2,9 @@
 // the project to it: every variable and secret the workflows read is one it sets, at the scope that
 // keeps the deploy identity inside the GitHub environments; the README's roles are the ones it grants;
 // the README's ESC commands are its own; its steps are in the order its table promises.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../lib/stack-file";
@@ -83,4 +85,25 @@ test("its steps come in the order its table lists them", () => {
   expect(headings.length).toBeGreaterThan(5);
   expect(headings).toEqual(table);
   expect(headings.map((h) => Number(h.split(".")[0]))).toEqual(headings.map((_, i) => i + 1));
+});
+
+test("the preflight for service-account keys stops with a clear message when an organisation policy forbids them, and says nothing otherwise", () => {
+  // The snippet as the bootstrap has it, run by bash with a stand-in gcloud printing what
+  // `gcloud org-policies describe --effective --format='value(spec.rules[].enforce)'` prints: the
+  // rule's enforce flag, True or False (gcloud's value() writes booleans so).
+  const block = [...bootstrap.text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes("iam.disableServiceAccountKeyCreation"))!;
+  expect(block).toContain("iam.managed.disableServiceAccountKeyCreation");
+  expect(bootstrap.text).toMatch(/gcloud services enable [^`]*orgpolicy\.googleapis\.com/);
+  const run = (enforced: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-preflight-"));
+    fs.writeFileSync(path.join(dir, "gcloud"), `#!/bin/sh\ncase "$3" in ${enforced}) echo True ;; *) echo False ;; esac\n`, { mode: 0o755 });
+    const r = spawnSync("bash", ["-c", block], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PROJECT: "coditect-prod" }, encoding: "utf8" });
+    fs.rmSync(dir, { recursive: true, force: true });
+    return r.stderr;
+  };
+  expect(run("none")).toBe("");
+  const stop = run("iam.disableServiceAccountKeyCreation");
+  expect(stop).toContain("STOP: iam.disableServiceAccountKeyCreation is enforced on coditect-prod");
+  expect(stop).toContain("exception on this project");
+  expect(run("iam.managed.disableServiceAccountKeyCreation")).toContain("STOP: iam.managed.disableServiceAccountKeyCreation is enforced");
 });

@@ -5,7 +5,7 @@
 // resource_private_data_source_connect_network.go, resource_cloud_access_policy.go).
 import type { StackName } from "../../lib/stack-file";
 import { keyRotationPeriod } from "../../render/key-rotation";
-import { PDC_AGENT, PDC_AGENT_IMAGE, PDC_SECRET_KEYS } from "../../render/pdc-agent";
+import { PDC_AGENT, PDC_AGENT_IMAGE, PDC_AGENT_VERSION, PDC_SECRET_KEYS } from "../../render/pdc-agent";
 import { REMOTE_WRITE_SECRET } from "../../render/remote-write";
 import { COMPUTED_SECRETS, TEST_GRAFANA_CLOUD_STACK, type ProgramRun } from "../harness";
 import { testStackConfig } from "../stack-config";
@@ -62,6 +62,8 @@ export function describeGrafanaCloud(stack: StackName, run: () => ProgramRun) {
       expect(deployment.inputs.spec.replicas).toBe(cloud.pdcAgent.replicas);
       const [container] = deployment.inputs.spec.template.spec.containers;
       expect(container.image).toBe(PDC_AGENT_IMAGE);
+      // The agent's releases publish the image as the tag without its v (grafana/pdc-agent .goreleaser.yaml: {{ .Version }}).
+      expect(PDC_AGENT_IMAGE).toBe(`grafana/pdc-agent:${PDC_AGENT_VERSION.tag.replace(/^v/, "")}`);
       expect(container.image).not.toMatch(/:latest$/);
       expect(container.resources).toEqual(cloud.pdcAgent.resources);
       expect(container.args).toEqual(["-cluster", "$(CLUSTER)", "-token", "$(TOKEN)", "-gcloud-hosted-grafana-id", "$(HOSTED_GRAFANA_ID)"]);

@@ -3,7 +3,7 @@ import { ConfigError, parseConfig } from "../../config";
 import { readStackConfig, STACKS, type StackName } from "../../lib/stack-file";
 import { apiLogsFilter, AUDIT_LOG_TYPES, auditSinkFilter, auditViewCondition, dataAccessFilter, logMetrics, logSource } from "../../render/log-filters";
 import { uptimeAlertQuery } from "../../render/uptime";
-import { ProgramFailure, runProgram, TEST_SECRETS, type ProgramRun } from "../harness";
+import { COMPUTED_SECRETS, ProgramFailure, runProgram, TEST_SECRETS, type ProgramRun } from "../harness";
 import { testStackConfig } from "../stack-config";
 
 const T = {
@@ -125,13 +125,15 @@ describe.each(STACKS)("logging and uptime of %s", (stack) => {
     expect(u.contentMatchers).toEqual([{ content: '"status": "ok"', matcher: "CONTAINS_STRING" }]);
   });
 
-  test("the PagerDuty channel's key is the on-call integration key, and secret", () => {
+  test("the PagerDuty channel's key is that of the on-call service's Cloud Monitoring integration (not Alertmanager's), and secret", () => {
     const ch = run.get(T.channel, "uptime-pagerduty");
     expect(ch.inputs.type).toBe("pagerduty");
-    expect(ch.inputs.sensitiveLabels.serviceKey).toBe("test-integration-key-secret");
+    expect(ch.inputs.sensitiveLabels.serviceKey).toBe(COMPUTED_SECRETS.cloudMonitoringIntegrationKey);
+    const integration = run.get("pagerduty:index/serviceIntegration:ServiceIntegration", "license-api-cloud-monitoring");
+    expect(integration.inputs).toMatchObject({ service: "license-api-service-id", vendor: "PVENDOR-GCM" });
     // The key's path, or an object enclosing it, is secret (the SDK marks the enclosing map).
     expect(ch.secretPaths.some((p) => "sensitiveLabels.serviceKey" === p || "sensitiveLabels.serviceKey".startsWith(`${p}.`))).toBe(true);
-    expect(JSON.stringify(ch.inputs.labels ?? {})).not.toContain("test-integration-key-secret");
+    expect(JSON.stringify(ch.inputs.labels ?? {})).not.toContain(COMPUTED_SECRETS.cloudMonitoringIntegrationKey);
   });
 
   test("the alert policy watches this check, from 2+ regions while the cluster cannot page, and notifies the channel", () => {
