@@ -8,6 +8,8 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
       "@typescript-eslint/no-require-imports": "off",
       "no-console": "off",
+      // The deprecated URL-encoding globals compile wherever a local helper of the same name is missing.
+      "no-restricted-globals": ["error", { name: "escape", message: "URL-encodes; for a regular expression use regexLiteral (lib/regex.ts)" }, "unescape"],
     },
   },
   {

@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from "child_process";
 import { EventEmitter } from "events";
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import { ALERTMANAGER_PEER_TIMEOUT, NAMESPACE, parseConfig, type StackConfig } from "../config";
 import { seconds } from "../lib/duration";
@@ -53,6 +54,21 @@ export function loadLocalConfig(stack: StackName): StackConfig {
   const raw = readStackConfig(stack);
   for (const [key, value] of Object.entries(PLACEHOLDER_SECRETS)) raw[`${NAMESPACE}:${key}`] = value;
   return parseConfig(raw).config;
+}
+
+/**
+ * Fails unless every port is free. A process left over from an earlier stack on the same ports would
+ * otherwise answer in place of this stack's own (whose start then fails), and its results would be
+ * another run's.
+ */
+async function portsFree(ports: number[]): Promise<void> {
+  for (const port of ports) {
+    await new Promise<void>((resolve, reject) => {
+      const probe = net.createServer();
+      probe.once("error", (e) => reject(new Error(`port 127.0.0.1:${port} is taken (${(e as NodeJS.ErrnoException).code}): another local stack, or a process left from one, uses these ports; stop it or choose another basePort`)));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+    });
+  }
 }
 
 export class LocalStack extends EventEmitter {
@@ -132,6 +148,7 @@ export class LocalStack extends EventEmitter {
 
   async start(): Promise<void> {
     const c = this.config;
+    await portsFree(Object.values(this.ports).flat());
     fs.rmSync(this.options.workDir, { recursive: true, force: true });
     process.once("exit", this.onExit);
     await this.receivers.start();
@@ -187,19 +204,23 @@ export class LocalStack extends EventEmitter {
     ]);
   }
 
-  /** Stops the blackbox exporter (a pod evicted, an upgrade): Prometheus' probe scrapes fail until it is back. */
-  stopBlackbox() {
-    this.terminate("blackbox");
+  /** Stops the blackbox exporter (a pod evicted, an upgrade): Prometheus' probe scrapes fail until it is back. Resolves once it has exited. */
+  stopBlackbox(): Promise<void> {
+    return this.exited("blackbox", () => this.terminate("blackbox"));
   }
 
-  /** Stops one Prometheus replica as Kubernetes stops its pod; startPrometheus(i) brings it back on the same data. */
-  stopPrometheus(i: number) {
-    this.terminate(`prometheus-${i}`);
+  /**
+   * Stops one Prometheus replica as Kubernetes stops its pod; startPrometheus(i) brings it back on the
+   * same data. Resolves once it has exited (it flushes its remote-write queue first), so a restart
+   * never finds its port still held.
+   */
+  stopPrometheus(i: number): Promise<void> {
+    return this.exited(`prometheus-${i}`, () => this.terminate(`prometheus-${i}`));
   }
 
   /** Replaces one Prometheus replica with a fresh one on an empty volume (a new node, a lost disk). */
   async wipePrometheus(i: number) {
-    await this.exited(`prometheus-${i}`, () => this.terminate(`prometheus-${i}`));
+    await this.stopPrometheus(i);
     fs.rmSync(path.join(this.options.workDir, `data/prometheus-${i}`), { recursive: true, force: true });
     this.startPrometheus(i);
   }
@@ -321,7 +342,7 @@ export class LocalStack extends EventEmitter {
 
   async fault(mode: Fault): Promise<void> {
     const last = this.ports.prometheus.length - 1;
-    if (mode === "prometheus-stop") return this.ports.prometheus.forEach((_, i) => this.stopPrometheus(i));
+    if (mode === "prometheus-stop") return void (await Promise.all(this.ports.prometheus.map((_, i) => this.stopPrometheus(i))));
     if (mode === "replica-stop") return this.stopPrometheus(last);
     if (mode === "replica-wipe") return this.wipePrometheus(last);
     if (mode === "blackbox-stop") return this.stopBlackbox();

@@ -2,15 +2,14 @@
 // cluster (the Operator's camelCase RemoteWriteSpec) and the local stack's prometheus.yml (Prometheus'
 // own snake_case remote_write), so that the local test sends exactly what the cluster sends.
 //
-// What leaves the cluster is an allowlist: every recorded series (rules/: their names carry a colon),
-// the raw series of the SLI's outside view (the health probe's and the /metrics targets' success),
-// which a yearly SLA review can recompute availability from, and the two raw series the monthly report
-// reads besides recorded ones (failed validations per tier, and ALERTS for the alerts' history). Any
-// series carrying a per-license label is then dropped whole, recorded or raw, ALERTS of a per-license
-// alert included: customer license keys never leave the cluster, and the cost stays bounded by the
-// rules, not by the number of customers.
+// What leaves the cluster is an allowlist: exactly the series the long-term store's readers read
+// (lib/long-term.ts: the monthly report, the SLO dashboard's long-range panels), each by name, the raw
+// ones of the API's job only. Any series carrying a per-license label is then dropped whole, ALERTS of a
+// per-license alert included: customer license keys never leave the cluster, and the cost stays
+// bounded by the list, not by the number of customers or of the cluster's pods.
 import type { StackConfig } from "../config";
-import { probeJob } from "../lib/identities";
+import { longTermSeries } from "../lib/long-term";
+import { regexLiteral } from "../lib/regex";
 
 /**
  * The external label Mimir's HA tracker reads the replica from (its `ha_replica_label` default); the
@@ -26,28 +25,20 @@ export const PER_LICENSE_LABELS = ["license_key", "license_id"] as const;
 /** Name of the remote write in Prometheus (its metrics' `remote_name` label). */
 export const REMOTE_WRITE_NAME = "long-term";
 
-/** Raw series kept, by metric name and job (any job where none is given). */
-export function longTermRawSeries(c: StackConfig): { metric: string; job?: string }[] {
-  return [
-    // The SLI's probe and target success.
-    { metric: "up", job: c.licenseApi.job },
-    { metric: "probe_success", job: probeJob(c) },
-    // The monthly report's failed validations per tier: no per-license label in the metric contract.
-    { metric: "license_validation_errors_total", job: c.licenseApi.job },
-    // Prometheus' own alert history: the report's alert effectiveness (alerts carry their rule's labels).
-    { metric: "ALERTS" },
-  ];
+/** One of Prometheus' write_relabel_configs, in its own (snake_case) form. */
+export interface WriteRelabelConfig {
+  source_labels: string[];
+  separator?: string;
+  regex: string;
+  action: "keep" | "drop";
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** Prometheus' write_relabel_configs: keep the allowlist, then drop anything per license. */
-export function writeRelabelConfigs(c: StackConfig) {
-  const raw = longTermRawSeries(c).map((s) => `${escape(s.metric)};${s.job === undefined ? ".*" : escape(s.job)}`);
+export function writeRelabelConfigs(c: StackConfig): WriteRelabelConfig[] {
+  const kept = longTermSeries(c).map((s) => `${regexLiteral(s.name)};${s.job === undefined ? ".*" : regexLiteral(s.job)}`);
   return [
-    // Recorded series (level:metric:operations) whatever their job, and the named raw series of their job.
-    { source_labels: ["__name__", "job"], separator: ";", regex: `[^;]*:[^;]*;.*|${raw.join("|")}`, action: "keep" },
-    ...PER_LICENSE_LABELS.map((label) => ({ source_labels: [label], regex: ".+", action: "drop" })),
+    { source_labels: ["__name__", "job"], separator: ";", regex: kept.join("|"), action: "keep" },
+    ...PER_LICENSE_LABELS.map((label): WriteRelabelConfig => ({ source_labels: [label], regex: ".+", action: "drop" })),
   ];
 }
 

@@ -6,26 +6,20 @@
 // is evaluated 1 ms before the end and reaches back to 1 ms before the start.
 import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
-import { selectors, SLI_SERIES, SLO_NAME } from "../lib/identities";
+import { selectors, SLO_NAME } from "../lib/identities";
+import { REPORT_SERIES } from "../lib/long-term";
+import { regexLiteral } from "../lib/regex";
 import { mergeReplicas, type State } from "./merge";
 import type { Month, Period } from "./month";
 import type { QueryApi, Series } from "./prometheus";
 
 /**
- * Every series the report reads, by name. A monthly run queries the long-term store, which must keep
- * each of them (render/remote-write.ts; the end-to-end test asks the local store for every one). The
- * per-license figures come only from an API that labels its request counter per license: that counter
- * never leaves the cluster, so a report from the long-term store has none.
+ * Every series the report reads, by name (lib/long-term.ts). A monthly run queries the long-term store,
+ * which keeps each of them (render/remote-write.ts; the end-to-end test asks the local store for every
+ * one). The per-license figures come only from an API that labels its request counter per license:
+ * that counter never leaves the cluster, so a report from the long-term store has none.
  */
-export const REPORT_SERIES = {
-  unavailable: SLI_SERIES.unavailable,
-  errorRate: SLI_SERIES.errors,
-  requestRate: SLI_SERIES.requests,
-  tierErrorRate: "tier:license_validation_errors:rate5m",
-  tierRequestRate: "tier:license_validation_requests:rate5m",
-  failedValidations: "license_validation_errors_total",
-  alerts: "ALERTS",
-} as const;
+export { REPORT_SERIES };
 const S = REPORT_SERIES;
 
 /** One Prometheus replica's record: its own query API, or its series in a shared one (a label matcher). */
@@ -166,7 +160,7 @@ export function unionByAlert(series: Series[], replicaLabelNames: Set<string>): 
 }
 
 /** A string matched literally by a PromQL regular expression, inside a double-quoted PromQL string. */
-export const promqlRegexLiteral = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+export const promqlRegexLiteral = (s: string) => regexLiteral(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 
 /** Queries fetchMonth makes, for the progress line (the licenses' minutes only when a license had failures). */
 export const queryCount = (month: Month, replicas: number) => month.days.length * (replicas + 4) + 3 + replicas;

@@ -12,7 +12,10 @@ import { renderStack } from "../../render/cli";
 import { kubePrometheusStackRelease, type ReleaseSpec } from "../../render/releases";
 import { renderRuleGroups } from "../../rules";
 import { healthyTests } from "../../rules/tests/healthy";
-import { RULES_FILE, type PromtoolTestFile } from "../../rules/tests/promtool";
+import { RULES_FILE, type PromqlExprTest, type PromtoolTestFile } from "../../rules/tests/promtool";
+import { SLI_SERIES } from "../../lib/identities";
+import { longTermSeries } from "../../lib/long-term";
+import { writeRelabelConfigs } from "../../render/remote-write";
 import { helmTemplate, type K8sObject } from "../../tools/helm-template";
 import { testStackConfig } from "../stack-config";
 import { run, writeTemp } from "../tools";
@@ -39,7 +42,7 @@ function chartRuleGroups(spec: ReleaseSpec): RuleGroup[] {
 const alertsOf = (groups: RuleGroup[]) => groups.flatMap((g) => g.rules).filter((r): r is ChartRule & { alert: string } => !!r.alert);
 
 /** Runs the full rule set on the healthy GKE series; returns promtool's exit code and output. */
-function promtoolOnHealthyGke(stack: (typeof STACKS)[number], chartGroups: RuleGroup[]) {
+function promtoolOnHealthyGke(stack: (typeof STACKS)[number], chartGroups: RuleGroup[], promql: PromqlExprTest[] = []) {
   const c = testStackConfig(stack);
   const [healthy] = healthyTests(c);
   const evalTimes = [...new Set((healthy.alert_rule_test ?? []).map((t) => t.eval_time))];
@@ -57,6 +60,7 @@ function promtoolOnHealthyGke(stack: (typeof STACKS)[number], chartGroups: RuleG
         name: "a healthy GKE cluster and a healthy API: only our Watchdog fires",
         input_series: [...healthy.input_series, ...healthyGkeSeries(steps, { prometheusReplicas: c.prometheus.replicas, alertmanagerReplicas: c.alertmanager.replicas })],
         alert_rule_test: [...(healthy.alert_rule_test ?? []), ...evalTimes.flatMap((eval_time) => chartNames.map((alertname) => ({ eval_time, alertname, exp_alerts: [] })))],
+        promql_expr_test: promql,
       },
     ],
   };
@@ -112,6 +116,40 @@ describe.each(STACKS)("%s: the chart's alerts", (stack) => {
     const monitors: K8sObject[] = helmTemplate(spec).objects.filter((o) => o.kind === "ServiceMonitor");
     const jobs = monitors.map((m) => m.metadata.name.replace(/^kps-(apiserver|kubelet)$/, "$1"));
     expect(jobs.sort()).toEqual([...GKE_SCRAPE_JOBS].sort());
+  });
+
+  // What the remote write sends, counted by the real Prometheus engine over everything the cluster's
+  // Prometheus holds on a healthy GKE cluster (its series, the chart's rules' and ours): the rendered
+  // write_relabel_configs applied as Prometheus applies them (the keep regex, anchored, to
+  // `__name__;job`; each drop rule to its label), against the allowlist before it (every recorded
+  // series). promtool prints what an expression evaluates to when it differs from the expected value;
+  // the count is read from that.
+  test("the remote write sends exactly the long-term readers' series, a fraction of every recorded one, within longTermMetrics.expectedSeries", () => {
+    const c = testStackConfig(stack);
+    const [keep, ...drops] = writeRelabelConfigs(c);
+    expect([keep.action, keep.source_labels, keep.separator]).toEqual(["keep", ["__name__", "job"], ";"]);
+    const notDropped = drops.map((d) => `${d.source_labels[0]}!~${JSON.stringify(d.regex)}`).join(", ");
+    const kept = (regex: string) =>
+      `count by (__name__, kept) (label_replace(label_join({__name__=~".+", ${notDropped}}, "name_job", ";", "__name__", "job"), "kept", "yes", "name_job", ${JSON.stringify(regex)}))`;
+    const job = c.licenseApi.job;
+    const everyRecorded = `[^;]*:[^;]*;.*|up;${job}|probe_success;${job}-health|license_validation_errors_total;${job}|ALERTS;.*`;
+    /** Series kept, per metric name. */
+    const keptByName = (regex: string) => {
+      const r = promtoolOnHealthyGke(stack, groups, [{ expr: kept(regex), eval_time: "10m", exp_samples: [] }]);
+      const got = [...r.output.matchAll(/\{__name__="([^"]+)", kept="yes"\} ([0-9.eE+]+)/g)].map((m) => [m[1], Number(m[2])] as const);
+      if (got.length === 0) throw new Error(`promtool gave no count:\n${r.output}`);
+      return new Map(got);
+    };
+    const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    const sent = keptByName(keep.regex);
+    const [now, before] = [sum(sent), sum(keptByName(everyRecorded))];
+    console.log(`${stack}: series one replica sends on a healthy GKE cluster: ${now} ${JSON.stringify([...sent])} (every recorded series, as before: ${before}); longTermMetrics.expectedSeries ${c.longTermMetrics.expectedSeries}`);
+    // Only the readers' names, and the SLI's and the alerts' history among them.
+    const names = longTermSeries(c).map((s) => s.name);
+    expect([...sent.keys()].filter((n) => !names.includes(n))).toEqual([]);
+    expect([...sent.keys()]).toEqual(expect.arrayContaining([SLI_SERIES.unavailable, "ALERTS", "slo:error_budget:remaining_ratio"]));
+    expect(now).toBeLessThanOrEqual(c.longTermMetrics.expectedSeries);
+    expect(before).toBeGreaterThan(5 * now);
   });
 
   test("the full rule set is silent on a healthy GKE cluster (only our Watchdog fires)", () => {

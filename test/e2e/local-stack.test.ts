@@ -15,9 +15,10 @@ import { dataSources, renderDashboards } from "../../dashboards";
 import { METRIC_CONTRACT } from "../../rules/metric-contract";
 import { HA_CLUSTER_LABEL, PER_LICENSE_LABELS, REPLICA_LABEL } from "../../render/remote-write";
 import { seconds } from "../../lib/duration";
+import { SLI_SERIES } from "../../lib/identities";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
-import { REPORT_SERIES } from "../../report/data";
+import { longRangePanelSeries, longTermSeries, REPORT_SERIES } from "../../lib/long-term";
 import type { Delivery } from "../../local/receivers";
 import { LocalStack } from "../../local/stack";
 import { stackForSuite } from "./suite-stack";
@@ -248,6 +249,11 @@ describe("local stack, prod timings", () => {
     expect(here).toEqual(expect.arrayContaining([REPORT_SERIES.alerts, REPORT_SERIES.unavailable, REPORT_SERIES.tierRequestRate]));
     const stored = new Set(series.filter((s) => s[REPLICA_LABEL] === replicas[0]).map((s) => s.__name__));
     expect(here.filter((name) => !stored.has(name))).toEqual([]);
+    // Nothing else leaves: only the long-term readers' series (lib/long-term.ts), the SLO dashboard's
+    // long-range panels' among them.
+    const readers = longTermSeries(local.config).map((s) => s.name);
+    expect([...stored].filter((name) => !readers.includes(name))).toEqual([]);
+    expect(longRangePanelSeries(local.config).filter((name) => !stored.has(name))).toEqual([]);
 
     // What the closing note reports, and what the queue is sized for.
     const perReplica = replicas.map((r) => series.filter((s) => s[REPLICA_LABEL] === r).length);
@@ -268,11 +274,9 @@ describe("local stack, prod timings", () => {
     expect(perReplica[0]).toBeLessThan(local0);
   }, 90_000);
 
-  // Last: a restarted replica counts the API unavailable until its first scrape (rules/slo.ts), which
-  // would burn error budget in the tests after it.
   test("killing a Prometheus replica loses no sample at the long-term store: the other replica's stream goes on", async () => {
-    const selector = `probe_success{job="${local.config.licenseApi.job}-health"}`;
-    const interval = seconds(local.config.blackbox.probeInterval);
+    const selector = SLI_SERIES.unavailable;
+    const interval = seconds(local.config.prometheus.evaluationInterval);
     // Replica 1: the other tests and the monthly report read replica 0, which must keep every sample.
     const [survivor, killed] = [0, 1];
     const killedAt = Date.now() / 1000;

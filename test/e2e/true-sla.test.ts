@@ -47,10 +47,10 @@ test("restarts, a lost replica, a fresh volume, a rollout and an exporter restar
 
   // Replica 1 down for longer than the lookback; meanwhile a rollout, the blackbox exporter restarting,
   // and an outage replica 0 alone sees.
-  local.stopPrometheus(1);
+  await local.stopPrometheus(1);
   await sleep(30_000);
   await local.rollout();
-  local.stopBlackbox();
+  await local.stopBlackbox();
   await sleep(60_000);
   local.startBlackbox();
   await sleep(30_000);
@@ -59,14 +59,14 @@ test("restarts, a lost replica, a fresh volume, a rollout and an exporter restar
   local.startPrometheus(1);
   await local.ready(120_000);
   // Replica 0 restarts briefly; then replica 1 is replaced by a fresh one on an empty volume.
-  local.stopPrometheus(0);
+  await local.stopPrometheus(0);
   await sleep(30_000);
   local.startPrometheus(0);
   await local.ready(120_000);
   await local.wipePrometheus(1);
   await local.ready(120_000);
   // An outage that begins while the blackbox exporter is down: the targets say it.
-  local.stopBlackbox();
+  await local.stopBlackbox();
   await sleep(10_000);
   await outage(60);
   local.startBlackbox();

@@ -5,6 +5,7 @@ import { allPanels, LICENSE_FILTER_OFF, type DashboardModel } from "../../dashbo
 import { dashboardJson, dataSources, renderDashboards } from "../../dashboards";
 import { DASHBOARDS, type DashboardKey } from "../../lib/identities";
 import { jaegerSearchUrl, SPAN_METRICS } from "../../dashboards/tracing";
+import { longRangePanelSeries, longTermSeries } from "../../lib/long-term";
 import { STACKS } from "../../lib/stack-file";
 import { renderArtifacts } from "../../render/artifacts";
 import { entryCollectorConfig } from "../../render/collector-config";
@@ -128,6 +129,17 @@ describe.each(STACKS)("%s dashboards", (stack) => {
       for (const metric of parsed.metrics) expect({ where: q.where, metric, known: known.has(metric) }).toEqual({ where: q.where, metric, known: true });
       expect({ where: q.where, bad: unaggregatedQuantiles(parsed) }).toEqual({ where: q.where, bad: [] });
     }
+  });
+
+  // The remote write sends only what lib/long-term.ts lists: a panel on the long-term store reading
+  // any other series would be empty in Grafana.
+  test("every query on the long-term store reads only series the remote write sends", () => {
+    const onLongTerm = built.flatMap((d) => promQueries(d.model)).filter((q) => q.datasource === ds.longTerm.uid);
+    expect(onLongTerm.length).toBeGreaterThan(3);
+    const sent = new Set(longTermSeries(c).map((s) => s.name));
+    const read = onLongTerm.flatMap((q) => parsePromql(q.expr).metrics.map((metric) => ({ where: q.where, metric })));
+    expect(read.filter((r) => !sent.has(r.metric))).toEqual([]);
+    expect([...new Set(read.map((r) => r.metric))].sort()).toEqual([...new Set(longRangePanelSeries(c))].sort());
   });
 
   test("the dashboards read the recording rules where they exist", () => {
