@@ -81,8 +81,16 @@ EOF
 fi
 
 # The binaries each package provides, where the project looks for them (tools/binaries.ts). Relative
-# links, so that the folder can move.
-link() { rm -f "$bin/$3"; ln -s "../debian/$1_$2/usr/bin/$3" "$bin/$3"; }
+# links, so that the folder can move. `npm start` runs this script while tests may be running those
+# binaries: a link or wrapper already right is left alone, and a new one replaces the old by rename,
+# so that no moment exists where the binary is missing.
+replace() { mv -fT "$1" "$2"; }
+link() {
+  local want="../debian/$1_$2/usr/bin/$3"
+  [ "$(readlink "$bin/$3" 2>/dev/null)" = "$want" ] && return
+  ln -sfn "$want" "$bin/.$3.$$"
+  replace "$bin/.$3.$$" "$bin/$3"
+}
 
 # Debian's Alertmanager reads its default notification templates (and its web UI) from
 # /usr/share/prometheus/alertmanager instead of embedding them, and refuses to start without them.
@@ -93,8 +101,7 @@ link() { rm -f "$bin/$3"; ln -s "../debian/$1_$2/usr/bin/$3" "$bin/$3"; }
 # signals reach it. As root no user namespace is needed; otherwise the kernel must allow unprivileged
 # ones (every current Debian and Ubuntu does).
 alertmanager_wrapper() {
-  local target="$bin/prometheus-alertmanager"
-  rm -f "$target"
+  local target="$bin/prometheus-alertmanager" next="$bin/.prometheus-alertmanager.$$"
   {
     echo '#!/bin/sh'
     echo "# Written by scripts/ensure-tools.sh: Debian's Alertmanager $2 with its own /usr/share/prometheus."
@@ -103,8 +110,9 @@ alertmanager_wrapper() {
     echo '[ "$(id -u)" -eq 0 ] || userns="--map-root-user"'
     # shellcheck disable=SC2016 # expanded by the wrapper, not here
     echo 'exec unshare --mount --propagation private $userns -- sh -c '\''mount -t overlay overlay -o "lowerdir=$1/usr/share:/usr/share" /usr/share && shift && exec "$@"'\'' sh "$pkg" "$pkg/usr/bin/prometheus-alertmanager" "$@"'
-  } >"$target"
-  chmod +x "$target"
+  } >"$next"
+  chmod +x "$next"
+  if cmp -s "$next" "$target"; then rm -f "$next"; else replace "$next" "$target"; fi
 }
 
 for pin in "${PINS[@]}"; do

@@ -163,7 +163,10 @@ describe("local stack, prod timings", () => {
     expect(periods).toHaveLength(1);
     expect(periods[0].start).toBeLessThanOrEqual(exited + 20);
     expect(periods[0].end).toBeGreaterThanOrEqual(recovered - interval);
-    expect(periods[0].end).toBeLessThanOrEqual(resolved!.at / 1000);
+    // The report counts whole evaluation intervals, and the alert rules and the SLI's records are
+    // evaluated in different groups: the last interval a replica recorded as down can end up to one
+    // interval after the evaluation that resolved the page.
+    expect(periods[0].end).toBeLessThanOrEqual(resolved!.at / 1000 + interval);
     expect(Object.keys(report.replicas)).toEqual(local.urls.prometheus);
     expect(periods[0].signals).toContain("probe");
     expect(report.alerts.find((a) => a.alertname === "APIServerDown")).toMatchObject({ receiver: "pagerduty", page: true, receiverDelivers: true });
