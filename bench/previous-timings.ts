@@ -1,5 +1,5 @@
-// The prod outage path as it was before repeated outages were paged promptly (issue 18): the critical
-// route's group_wait 5s and group_interval 1m, no hold on the outage alerts, and Alertmanager's default
+// The prod outage path as it was before repeated outages were paged promptly: the critical route's
+// group_wait 5s and group_interval 1m, no hold on the outage alerts, and Alertmanager's default
 // peer timeout of 15s. The benchmark replays it with `--repeat-timings previous` for a before/after.
 import type { StackConfig } from "../config";
 

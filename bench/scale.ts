@@ -24,7 +24,7 @@ import { serveSyntheticApi } from "./synthetic-api";
 const API_PORTS = [38100, 38101, 38102];
 const PROMETHEUS_BASE_PORT = 38110;
 const POLL_MS = 5_000;
-/** The issue's targets: ADR-019's labels at 10k licenses, the contract's at 100k. */
+/** The capacity targets (docs/capacity.md): ADR-019's labels at 10k licenses, the contract's at 100k. */
 const TARGETS = {
   adr: { licenses: 10_000, maxShare: 0.25, maxRatio: 1.5 },
   contract: { licenses: 100_000, maxShare: 0.1 },
@@ -201,7 +201,7 @@ function rulesTable(results: Result[], top = 8): string {
   return ["| labels | licenses | rules | group / rule | mean evaluation |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
-/** The issue's targets, for the sizes this run measured. */
+/** The capacity targets, for the sizes this run measured. */
 function verdicts(results: Result[]): { line: string; met: boolean }[] {
   const out: { line: string; met: boolean }[] = [];
   const at = (scheme: LabelScheme, licenses: number, rules: string) => results.find((r) => r.scheme === scheme && r.licenses === licenses && r.rules === rules);

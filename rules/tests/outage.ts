@@ -1,5 +1,6 @@
-// APIServerDown, evaluated at the outage group's own interval: every failure mode the issue names
-// pages within 60 s through at least one signal, and a single failed scrape or probe pages nobody.
+// APIServerDown, evaluated at the outage group's own interval: every failure mode (exit, hang, vanish,
+// the edge, the blackbox exporter gone) pages within 60 s through at least one signal, and a single
+// failed scrape or probe pages nobody.
 // After a recovery, the probe's alert keeps firing for keepFiringFor: a fall within it is the same alert
 // (no resolve, so the same PagerDuty incident), a fall after it is a new alert that waits out `for:` again.
 import type { StackConfig } from "../../config";

@@ -12,10 +12,11 @@ const TOTAL = 1000;
 
 export function sloTests(c: StackConfig): TestGroup[] {
   const f = fixtures(c);
-  const { step, evalEvery, rateOnset, stepsUntil, rateAt, onsetWhen } = cadence(c);
+  const { step, evalEvery, rateOnset, stepsUntil, onsetWhen } = cadence(c);
   const budget = errorBudget(c);
   const factors = BURN_RATES.map((b) => b.factor).sort((a, b) => a - b);
 
+  const threshold = (factor: number) => factor * budget;
   const probe = (values: string) => series("probe_success", { job: probeJob(c), instance: healthUrl(c) }, values);
   /** The API answering: targets up and probes passing for `steps` samples, so only its errors count. */
   const answering = (steps: number) => [...PODS.map((p) => f.up(p, linear(1, 0, steps))), probe(linear(1, 0, steps))];
@@ -26,30 +27,63 @@ export function sloTests(c: StackConfig): TestGroup[] {
     ...answering(steps),
   ];
 
+  /**
+   * The share of a window's evaluations at which the request rates were recorded: from the rate's
+   * onset on. The paging burn-rate alerts weigh a window's failures by it (time not recorded counts as
+   * served without failures), the 5m window aside, and the ticket-level ones do not.
+   */
+  const recordedShare = (t: number, window: string) => {
+    let n = 0;
+    for (let u = Math.max(evalAfter(t - seconds(window), evalEvery), rateOnset); u <= t; u += evalEvery) n++;
+    return n / (seconds(window) / evalEvery);
+  };
+  const weighed = (paging: boolean, window: string, t: number) => (paging && window !== "5m" ? recordedShare(t, window) : 1);
+
   const burns: TestGroup[] = BURN_RATES.map((b) => {
     const rule = alertRule(c, "ErrorBudgetBurn", { burn_rate: `${b.factor}x` });
     const next = factors.find((x) => x > b.factor);
-    const errors = Math.ceil(TOTAL * b.factor * budget * 1.25);
+    // Every recorded evaluation holds the same error ratio; a paging alert fires once enough of its
+    // windows has been recorded at it. The ratio is chosen so that no count of evaluations puts a
+    // window exactly on the threshold, where floating point would decide.
+    const paging = b.severity === "critical";
+    const onThreshold = (e: number) =>
+      paging &&
+      [b.long, b.short].some((w) => {
+        const evaluations = ((threshold(b.factor) * TOTAL) / e) * (seconds(w) / evalEvery);
+        return w !== "5m" && Math.abs(evaluations - Math.round(evaluations)) < 1e-6;
+      });
+    let errors = Math.ceil(TOTAL * b.factor * budget * 1.25);
+    while (onThreshold(errors)) errors++;
     if (next && errors / TOTAL >= next * budget) throw new Error(`no error ratio between the ${b.factor}x and ${next}x burn thresholds at ${TOTAL} validations`);
-    const fires = fireTime(rule, rateOnset, evalEvery);
-    // The alert's value is the long window's ratio; both windows still hold the whole series here.
-    const ratio = rateAt(errors, fires, b.long) / (rateAt(TOTAL - errors, fires, b.long) + rateAt(errors, fires, b.long));
+    const ratio = (window: string, t: number) => (errors / TOTAL) * weighed(paging, window, t);
+    const onset = onsetWhen((t) => t >= rateOnset && ratio(b.long, t) > threshold(b.factor) && ratio(b.short, t) > threshold(b.factor));
+    const fires = fireTime(rule, onset, evalEvery);
+    // The ticket-level burns this ratio also exceeds, where they fire before this one does.
+    const tickets = BURN_RATES.filter((t) => t !== b && t.severity === "ticket" && errors / TOTAL > threshold(t.factor))
+      .map((t) => ({ rule: alertRule(c, "ErrorBudgetBurn", { burn_rate: `${t.factor}x` }), onset: rateOnset, ratio: errors / TOTAL }))
+      .filter((t) => fireTime(t.rule, t.onset, evalEvery) <= fires);
     return {
       name: `ErrorBudgetBurn ${b.factor}x: ${((errors / TOTAL) * 100).toFixed(1)}% of validations fail, above ${b.factor}x${next ? ` and below ${next}x` : ""} the budget`,
       interval: at(step),
       input_series: traffic(errors, stepsUntil(fires)),
-      alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: rateOnset, alert: firing(rule, { slo: rule.labels.slo }, ratio) }]),
+      // The alert's value is the long window's ratio.
+      alert_rule_test: firesAfterFor(evalEvery, [
+        { rule, onset, alert: firing(rule, { slo: rule.labels.slo }, ratio(b.long, fires)) },
+        ...tickets.map((t) => ({ rule: t.rule, onset: t.onset, alert: firing(t.rule, { slo: t.rule.labels.slo }, t.ratio) })),
+      ]),
     };
   });
 
   const fastest = BURN_RATES.reduce((a, b) => (a.factor > b.factor ? a : b));
   const fast = alertRule(c, "ErrorBudgetBurn", { burn_rate: `${fastest.factor}x` });
-  const burstFires = fireTime(fast, rateOnset, evalEvery);
+  // Every validation fails: the alert fires once the recorded part of its long window is a burn.
+  const burstOnset = onsetWhen((t) => t >= rateOnset && weighed(true, fastest.long, t) > threshold(fastest.factor));
+  const burstFires = fireTime(fast, burstOnset, evalEvery);
   const burstEnd = burstFires + 2 * step;
   const recovered = burstEnd + seconds(fastest.short);
   const burstSteps = burstEnd / step;
   const afterSteps = stepsUntil(recovered) - burstSteps;
-  const burstLong = rateAt(TOTAL, burstFires, fastest.long) / rateAt(TOTAL, burstFires, fastest.long);
+  const burstLong = weighed(true, fastest.long, burstFires);
 
   const absent = alertRule(c, "SLIMetricsAbsent");
   const absentFires = fireTime(absent, 0, evalEvery);
@@ -57,10 +91,12 @@ export function sloTests(c: StackConfig): TestGroup[] {
   // Past the longest for: of the burn-rate alerts, with every window holding only this traffic.
   const slowest = Math.max(...BURN_RATES.map((b) => fireTime(alertRule(c, "ErrorBudgetBurn", { burn_rate: `${b.factor}x` }), rateOnset, evalEvery)));
   const halfBudgetPerStep = (TOTAL * budget) / 2;
+  // Above the fastest burn in every window a replica has recorded, a small share of the whole hour.
+  const trickle = 0.02;
+  const trickleFor = seconds("10m");
 
   // A total outage: an hour of clean traffic, then two hours in which every probe fails, every target
   // is down and the API exports nothing. Without the unavailable time in the SLI it would burn nothing.
-  const threshold = (factor: number) => factor * budget;
   const outageAt = seconds("1h");
   const outageEnd = outageAt + seconds("2h");
   /**
@@ -180,6 +216,14 @@ export function sloTests(c: StackConfig): TestGroup[] {
       interval: at(step),
       input_series: traffic(halfBudgetPerStep, stepsUntil(slowest)),
       alert_rule_test: [check("ErrorBudgetBurn", slowest)],
+    },
+    {
+      // A young replica has recorded ten minutes of the hour: those ten minutes are not the hour's burn.
+      name: `ErrorBudgetBurn silent: ${trickle * 100}% of validations fail for ${trickleFor / 60} minutes on a replica that started recording then, past the ${fastest.factor}x alert's for:`,
+      interval: at(step),
+      input_series: traffic(TOTAL * trickle, stepsUntil(trickleFor + seconds(fastest.for) + evalEvery)),
+      alert_rule_test: [check("ErrorBudgetBurn", trickleFor), check("ErrorBudgetBurn", trickleFor + seconds(fastest.for) + evalEvery)],
+      promql_expr_test: [approx(`${sliRatio(fastest.short)}{slo="${SLO_NAME}"}`, trickleFor, slo, trickle)],
     },
     {
       name: "SLIMetricsAbsent silent: the API exports its validation counter",
