@@ -7,7 +7,7 @@ export interface AlertingRule {
   alert: string;
   expr: string;
   for?: string;
-  /** How long the alert stays firing after its expression stops holding (Prometheus 2.42 and later). */
+  /** How long the alert stays firing after its expression stops holding (keep_firing_for, Prometheus 2.42 and later). */
   keep_firing_for?: string;
   labels: { severity: Severity } & Record<string, string>;
   annotations: { summary: string; description: string; runbook_url: string } & Record<string, string>;

@@ -1,4 +1,4 @@
-// The dashboards' license filter, as a real Prometheus (2.42) answers it: with one license selected,
+// The dashboards' license filter, as a real Prometheus (3.5) answers it: with one license selected,
 // every query that reads the filter selects that license's series only, under either label scheme (the
 // metric contract's `license_id`, ADR-019's `license_key`), and still returns data; at its default
 // (.*) a license is counted once, not once per label the filter tries.
