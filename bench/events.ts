@@ -49,21 +49,24 @@ function result(local: LocalStack, since: number, triggers: (number | null)[]): 
   };
 }
 
+/** Stages `faults` for `ms`, recovers, and waits out the tail: the first trigger after the first fault. */
+async function staged(local: LocalStack, faults: Fault[], ms: number, timeoutMs: number): Promise<EventResult> {
+  const since = Date.now();
+  for (const f of faults) await local.fault(f);
+  const first = trigger(local, since, timeoutMs);
+  await sleep(ms);
+  await local.fault("recover");
+  const t = await first;
+  await sleep(TAIL_MS);
+  return result(local, since, [t]);
+}
+
 /** The API falls in `mode` for `seconds`, then recovers. */
 export const outage = (mode: OutageMode, seconds: number, timeoutMs: number): EventSpec => ({
   name: `outage ${mode} ${seconds >= 60 ? `${seconds / 60}m` : `${seconds}s`}`,
   expected: { exactly: 1 },
   through: "alertmanager",
-  async run(local) {
-    const since = Date.now();
-    await local.fault(mode);
-    const first = trigger(local, since, timeoutMs);
-    await sleep(seconds * 1000);
-    await local.fault("recover");
-    const t = await first;
-    await sleep(TAIL_MS);
-    return result(local, since, [t]);
-  },
+  run: (local) => staged(local, [mode], seconds * 1000, timeoutMs),
 });
 
 /** An outage, recovery, and the same outage again 30 to 90 s later (random): two events, two pages. */
@@ -127,16 +130,7 @@ export const edge = (timeoutMs: number): EventSpec => ({
   name: "edge 2m",
   expected: { exactly: 1 },
   through: "alertmanager",
-  async run(local) {
-    const since = Date.now();
-    await local.fault("edge");
-    const first = trigger(local, since, timeoutMs);
-    await sleep(120_000);
-    await local.fault("recover");
-    const t = await first;
-    await sleep(TAIL_MS);
-    return result(local, since, [t]);
-  },
+  run: (local) => staged(local, ["edge"], 120_000, timeoutMs),
 });
 
 /** Both Prometheus replicas stop, then the API falls for five minutes: only the uptime check can page. */
@@ -144,17 +138,7 @@ export const blind = (): EventSpec => ({
   name: "outage exit 5m, both Prometheus stopped",
   expected: { atLeast: 1 },
   through: "uptimeCheck",
-  async run(local) {
-    const since = Date.now();
-    await local.fault("prometheus-stop");
-    await local.fault("exit");
-    const first = trigger(local, since, 300_000);
-    await sleep(300_000);
-    await local.fault("recover");
-    const t = await first;
-    await sleep(TAIL_MS);
-    return result(local, since, [t]);
-  },
+  run: (local) => staged(local, ["prometheus-stop", "exit"], 300_000, 300_000),
 });
 
 /** The API falls and stays down until the first trigger (or the timeout): the time to page, for timings compared side by side. */
