@@ -109,4 +109,16 @@ test("restarts, a lost replica, a fresh volume, a rollout and an exporter restar
   });
   // Both replicas recorded throughout but for their own downtime, never both at once: nothing unobserved since the suite began.
   expect(report.unobserved.filter((p) => p.end > started + 60)).toEqual([]);
+
+  // For the record: each event as staged, as the report counts it, and the incidents it opened.
+  const opened = (from: number, to: number) => incidents.filter((i) => i.openedAt >= from * 1000 && i.openedAt < to * 1000).length;
+  const outside = report.downtime.filter((p) => p.end > started && !outages.some((o) => p.start < o.to + 2 * interval && p.end > o.from - interval));
+  console.log(
+    [
+      "| event | staged | reported downtime | incidents opened |",
+      "| --- | --- | --- | --- |",
+      ...outages.map((o, i) => `| outage ${i + 1} (${i === 0 ? "while replica 1 is down" : "while the blackbox exporter is down"}) | ${(o.to - o.from).toFixed(1)} s | ${periods[i].end - periods[i].start} s | ${opened(o.from, o.to + 60)} |`),
+      `| the monitoring's own trouble (replica down 5.5 min, restart, fresh volume, rollout, exporter restarts) | — | ${outside.reduce((a, p) => a + p.end - p.start, 0)} s | ${incidents.length - outages.reduce((a, o) => a + opened(o.from, o.to + 60), 0)} |`,
+    ].join("\n"),
+  );
 }, 1_200_000);
