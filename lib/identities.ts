@@ -123,13 +123,23 @@ export const roundFigure = (x: number) => Number(x.toPrecision(6));
 /** The SLO's error budget: the share of validations allowed to fail over its window. */
 export const errorBudget = (c: StackConfig) => roundFigure(1 - c.slo.availabilityTarget);
 
-/** The workbook's burn-rate table for a 30-day budget: two pages and two tickets. */
+/**
+ * The workbook's burn-rate table for a 30-day budget: two pages and two tickets. The pages have no
+ * `for:`, as the workbook's multiwindow alerts have none: the short window already asks that the
+ * failures go on now, and a long window's share only grows while they do, so a page begins while the
+ * failures happen (or within the short window after, as the 5m rates catch up). A `for:` of 15
+ * minutes on the 6x burn made it begin long after an episode ended, as a second incident
+ * (rules/tests/episodes.ts).
+ */
 export const BURN_RATES = [
-  { factor: 14.4, long: "1h", short: "5m", severity: "critical", for: "2m" },
-  { factor: 6, long: "6h", short: "30m", severity: "critical", for: "15m" },
+  { factor: 14.4, long: "1h", short: "5m", severity: "critical", for: "0s" },
+  { factor: 6, long: "6h", short: "30m", severity: "critical", for: "0s" },
   { factor: 3, long: "1d", short: "2h", severity: "ticket", for: "1h" },
   { factor: 1, long: "3d", short: "6h", severity: "ticket", for: "3h" },
 ] as const satisfies readonly { factor: number; long: SliWindow; short: SliWindow; severity: string; for: string }[];
+
+/** The burn that pages first: its short window is how long after the failures stop a burn page can still begin. */
+export const FASTEST_PAGING_BURN = BURN_RATES.filter((b) => b.severity === "critical").reduce((a, b) => (a.factor > b.factor ? a : b));
 
 // Dashboard and panel identities, so an alert's `dashboard` annotation always opens the panel that
 // explains it.

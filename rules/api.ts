@@ -3,7 +3,7 @@
 import type { StackConfig } from "../config";
 import { alert } from "./build";
 import type { RuleGroup } from "./types";
-import { panelUrl } from "../lib/identities";
+import { FASTEST_PAGING_BURN, panelUrl } from "../lib/identities";
 
 export function apiRules(c: StackConfig): RuleGroup {
   const t = c.alerts;
@@ -13,8 +13,13 @@ export function apiRules(c: StackConfig): RuleGroup {
     name: "license-api.api",
     interval: c.prometheus.evaluationInterval,
     rules: [
+      // Held for the fastest burn's short window once the ratio falls back: in an episode whose 5m ratio
+      // drops below the threshold before the hour's burn crosses its own (a share just above the
+      // threshold, for about as long as the burn needs), the burn begins within that window, and the
+      // held alert keeps the service's one incident open until it does (rules/tests/episodes.ts).
       alert(c, "HighErrorRate", `tier:license_validation_error_ratio:rate5m > ${t.errorRate.threshold}`, {
         for: t.errorRate.for,
+        keepFiringFor: FASTEST_PAGING_BURN.short,
         severity: "critical",
         summary: "High license validation error rate for tier {{ $labels.tier }}",
         description: `{{ $value | humanizePercentage }} of {{ $labels.tier }} license validations are failing (threshold ${t.errorRate.threshold * 100}%).`,

@@ -6,6 +6,8 @@ import type { AlertingRule, RecordingRule, Severity } from "./types";
 
 export interface AlertSpec {
   for?: string;
+  /** How long the alert keeps firing once its expression stops holding (Prometheus' keep_firing_for). */
+  keepFiringFor?: string;
   severity: Severity;
   summary: string;
   description: string;
@@ -20,6 +22,7 @@ export function alert(c: StackConfig, name: string, expr: string, spec: AlertSpe
     alert: name,
     expr: oneLine(expr),
     ...(spec.for && spec.for !== "0s" ? { for: spec.for } : {}),
+    ...(spec.keepFiringFor && spec.keepFiringFor !== "0s" ? { keep_firing_for: spec.keepFiringFor } : {}),
     labels: { severity: spec.severity, service: c.licenseApi.service, ...OWNER_LABEL, ...spec.labels },
     annotations: {
       summary: spec.summary,

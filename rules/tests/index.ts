@@ -1,11 +1,12 @@
 // promtool runs every group of rules.yml at a test file's evaluation_interval, so tests are split by
 // the interval they need: the outage group's own, the one every other group runs at, and a coarse
-// one for tests that replay a day.
+// one for tests that replay a day; error episodes have a file of their own.
 import type { StackConfig } from "../../config";
 import { duration } from "../../lib/duration";
 import { apiTests, DAILY, suspiciousValidationTests } from "./api";
 import { cardinalityTests } from "./cardinality";
 import { dependencyTests } from "./dependencies";
+import { episodeTests } from "./episodes";
 import { healthyTests } from "./healthy";
 import { infrastructureTests } from "./infrastructure";
 import { outageTests } from "./outage";
@@ -26,6 +27,7 @@ export function promtoolTestFiles(c: StackConfig): Record<string, PromtoolTestFi
       ...sliTests(c),
       ...healthyTests(c),
     ]),
+    "episodes.test.yml": episodeTests(c),
     "daily.test.yml": testFile(c, duration(DAILY.evalEvery), suspiciousValidationTests(c)),
   };
 }
