@@ -1,17 +1,18 @@
 // A stand-in for the Cloud Monitoring uptime check and its alert policy (components/uptime.ts), outside
-// the local stack: every checker region requests the public URL once per `uptime.period`, the regions
-// spread over the period; a check passes on a 2xx answer holding the content matcher within the
-// timeout. The policy's condition is evaluated as Cloud Monitoring evaluates it (render/uptime.ts:
-// every EVALUATION_INTERVAL, holding for `uptime.period` before an incident opens, the incident
-// closing at the first evaluation where it no longer holds), over the same two facts: the regions'
-// latest results, and whether the cluster's Prometheus and Alertmanager have run within
-// RUNNING_WITHIN (here: whether their processes have). An incident opens and closes a PagerDuty alert
+// the local stack: every checker location of every configured region (the USA region has three)
+// requests the public URL once per `uptime.period`, the locations spread over the period; a check
+// passes on a 2xx answer holding the content matcher within the timeout. The policy's condition is
+// evaluated as Cloud Monitoring evaluates it (render/uptime.ts: every EVALUATION_INTERVAL, holding for
+// `uptime.period` before an incident opens, the incident closing at the first evaluation where it no
+// longer holds), over the same facts: which regions have every location's latest check failing, and
+// whether, since fewer regions last failed, there was an evaluation at which the cluster's Prometheus
+// or Alertmanager had not run within RUNNING_WITHIN (here: whether their processes had). An incident opens and closes a PagerDuty alert
 // through the policy's own notification channel: its own integration key, and the incident's id as the
 // dedup key.
 import { EventEmitter } from "events";
 import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
-import { EVALUATION_INTERVAL, MIN_FAILING_REGIONS, RUNNING_WITHIN } from "../render/uptime";
+import { CHECKER_LOCATIONS, EVALUATION_INTERVAL, MIN_FAILING_REGIONS, regionOfLocation, RUNNING_WITHIN } from "../render/uptime";
 
 export const UPTIME_ALERT = "UptimeCheckFailed";
 
@@ -29,8 +30,11 @@ export interface UptimeCheckOptions {
 
 export class UptimeCheck extends EventEmitter {
   private readonly timers: NodeJS.Timeout[] = [];
-  /** Each region's latest result: true when it passed. */
+  /** Each checker location's latest result: true when it passed. */
   private readonly latest = new Map<string, boolean>();
+  /** The last evaluations at which fewer than MIN_FAILING_REGIONS regions failed, and at which the cluster could not page. */
+  private lastPassing = 0;
+  private lastBlind = 0;
   private holdingSince?: number;
   private incident?: string;
   private incidents = 0;
@@ -42,13 +46,14 @@ export class UptimeCheck extends EventEmitter {
   start() {
     const c = this.o.config;
     const period = seconds(c.uptime.period) * 1000;
-    c.uptime.regions.forEach((region, i) => {
-      const check = () => void this.check(region);
+    const locations = [...new Set(c.uptime.regions.flatMap((r) => CHECKER_LOCATIONS[r]))];
+    locations.forEach((location, i) => {
+      const check = () => void this.check(location);
       this.timers.push(
         setTimeout(() => {
           check();
           this.timers.push(setInterval(check, period));
-        }, (i * period) / c.uptime.regions.length),
+        }, (i * period) / locations.length),
       );
     });
     this.timers.push(setInterval(() => void this.evaluate(), seconds(EVALUATION_INTERVAL) * 1000));
@@ -58,15 +63,24 @@ export class UptimeCheck extends EventEmitter {
     for (const t of this.timers) clearTimeout(t);
   }
 
-  /** Whether the policy's condition holds now. */
-  holds(now = Date.now()): boolean {
-    const failing = [...this.latest.values()].filter((passed) => !passed).length;
-    const within = seconds(RUNNING_WITHIN) * 1000;
-    const clusterCanPage = now - this.o.lastRunning("prometheus") < within && now - this.o.lastRunning("alertmanager") < within;
-    return failing >= MIN_FAILING_REGIONS && !clusterCanPage;
+  /** Regions whose every checker location's latest check failed. */
+  failingRegions(): string[] {
+    const regions = new Map<string, boolean[]>();
+    for (const [location, passed] of this.latest) regions.set(regionOfLocation(location), [...(regions.get(regionOfLocation(location)) ?? []), passed]);
+    return [...regions].filter(([, results]) => results.every((passed) => !passed)).map(([region]) => region);
   }
 
-  private async check(region: string) {
+  /** Whether the policy's condition holds at this evaluation (and notes what later ones look back on). */
+  holds(now = Date.now()): boolean {
+    const within = seconds(RUNNING_WITHIN) * 1000;
+    const clusterCanPage = now - this.o.lastRunning("prometheus") < within && now - this.o.lastRunning("alertmanager") < within;
+    const failing = this.failingRegions().length >= MIN_FAILING_REGIONS;
+    if (!failing) this.lastPassing = now;
+    if (!clusterCanPage) this.lastBlind = now;
+    return failing && this.lastBlind > this.lastPassing;
+  }
+
+  private async check(location: string) {
     const c = this.o.config;
     let passed = false;
     try {
@@ -75,7 +89,7 @@ export class UptimeCheck extends EventEmitter {
     } catch {
       passed = false;
     }
-    this.latest.set(region, passed);
+    this.latest.set(location, passed);
   }
 
   private async evaluate() {
@@ -98,7 +112,7 @@ export class UptimeCheck extends EventEmitter {
       routing_key: this.o.routingKey,
       event_action: action,
       dedup_key: dedupKey,
-      payload: { summary: `${UPTIME_ALERT}: license API unreachable from outside (${this.o.config.environment})`, source: "Cloud Monitoring", severity: "critical" },
+      payload: { summary: `${UPTIME_ALERT}: license API unreachable from outside, in an outage the cluster could not page (${this.o.config.environment})`, source: "Cloud Monitoring", severity: "critical" },
     };
     await fetch(this.o.pagerdutyUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) }).catch(() => undefined);
   }
