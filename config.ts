@@ -546,7 +546,13 @@ export class ConfigError extends Error {
 export interface ParsedConfig {
   config: StackConfig;
   secrets: StackSecrets;
+  /** What the stack may run without, and should not: the program logs each at every preview. */
+  warnings: string[];
 }
+
+/** Why the heartbeat URL matters, for the messages that ask for it. */
+export const HEARTBEAT_PURPOSE =
+  "the dead man's switch that expects the Watchdog every minute, the only page when the cluster's monitoring looks alive but cannot page (Alertmanager unable to reach PagerDuty, Prometheus unable to reach Alertmanager, a Prometheus crash-looping)";
 
 /**
  * Validates the raw config map as the Pulumi engine hands it to the program (`namespace:key` to a
@@ -554,6 +560,7 @@ export interface ParsedConfig {
  */
 export function parseConfig(raw: Record<string, string>): ParsedConfig {
   const problems: string[] = [];
+  const warnings: string[] = [];
   const values: Record<string, unknown> = {};
   const secretValues: Record<string, unknown> = {};
   const known = [...Object.keys(schema.shape), ...SECRET_KEYS];
@@ -579,6 +586,11 @@ export function parseConfig(raw: Record<string, string>): ParsedConfig {
     if ((storage.type === "elasticsearch" || storage.type === "opensearch") && !secrets.data.jaegerStoragePassword) {
       problems.push(`${NAMESPACE}:jaegerStoragePassword: must be set as a secret when tracing.jaeger.storage.type is ${storage.type}`);
     }
+    if (!secrets.data.heartbeatUrl) {
+      const need = `${NAMESPACE}:heartbeatUrl: ${HEARTBEAT_PURPOSE}`;
+      if (config.data.environment === "prod") problems.push(`${need}; prod must set it as a secret`);
+      else warnings.push(`${need}; this ${config.data.environment} stack runs without one`);
+    }
     if (config.data.grafana.cloud !== null && !secrets.data.grafanaCloudAccessPolicyToken) {
       problems.push(
         `${NAMESPACE}:grafanaCloudAccessPolicyToken: must be set as a secret when grafana.cloud is set (the Grafana Cloud access policy token the stack manages the PDC network and access policies with; scopes ${grafanaCloudTokenScopes()})`,
@@ -586,7 +598,7 @@ export function parseConfig(raw: Record<string, string>): ParsedConfig {
     }
   }
   if (problems.length > 0 || !config.success || !secrets.success) throw new ConfigError(problems);
-  return { config: config.data, secrets: secrets.data };
+  return { config: config.data, secrets: secrets.data, warnings };
 }
 
 function decode(text: string): unknown {
@@ -665,7 +677,8 @@ export interface SecretOutputs {
  * Pulumi secrets, so their plaintext can reach nothing but resource inputs that keep them secret.
  */
 export function loadStackConfig(): { config: StackConfig; secrets: SecretOutputs } {
-  const { config, secrets } = parseConfig(pulumi.runtime.allConfig());
+  const { config, secrets, warnings } = parseConfig(pulumi.runtime.allConfig());
+  for (const warning of warnings) void pulumi.log.warn(warning);
   const secret = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
   return {
     config,

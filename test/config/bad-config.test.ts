@@ -1,6 +1,8 @@
 // Every bad configuration fails the program before it registers a single resource, with a message
 // that names the key, what it got and what is allowed.
-import { ConfigError } from "../../config";
+import { ConfigError, NAMESPACE, parseConfig } from "../../config";
+import { readStackConfig } from "../../lib/stack-file";
+import { PLACEHOLDER_SECRETS } from "../../render/secrets";
 import { ProgramFailure, runProgram, TEST_SECRETS } from "../harness";
 
 type Case = { name: string; config?: Record<string, unknown>; without?: string[]; secrets?: Record<string, string>; expect: RegExp[] };
@@ -92,6 +94,7 @@ const cases: Case[] = [
   },
   { name: "a remote-write buffer smaller than two batches", config: prodSection("longTermMetrics", { queue: { capacity: 3000 } }), expect: [/longTermMetrics\.queue\.capacity: must be at least twice longTermMetrics\.queue\.maxSamplesPerSend \(2000\).*\(got 3000\)/] },
   { name: "Grafana Cloud without the Cloud access policy token", secrets: (({ grafanaCloudAccessPolicyToken: _t, ...rest }) => rest)(TEST_SECRETS), expect: [/grafanaCloudAccessPolicyToken: must be set as a secret when grafana\.cloud is set/] },
+  { name: "prod without a dead man's switch", secrets: (({ heartbeatUrl: _h, ...rest }) => rest)(TEST_SECRETS), expect: [/heartbeatUrl: the dead man's switch that expects the Watchdog every minute, the only page when the cluster's monitoring looks alive but cannot page .*; prod must set it as a secret/] },
   { name: "Elasticsearch without its password", secrets: (({ jaegerStoragePassword: _p, ...rest }) => rest)(TEST_SECRETS), expect: [/jaegerStoragePassword: must be set as a secret when tracing\.jaeger\.storage\.type is elasticsearch/] },
 ];
 
@@ -118,4 +121,13 @@ describe("bad stack config fails before any resource is registered", () => {
     expect(error.message).toMatch(/slo\.availabilityTarget/);
     expect(error.message).toMatch(/logging\.retentionDays/);
   });
+});
+
+test("staging may run without a dead man's switch, and is told what it lacks", () => {
+  const raw = readStackConfig("staging");
+  for (const [key, value] of Object.entries(PLACEHOLDER_SECRETS)) if (key !== "heartbeatUrl") raw[`${NAMESPACE}:${key}`] = value;
+  const { warnings } = parseConfig(raw);
+  expect(warnings).toEqual([expect.stringMatching(/^coditect-monitoring:heartbeatUrl: the dead man's switch .*; this staging stack runs without one$/)]);
+  raw[`${NAMESPACE}:heartbeatUrl`] = PLACEHOLDER_SECRETS.heartbeatUrl;
+  expect(parseConfig(raw).warnings).toEqual([]);
 });
