@@ -41,6 +41,12 @@ export const SEAT_FORECAST_SERIES = {
 } as const;
 
 /** The job label of the black-box probes of the health endpoint. */
+/**
+ * The job kube-prometheus-stack's ServiceMonitor gives the Alertmanagers' metrics (its Service,
+ * named after the release's fullnameOverride, render/values/kube-prometheus-stack.ts).
+ */
+export const ALERTMANAGER_JOB = "kps-alertmanager";
+
 export const probeJob = (c: StackConfig) => `${c.licenseApi.job}-health`;
 /** The job label of the black-box probes of the public URL, through DNS, the load balancer, TLS and the ingress. */
 export const publicProbeJob = (c: StackConfig) => `${c.licenseApi.job}-public`;

@@ -6,6 +6,7 @@ export const FAULTS = {
   vanish: "the targets disappear from discovery and the service has no endpoints",
   errors: "half of all license validations fail",
   trickle: "2 % of license validations fail (a slow burn: what the budget, not a page, is for)",
+  episode: "10 % of license validations fail (HighErrorRate first, the hour's burn later: one incident)",
   latency: "validations take 1.5 to 3 s",
   seats: "one license runs out of seats and denials pile up",
   redis: "Redis operations fail",
@@ -14,16 +15,20 @@ export const FAULTS = {
   blip: "exactly one scrape of /metrics and one health probe fail (must not page)",
   edge: "the public URL fails (load balancer, DNS, TLS or ingress) while the pods answer",
   "prometheus-stop": "every Prometheus replica stops: the cluster cannot page, the uptime check must",
+  "cluster-stop": "every Prometheus replica and every Alertmanager stops: the cluster cannot page, nor resolve what it paged",
+  "alertmanager-stop": "every Alertmanager stops (Prometheus keeps evaluating, nobody notifies)",
+  "monitoring-start": "every stopped Prometheus and Alertmanager starts again, the API left as it is",
+  "pagerduty-cut": "Alertmanager's events to PagerDuty fail (egress, DNS, a revoked key) while its containers run",
   "replica-stop": "the last Prometheus replica stops (a restart or a lost replica, until recover)",
   "replica-wipe": "the last Prometheus replica restarts on an empty volume",
   "blackbox-stop": "the blackbox exporter stops (no probes until recover)",
   rollout: "the API's pod is replaced by a new one (another /metrics instance), the Service answering throughout",
-  recover: "clear every fault (restarting the process after exit, every stopped Prometheus and the blackbox exporter)",
+  recover: "clear every fault (restarting the process after exit, every stopped Prometheus and Alertmanager and the blackbox exporter, the route to PagerDuty)",
 } as const;
 
 export type Fault = keyof typeof FAULTS;
 export const isFault = (s: string): s is Fault => s in FAULTS;
 
 /** Faults that change the simulated traffic; the rest change whether the process answers at all. */
-export const TRAFFIC_FAULTS = ["errors", "trickle", "latency", "seats", "redis", "db", "guess"] as const;
+export const TRAFFIC_FAULTS = ["errors", "trickle", "episode", "latency", "seats", "redis", "db", "guess"] as const;
 export type TrafficFault = (typeof TRAFFIC_FAULTS)[number];

@@ -14,8 +14,8 @@ import * as http from "http";
 import * as path from "path";
 import { DETAILS_NONE, DETAILS_SEPARATOR } from "../render/alertmanager-config";
 
-/** The integration keys of the local stack's two PagerDuty senders. */
-export const LOCAL_ROUTING_KEYS = { alertmanager: "local-alertmanager-key", uptimeCheck: "local-cloud-monitoring-key" } as const;
+/** The integration keys of the local stack's PagerDuty senders: Alertmanager, the uptime check's policy, the heartbeat service. */
+export const LOCAL_ROUTING_KEYS = { alertmanager: "local-alertmanager-key", uptimeCheck: "local-cloud-monitoring-key", heartbeat: "local-heartbeat-key" } as const;
 export type Integration = keyof typeof LOCAL_ROUTING_KEYS;
 
 export interface Delivery {
@@ -68,6 +68,8 @@ export class Receivers extends EventEmitter {
   readonly deliveries: Delivery[] = [];
   /** Every PagerDuty incident opened, in order. */
   readonly incidents: Incident[] = [];
+  /** Integrations whose events PagerDuty cannot be reached for (the `pagerduty-cut` fault): answered 503, not recorded. */
+  readonly unreachable = new Set<Integration>();
   private server?: http.Server;
 
   constructor(
@@ -91,6 +93,7 @@ export class Receivers extends EventEmitter {
         try {
           const delivery = this.parse(req.url ?? "", JSON.parse(body || "{}"));
           if (!delivery) return void res.writeHead(404).end();
+          if (delivery.integration && this.unreachable.has(delivery.integration)) return void res.writeHead(503).end("unreachable");
           if (delivery.receiver === "pagerduty") this.incidentFor(delivery);
           this.record(delivery);
           if (delivery.receiver === "pagerduty") {
@@ -146,7 +149,7 @@ export class Receivers extends EventEmitter {
       const summary: string = body.payload?.summary ?? "";
       const status = body.event_action === "trigger" ? "firing" : "resolved";
       const details = body.payload?.custom_details;
-      // Alertmanager's details list the alerts (render/alertmanager-config.ts); Cloud Monitoring's summary names its policy.
+      // Alertmanager's details list the alerts (render/alertmanager-config.ts); the others' summaries name their alert.
       const alerts = integration === "alertmanager" ? alertNames(details?.[status]) : [summary.split(":")[0]];
       return { ...base, receiver: "pagerduty", status, alerts, summary, dedupKey: body.dedup_key, integration, ...(details ? { details } : {}) };
     }

@@ -108,7 +108,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
     for (let i = 0; i < 20; i++) {
       const l = pick(LICENSES);
       const roll = Math.random();
-      const failed = (faults.has("errors") && roll < 0.5) || (faults.has("trickle") && roll < 0.02);
+      const failed = (faults.has("errors") && roll < 0.5) || (faults.has("episode") && roll < 0.1) || (faults.has("trickle") && roll < 0.02);
       const status = failed ? "error" : roll > 0.97 ? "invalid" : roll > 0.96 ? "expired" : roll > 0.955 ? "revoked" : "valid";
       m.requests.inc(validation(l.key, status, l.tier));
       if (failed) m.errors.inc({ error_type: pick(["redis_unavailable", "database_error", "timeout", "internal"]), tier: l.tier });

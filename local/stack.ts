@@ -21,6 +21,7 @@ import { ALERTMANAGER, BLACKBOX_EXPORTER, PROMETHEUS } from "../tools/binaries";
 import type { LabelScheme } from "../rules/metric-contract";
 import type { Fault } from "./faults";
 import type { SimulatorOptions } from "./simulator";
+import { HeartbeatMonitor } from "./heartbeat-monitor";
 import { LOCAL_ROUTING_KEYS, Receivers, type Delivery } from "./receivers";
 import { UptimeCheck } from "./uptime-check";
 
@@ -76,6 +77,7 @@ export class LocalStack extends EventEmitter {
   readonly rules: RuleGroup[];
   readonly receivers: Receivers;
   readonly uptimeCheck: UptimeCheck;
+  readonly heartbeat: HeartbeatMonitor;
   readonly ports;
   private procs: Proc[] = [];
   private stopping = false;
@@ -106,7 +108,10 @@ export class LocalStack extends EventEmitter {
       metricsNext: p + 45,
     };
     this.receivers = new Receivers(this.ports.receivers, options.deliveriesFile ?? path.join(options.workDir, "deliveries.jsonl"));
-    this.receivers.on("delivery", (d: Delivery) => this.emit("delivery", d));
+    this.receivers.on("delivery", (d: Delivery) => {
+      if (d.receiver === "heartbeat") this.heartbeat.ping(d.at);
+      this.emit("delivery", d);
+    });
     this.uptimeCheck = new UptimeCheck({
       config: this.config,
       url: this.urls.public,
@@ -114,6 +119,7 @@ export class LocalStack extends EventEmitter {
       routingKey: LOCAL_ROUTING_KEYS.uptimeCheck,
       lastRunning: (kind) => this.lastRunning(kind),
     });
+    this.heartbeat = new HeartbeatMonitor({ config: this.config, pagerdutyUrl: this.receivers.urls.pagerduty, routingKey: LOCAL_ROUTING_KEYS.heartbeat });
   }
 
   get urls() {
@@ -188,6 +194,7 @@ export class LocalStack extends EventEmitter {
       this.startPrometheus(i);
     });
     this.uptimeCheck.start();
+    this.heartbeat.start();
   }
 
   /** Milliseconds since the epoch at which a process of this kind last ran: now while one runs. */
@@ -270,6 +277,11 @@ export class LocalStack extends EventEmitter {
     ]);
   }
 
+  /** Stops one Alertmanager as Kubernetes stops its pod (SIGTERM); startAlertmanager(i) brings it back on the same data. */
+  stopAlertmanager(i: number): Promise<void> {
+    return this.exited(`alertmanager-${i}`, () => this.terminate(`alertmanager-${i}`));
+  }
+
   /** Kills one Alertmanager as a node failure would (SIGKILL, no goodbye to its peer). */
   killAlertmanager(i: number) {
     this.kill(`alertmanager-${i}`);
@@ -342,13 +354,23 @@ export class LocalStack extends EventEmitter {
 
   async fault(mode: Fault): Promise<void> {
     const last = this.ports.prometheus.length - 1;
-    if (mode === "prometheus-stop") return void (await Promise.all(this.ports.prometheus.map((_, i) => this.stopPrometheus(i))));
+    const stopAll = (kind: "prometheus" | "alertmanager") => Promise.all(this.ports[kind].map((_, i) => (kind === "prometheus" ? this.stopPrometheus(i) : this.stopAlertmanager(i))));
+    if (mode === "prometheus-stop") return void (await stopAll("prometheus"));
+    if (mode === "alertmanager-stop") return void (await stopAll("alertmanager"));
+    if (mode === "cluster-stop") return void (await Promise.all([stopAll("prometheus"), stopAll("alertmanager")]));
+    if (mode === "pagerduty-cut") return void this.receivers.unreachable.add("alertmanager");
     if (mode === "replica-stop") return this.stopPrometheus(last);
     if (mode === "replica-wipe") return this.wipePrometheus(last);
     if (mode === "blackbox-stop") return this.stopBlackbox();
     if (mode === "rollout") return this.rollout();
-    if (mode === "recover") {
+    const startMonitoring = () => {
+      this.ports.alertmanager.forEach((_, i) => !this.isRunning(`alertmanager-${i}`) && this.startAlertmanager(i));
       this.ports.prometheus.forEach((_, i) => !this.isRunning(`prometheus-${i}`) && this.startPrometheus(i));
+    };
+    if (mode === "monitoring-start") return startMonitoring();
+    if (mode === "recover") {
+      this.receivers.unreachable.clear();
+      startMonitoring();
       if (!this.isRunning("blackbox")) this.startBlackbox();
       return this.recoverApi();
     }
@@ -467,6 +489,7 @@ export class LocalStack extends EventEmitter {
   async stop(): Promise<void> {
     this.stopping = true;
     this.uptimeCheck.stop();
+    this.heartbeat.stop();
     process.off("exit", this.onExit);
     await Promise.all(
       this.procs.map(

@@ -78,6 +78,11 @@ const details = "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotation
  * replica sends (the others find the entry in the gossiped notification log).
  */
 export const HEARTBEAT_PERIOD_SECONDS = 60;
+/**
+ * The grace docs/bootstrap.md sets the heartbeat check up with: it pages once a ping is this much
+ * later than the period. Pings come one period apart, from whichever Alertmanager replica is first.
+ */
+export const HEARTBEAT_GRACE_SECONDS = 120;
 const heartbeatTiming = {
   group_wait: "0s",
   group_interval: `${HEARTBEAT_PERIOD_SECONDS / 2}s`,

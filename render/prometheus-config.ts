@@ -2,7 +2,7 @@
 // license API: same intervals, job names, external labels and alert relabelling. Kubernetes service
 // discovery is replaced by file discovery so the same file runs outside a cluster.
 import type { StackConfig } from "../config";
-import { healthUrl, probeJob, publicHealthUrl, publicProbeJob } from "../lib/identities";
+import { ALERTMANAGER_JOB, healthUrl, probeJob, publicHealthUrl, publicProbeJob } from "../lib/identities";
 import { HA_CLUSTER_LABEL, prometheusRemoteWrite, REPLICA_LABEL } from "./remote-write";
 
 export const BLACKBOX_MODULE = "http_2xx";
@@ -73,6 +73,8 @@ export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {
       },
       probeJobConfig(c, probeJob(c), BLACKBOX_MODULE, t.healthUrl, t.blackbox),
       probeJobConfig(c, publicProbeJob(c), PUBLIC_MODULE, t.publicUrl, t.blackbox),
+      // The chart's ServiceMonitor of the Alertmanagers: the Watchdog reads whether they reach PagerDuty.
+      { job_name: ALERTMANAGER_JOB, static_configs: [{ targets: t.alertmanagers }] },
     ],
   };
 }

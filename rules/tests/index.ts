@@ -13,6 +13,7 @@ import { outageTests } from "./outage";
 import { testFile, type PromtoolTestFile } from "./promtool";
 import { sliTests } from "./sli";
 import { sloTests } from "./slo";
+import { watchdogTests } from "./watchdog";
 
 /** Every promtool test file of a stack, by file name; each loads the rendered rules.yml beside it. */
 export function promtoolTestFiles(c: StackConfig): Record<string, PromtoolTestFile> {
@@ -26,6 +27,7 @@ export function promtoolTestFiles(c: StackConfig): Record<string, PromtoolTestFi
       ...sloTests(c),
       ...sliTests(c),
       ...healthyTests(c),
+      ...watchdogTests(c),
     ]),
     "episodes.test.yml": episodeTests(c),
     "daily.test.yml": testFile(c, duration(DAILY.evalEvery), suspiciousValidationTests(c)),
