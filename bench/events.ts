@@ -13,6 +13,10 @@ export interface EventResult {
   triggers: (number | null)[];
   /** Incidents opened, as "<alerts> via <integration>". */
   pages: string[];
+  /** Of those, the ones resolved while the API was still down (before the event's last recovery). */
+  resolvedWhileDown: number;
+  /** Of those, the ones still open when the event's tail has passed. */
+  leftOpen: number;
   /** What PagerDuty received, in order, for the record: t (s from the first fault), alerts, event, incident. */
   events: string[];
 }
@@ -23,7 +27,9 @@ export interface EventSpec {
   /** Pages the design allows: exactly this many, or at least `atLeast`; none for an event only timed (the ADR's timings). */
   expected?: { exactly: number } | { atLeast: number };
   /** A PagerDuty integration every page must come through, when it matters. */
-  through?: "alertmanager" | "uptimeCheck";
+  through?: "alertmanager" | "uptimeCheck" | "heartbeat";
+  /** Incidents the design resolves while the API is still down (0 unless said). */
+  resolvedWhileDown?: number;
   run: (local: LocalStack) => Promise<EventResult>;
 }
 
@@ -39,10 +45,13 @@ async function trigger(local: LocalStack, since: number, timeoutMs: number): Pro
   return d ? (d.at - since) / 1000 : null;
 }
 
-function result(local: LocalStack, since: number, triggers: (number | null)[]): EventResult {
+function result(local: LocalStack, since: number, triggers: (number | null)[], recoveredAt = since): EventResult {
+  const incidents = local.receivers.incidentsOpenedSince(since);
   return {
     triggers,
-    pages: local.receivers.incidentsOpenedSince(since).map((i) => `${[...new Set(i.alerts)].join("+")} via ${i.integration}`),
+    pages: incidents.map((i) => `${[...new Set(i.alerts)].join("+")} via ${i.integration}`),
+    resolvedWhileDown: incidents.filter((i) => i.resolvedAt !== undefined && i.resolvedAt < recoveredAt).length,
+    leftOpen: incidents.filter((i) => i.resolvedAt === undefined).length,
     events: local.receivers.deliveries
       .filter((d) => d.receiver === "pagerduty" && d.at >= since)
       .map((d) => `${((d.at - since) / 1000).toFixed(1)}s ${[...new Set(d.alerts)].join("+")} ${d.opened ? "open" : d.status === "firing" ? "update" : "resolve"} #${d.incident ?? "-"}`),
@@ -55,10 +64,11 @@ async function staged(local: LocalStack, faults: Fault[], ms: number, timeoutMs:
   for (const f of faults) await local.fault(f);
   const first = trigger(local, since, timeoutMs);
   await sleep(ms);
+  const recoveredAt = Date.now();
   await local.fault("recover");
   const t = await first;
   await sleep(TAIL_MS);
-  return result(local, since, [t]);
+  return result(local, since, [t], recoveredAt);
 }
 
 /** The API falls in `mode` for `seconds`, then recovers. */
@@ -151,4 +161,75 @@ export const untilPaged = (mode: OutageMode, timeoutMs: number): EventSpec => ({
     await local.fault("recover");
     return result(local, since, [t]);
   },
+});
+
+/** 10 % of validations fail for ten minutes: HighErrorRate pages, the hour's burn joins it before it resolves. */
+export const episode = (): EventSpec => ({
+  name: "10m of 10 % errors",
+  expected: { exactly: 1 },
+  through: "alertmanager",
+  run: (local) => staged(local, ["episode"], 600_000, 600_000),
+});
+
+/**
+ * The API is down this long after the monitoring faults of an edge event, before it recovers: past the
+ * uptime check's page (about 3.5 minutes of blindness) and the heartbeat service's (a period plus grace
+ * after the last ping, which Alertmanager keeps sending until Prometheus' Watchdog expires in it,
+ * about four minutes after Prometheus stopped).
+ */
+const EDGE_HOLD_MS = 480_000;
+
+/**
+ * The API falls; once the cluster has paged, its monitoring is lost (`lost`: every Prometheus and
+ * Alertmanager, or every Prometheus only) for EDGE_HOLD_MS while the API stays down; then both recover.
+ */
+export const lostMidOutage = (lost: Extract<Fault, "cluster-stop" | "prometheus-stop">, timeoutMs: number): EventSpec => ({
+  name: `outage exit, then ${lost === "cluster-stop" ? "every Prometheus and Alertmanager" : "every Prometheus"} lost for 8m`,
+  // The cluster's page, the heartbeat service's (the monitoring is gone) and the uptime check's (the
+  // outage the cluster can no longer carry). With Alertmanager alive, it resolves the cluster's
+  // incident once Prometheus' alerts expire in it (about four minutes).
+  expected: { exactly: 3 },
+  resolvedWhileDown: lost === "prometheus-stop" ? 1 : 0,
+  async run(local) {
+    const since = Date.now();
+    await local.fault("exit");
+    const t = await trigger(local, since, timeoutMs);
+    await sleep(REPEAT_OUTAGE_MS);
+    await local.fault(lost);
+    await sleep(EDGE_HOLD_MS);
+    const recoveredAt = Date.now();
+    await local.fault("recover");
+    await sleep(TAIL_MS);
+    return result(local, since, [t], recoveredAt);
+  },
+});
+
+/** The cluster's monitoring is lost, the API falls, the monitoring comes back while the API is still down, then the API recovers. */
+export const blindThenBack = (): EventSpec => ({
+  name: "cluster blind, outage exit, monitoring back 5m in, API back 3m later",
+  // The heartbeat service's page (the monitoring is gone), the uptime check's (the outage), and the
+  // cluster's own when its monitoring comes back to the same outage.
+  expected: { exactly: 3 },
+  async run(local) {
+    const since = Date.now();
+    await local.fault("cluster-stop");
+    await local.fault("exit");
+    const first = trigger(local, since, EDGE_HOLD_MS);
+    await sleep(300_000);
+    await local.fault("monitoring-start");
+    await sleep(180_000);
+    const recoveredAt = Date.now();
+    await local.fault("recover");
+    const t = await first;
+    await sleep(TAIL_MS);
+    return result(local, since, [t], recoveredAt);
+  },
+});
+
+/** Alertmanager cannot reach PagerDuty, then the API falls: the heartbeat stops and its service pages. */
+export const pagerdutyCut = (): EventSpec => ({
+  name: "PagerDuty unreachable from Alertmanager, outage exit 8m",
+  expected: { exactly: 1 },
+  through: "heartbeat",
+  run: (local) => staged(local, ["pagerduty-cut", "exit"], EDGE_HOLD_MS, EDGE_HOLD_MS),
 });

@@ -10,7 +10,12 @@
 // - quiet: single failed scrapes and probes, and 10 minutes of 2 % errors: no page;
 // - other: 10 minutes of 50 % errors (one page: HighErrorRate and the burn it causes), an outage only the
 //   public URL shows (one page, from the cluster), an outage while both Prometheus replicas are stopped
-//   (at least one page, from the uptime check).
+//   (at least one page, from the uptime check);
+// - edges: 10 minutes of 10 % errors (one page); the cluster's monitoring lost in the middle of an outage
+//   (every Prometheus and Alertmanager, or every Prometheus); the cluster blind, an outage, the
+//   monitoring back while the API is still down; Alertmanager unable to reach PagerDuty during an
+//   outage (one page, from the heartbeat service). Each counts incidents opened, resolved while the
+//   API was still down, and left open.
 // It prints the tables, writes .local/bench/outage.json, and exits non-zero when an event caused other
 // than its pages or a prod page took over 30 s.
 import * as fs from "fs";
@@ -22,7 +27,7 @@ import { adrTimings } from "../local/adr-timings";
 import { flag } from "../local/cli-args";
 import { LocalStack, sleep } from "../local/stack";
 import type { RuleGroup } from "../rules";
-import { blind, blips, burst, edge, outage, OUTAGE_MODES, repeat, untilPaged, type EventResult, type EventSpec } from "./events";
+import { blind, blindThenBack, blips, burst, edge, episode, lostMidOutage, outage, OUTAGE_MODES, pagerdutyCut, repeat, untilPaged, type EventResult, type EventSpec } from "./events";
 import { previousTimings, PREVIOUS_PEER_TIMEOUT } from "./previous-timings";
 
 type Adjust = (c: StackConfig) => { config: StackConfig; rules?: RuleGroup[] };
@@ -36,7 +41,7 @@ const TIMINGS: Record<string, Timings> = {
   adr: { adjust: adrTimings, timeoutMs: 180_000 },
   previous: { adjust: previousTimings, peerTimeout: PREVIOUS_PEER_TIMEOUT, timeoutMs: 120_000 },
 };
-const GROUPS = ["outages", "repeats", "quiet", "other"] as const;
+const GROUPS = ["outages", "repeats", "quiet", "other", "edges"] as const;
 type Group = (typeof GROUPS)[number];
 /** The bound every prod page, first or repeated, is held to (README, "Outage-to-page benchmark"); the ADR asks for 60 s. */
 const GOAL_SECONDS = 30;
@@ -73,6 +78,11 @@ function series(): Series[] {
     { group: "other", timings: "prod", event: burst("errors"), trials: longTrials },
     { group: "other", timings: "prod", event: edge(prod), trials: longTrials },
     { group: "other", timings: "prod", event: blind(), trials: longTrials },
+    { group: "edges", timings: "prod", event: episode(), trials: longTrials },
+    { group: "edges", timings: "prod", event: lostMidOutage("cluster-stop", prod), trials: longTrials },
+    { group: "edges", timings: "prod", event: lostMidOutage("prometheus-stop", prod), trials: longTrials },
+    { group: "edges", timings: "prod", event: blindThenBack(), trials: longTrials },
+    { group: "edges", timings: "prod", event: pagerdutyCut(), trials: longTrials },
   ];
   return all.filter((s) => only.includes(s.group));
 }
@@ -116,6 +126,7 @@ function problems(s: Series, results: EventResult[]): string[] {
     if (e.expected && "atLeast" in e.expected && n < e.expected.atLeast) out.push(`${s.timings} ${e.name}: ${n} page(s), at least ${e.expected.atLeast} needed`);
     if (e.through && r.pages.some((p) => !p.endsWith(`via ${e.through}`))) out.push(`${s.timings} ${e.name}: a page not through ${e.through} (${r.pages.join("; ")})`);
     if (s.timings === "prod" && e.through === "alertmanager" && r.triggers.some((t) => t === null || t > GOAL_SECONDS)) out.push(`${s.timings} ${e.name}: a page missed ${GOAL_SECONDS} s`);
+    if (r.resolvedWhileDown !== (e.resolvedWhileDown ?? 0)) out.push(`${s.timings} ${e.name}: ${r.resolvedWhileDown} incident(s) resolved while the API was down where ${e.resolvedWhileDown ?? 0} are designed`);
   }
   return out;
 }
@@ -128,14 +139,16 @@ async function main() {
   const done = await Promise.all(all.map(async (s, i) => ({ ...s, results: await runSeries(s, 31000 + i * 100) })));
 
   const table = [
-    `| event | timings | trials | pages per trial (designed) | first trigger min / median / max | ≤ ${GOAL_SECONDS} s | pages |`,
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    `| event | timings | trials | pages per trial (designed) | resolved while down (designed) | left open | first trigger min / median / max | ≤ ${GOAL_SECONDS} s | pages |`,
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...done.map((s) => {
       const t = stats(s.results.flatMap((r) => r.triggers));
       const pages = s.results.map((r) => r.pages.length).join(", ");
       const kinds = [...new Set(s.results.flatMap((r) => r.pages))];
       const timing = t.count === 0 ? "—" : `${fmt(t.min)} / ${fmt(t.median)} / ${fmt(t.max)}`;
-      return `| ${s.event.name} | ${s.timings} | ${s.results.length} | ${pages} (${expectation(s.event)}) | ${timing} | ${t.count === 0 ? "—" : `${t.withinGoal} / ${t.count}`} | ${kinds.join("; ") || "none"} |`;
+      const whileDown = `${s.results.map((r) => r.resolvedWhileDown).join(", ")} (${s.event.resolvedWhileDown ?? 0})`;
+      const open = s.results.map((r) => r.leftOpen).join(", ");
+      return `| ${s.event.name} | ${s.timings} | ${s.results.length} | ${pages} (${expectation(s.event)}) | ${whileDown} | ${open} | ${timing} | ${t.count === 0 ? "—" : `${t.withinGoal} / ${t.count}`} | ${kinds.join("; ") || "none"} |`;
     }),
   ];
   console.log(`\n${table.join("\n")}\n`);

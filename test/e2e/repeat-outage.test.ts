@@ -78,5 +78,8 @@ test("both Prometheus replicas stopped, then the API falls: the cluster cannot p
   expect(await local.waitForDelivery(uptime("resolved"), recovered, 240_000)).toMatchObject({ incident: page!.incident });
   await local.ready(120_000);
   await sleep(60_000);
-  expect(local.receivers.incidentsOpenedSince(since).map((i) => i.integration)).toEqual(["uptimeCheck"]);
+  // The heartbeat service may page too (the monitoring is gone), once Alertmanager stops sending the
+  // Watchdog it holds until it expires, about four minutes after Prometheus stopped: that page says
+  // something else. The cluster's own alerting pages nothing.
+  expect(local.receivers.incidentsOpenedSince(since).filter((i) => i.integration !== "heartbeat").map((i) => i.integration)).toEqual(["uptimeCheck"]);
 }, 720_000);
