@@ -186,7 +186,6 @@ export const schema = z
             name: z.string().min(1),
             urgency: z.enum(["high", "low", "severity_based"], { message: "must be high, low or severity_based" }),
             acknowledgementTimeoutSeconds: positiveInt,
-            autoResolveTimeoutSeconds: positiveInt,
           })
           .strict(),
       })

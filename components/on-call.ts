@@ -4,6 +4,9 @@ import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 
+/** The provider's value for a service whose incidents never resolve on a timer. */
+export const AUTO_RESOLVE_NEVER = "null";
+
 /** PagerDuty's catalogue name of its integration for Google Cloud Monitoring notification channels. */
 export const CLOUD_MONITORING_VENDOR = "Google Cloud Monitoring";
 
@@ -68,7 +71,10 @@ export class OnCall extends pulumi.ComponentResource {
         name: c.service.name,
         escalationPolicy: policy.id,
         acknowledgementTimeout: String(c.service.acknowledgementTimeoutSeconds),
-        autoResolveTimeout: String(c.service.autoResolveTimeoutSeconds),
+        // Never: an incident closes when Alertmanager resolves it, or by hand. A timer would resolve an
+        // outage that outlasts it while the API is still down, and Alertmanager's next repeat of the
+        // still-firing alerts would then open a second incident, a second page for the same outage.
+        autoResolveTimeout: AUTO_RESOLVE_NEVER,
         // Events API v2 integrations only open incidents on services that create alerts.
         alertCreation: "create_alerts_and_incidents",
         incidentUrgencyRule: { type: "constant", urgency: c.service.urgency },

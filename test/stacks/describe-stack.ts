@@ -1,4 +1,5 @@
 // What every stack must provision, asserted on the resource graph the real program registers.
+import { AUTO_RESOLVE_NEVER } from "../../components/on-call";
 import type { StackName } from "../../lib/stack-file";
 import { CHARTS } from "../../render/charts";
 import { renderRuleGroups } from "../../rules";
@@ -128,6 +129,9 @@ export function describeStack(stack: StackName, run: () => ProgramRun) {
       const service = run().get(T.pdService, "license-api-service");
       expect(service.inputs.escalationPolicy).toBe("license-api-escalation-id");
       expect(service.inputs.incidentUrgencyRule.urgency).toBe(c.pagerduty.service.urgency);
+      // An outage longer than any timer stays one incident: only Alertmanager's resolve (or a person)
+      // closes it, and Alertmanager's repeats of the still-firing page update it without paging.
+      expect(service.inputs.autoResolveTimeout).toBe(AUTO_RESOLVE_NEVER);
       expect(run().get(T.pdIntegration, "license-api-alertmanager").inputs.type).toBe("events_api_v2_inbound_integration");
     });
   });
