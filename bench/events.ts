@@ -231,5 +231,9 @@ export const pagerdutyCut = (): EventSpec => ({
   name: "PagerDuty unreachable from Alertmanager, outage exit 8m",
   expected: { exactly: 1 },
   through: "heartbeat",
-  run: (local) => staged(local, ["pagerduty-cut", "exit"], EDGE_HOLD_MS, EDGE_HOLD_MS),
+  async run(local) {
+    // A heartbeat that has been running, as in any deployment: its service says nothing before a first ping.
+    await local.waitForDelivery((d) => d.receiver === "heartbeat", 0, 120_000);
+    return staged(local, ["pagerduty-cut", "exit"], EDGE_HOLD_MS, EDGE_HOLD_MS);
+  },
 });
