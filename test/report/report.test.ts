@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DateTime } from "luxon";
+import { SLACK_WEBHOOK_SECRETS, type SlackWebhookSecret } from "../../config";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
 import { EXIT } from "../../report/errors";
@@ -61,7 +62,8 @@ const running = {
 /** Silences, as an on-call engineer makes them: one for SeatExhaustion, expired again, one for alerts that never fire. */
 async function silenceInAlertmanager() {
   const c = testStackConfig("prod");
-  await alertmanager.start(c, dir, NOWHERE);
+  const slack = Object.fromEntries(SLACK_WEBHOOK_SECRETS.map((key) => [key, `${NOWHERE}/slack/${key}`])) as Record<SlackWebhookSecret, string>;
+  await alertmanager.start(c, dir, { pagerdutyRoutingKey: "test-routing-key", ...slack, heartbeatUrl: `${NOWHERE}/heartbeat` }, { pagerdutyUrl: `${NOWHERE}/pagerduty` });
   const monthStart = DateTime.utc().startOf("month");
   // SeatExhaustion fires a minute before the silence: the month must have begun by then.
   const wait = monthStart.toMillis() + 120_000 - Date.now();
