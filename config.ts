@@ -352,6 +352,7 @@ export const schema = z
     lessThan(c.blackbox.probeInterval, ["blackbox", "probeInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "a single failed probe must not page");
     lessThan(c.alerts.outage.evaluationInterval, ["alerts", "outage", "evaluationInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "for: needs at least two evaluations");
     outageToPage(c, ctx);
+    onCallNamesOfTheEnvironment(c, ctx);
     grafanaReachesTheCluster(c, ctx);
     longTermQueue(c, ctx);
     const horizon = seconds(c.alerts.forecast.horizon);
@@ -453,6 +454,24 @@ function outageToPage(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
   const lastReplicaWaits = (c.alertmanager.replicas - 1) * seconds(ALERTMANAGER_PEER_TIMEOUT);
   if (lastReplicaWaits >= seconds(critical.groupInterval)) {
     issue(["alertmanager", "critical", "groupInterval"], `must be longer than the last of ${c.alertmanager.replicas} Alertmanager replicas waits before it notifies (${lastReplicaWaits}s, ${ALERTMANAGER_PEER_TIMEOUT} per replica): it would send a view older than another replica's last notification`);
+  }
+}
+
+/**
+ * Staging and prod share one PagerDuty account, and each stack creates its own team, schedule,
+ * escalation policy and service (components/on-call.ts), each named after its environment: people pick
+ * a schedule to override, a policy to escalate to or a team to join by its name, and two stacks' objects
+ * of one name could not be told apart.
+ */
+function onCallNamesOfTheEnvironment(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
+  const suffix = ` (${c.environment})`;
+  for (const key of ["team", "schedule", "escalation", "service"] as const) {
+    if (c.pagerduty[key].name.endsWith(suffix)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["pagerduty", key, "name"],
+      message: `must end with "${suffix}": staging and prod create their PagerDuty team, schedule, escalation policy and service in one account, each named after its environment`,
+    });
   }
 }
 
