@@ -190,14 +190,6 @@ export const schema = z
           .strict(),
       })
       .strict(),
-    slack: z
-      .object({
-        channel: z.string().regex(/^#[a-z0-9_-]+$/, { message: "must be a channel such as #alerts" }),
-        ticketChannel: z.string().regex(/^#[a-z0-9_-]+$/, { message: "must be a channel such as #alerts" }),
-        // Cluster alerts from kube-prometheus-stack's own rules that do not page (see rules/platform-alerts.ts).
-        platformChannel: z.string().regex(/^#[a-z0-9_-]+$/, { message: "must be a channel such as #alerts" }),
-      })
-      .strict(),
     grafana: z
       .object({
         url: httpsUrl,
@@ -359,6 +351,7 @@ export const schema = z
     lessThan(c.blackbox.probeInterval, ["blackbox", "probeInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "a single failed probe must not page");
     lessThan(c.alerts.outage.evaluationInterval, ["alerts", "outage", "evaluationInterval"], c.alerts.outage.probeFor, ["alerts", "outage", "probeFor"], "for: needs at least two evaluations");
     outageToPage(c, ctx);
+    onCallNamesOfTheEnvironment(c, ctx);
     grafanaReachesTheCluster(c, ctx);
     longTermQueue(c, ctx);
     const horizon = seconds(c.alerts.forecast.horizon);
@@ -463,6 +456,24 @@ function outageToPage(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
   }
 }
 
+/**
+ * Staging and prod share one PagerDuty account, and each stack creates its own team, schedule,
+ * escalation policy and service (components/on-call.ts), each named after its environment: people pick
+ * a schedule to override, a policy to escalate to or a team to join by its name, and two stacks' objects
+ * of one name could not be told apart.
+ */
+function onCallNamesOfTheEnvironment(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
+  const suffix = ` (${c.environment})`;
+  for (const key of ["team", "schedule", "escalation", "service"] as const) {
+    if (c.pagerduty[key].name.endsWith(suffix)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["pagerduty", key, "name"],
+      message: `must end with "${suffix}": staging and prod create their PagerDuty team, schedule, escalation policy and service in one account, each named after its environment`,
+    });
+  }
+}
+
 /** Grafana Cloud's hosts: a Grafana there has no route to cluster-internal addresses of its own. */
 export const isGrafanaCloud = (url: string) => /\.grafana\.net$/.test(new URL(url).hostname);
 
@@ -519,7 +530,13 @@ const roundTo = (x: number) => Number(x.toPrecision(4));
 export const secretSchema = z
   .object({
     pagerdutyToken: z.string().min(1, { message: "must be set (pulumi config set --secret pagerdutyToken ...)" }),
-    slackWebhookUrl: httpsUrl,
+    // One Slack incoming webhook per destination (render/alertmanager-config.ts, SLACK_RECEIVERS): the
+    // stack's warnings, the SLO tickets, and the cluster alerts of kube-prometheus-stack that do not
+    // page. A Slack app's webhook posts to the one channel it was created for and ignores a message's
+    // `channel`, so the webhook is what chooses the channel.
+    slackAlertsWebhookUrl: httpsUrl,
+    slackTicketsWebhookUrl: httpsUrl,
+    slackPlatformWebhookUrl: httpsUrl,
     grafanaAuth: z.string().min(1, { message: "must be set (pulumi config set --secret grafanaAuth ...)" }),
     heartbeatUrl: httpsUrl.optional(),
     jaegerStoragePassword: z.string().min(1).optional(),
@@ -530,6 +547,9 @@ export const secretSchema = z
   .strict();
 
 export type StackSecrets = z.infer<typeof secretSchema>;
+/** The secrets holding the Slack incoming webhooks, one per destination. */
+export const SLACK_WEBHOOK_SECRETS = ["slackAlertsWebhookUrl", "slackTicketsWebhookUrl", "slackPlatformWebhookUrl"] as const satisfies readonly (keyof StackSecrets)[];
+export type SlackWebhookSecret = (typeof SLACK_WEBHOOK_SECRETS)[number];
 export const SECRET_KEYS = Object.keys(secretSchema.shape) as (keyof StackSecrets)[];
 
 export const NAMESPACE = "coditect-monitoring";
@@ -580,6 +600,7 @@ export function parseConfig(raw: Record<string, string>): ParsedConfig {
   const secrets = secretSchema.safeParse(secretValues);
   if (!config.success) problems.push(...describe(config.error.issues, values, false));
   if (!secrets.success) problems.push(...describe(secrets.error.issues, secretValues, true));
+  if (secrets.success) problems.push(...sharedSlackWebhooks(secrets.data));
   if (config.success && secrets.success) {
     const storage = config.data.tracing.jaeger.storage;
     if ((storage.type === "elasticsearch" || storage.type === "opensearch") && !secrets.data.jaegerStoragePassword) {
@@ -598,6 +619,19 @@ export function parseConfig(raw: Record<string, string>): ParsedConfig {
   }
   if (problems.length > 0 || !config.success || !secrets.success) throw new ConfigError(problems);
   return { config: config.data, secrets: secrets.data, warnings };
+}
+
+/**
+ * A webhook given for two destinations posts both to its one channel: tickets would land among the
+ * alerts. Two destinations meant for one channel take a webhook each, created for that channel.
+ */
+function sharedSlackWebhooks(secrets: StackSecrets): string[] {
+  return SLACK_WEBHOOK_SECRETS.flatMap((key, i) => {
+    const same = SLACK_WEBHOOK_SECRETS.slice(0, i).find((earlier) => secrets[earlier] === secrets[key]);
+    return same
+      ? [`${NAMESPACE}:${key}: must differ from ${NAMESPACE}:${same} (got the same URL): a Slack incoming webhook posts to the one channel it was created for, whatever a message says; give each destination a webhook of its own, created for its channel (several may be created for one channel)`]
+      : [];
+  });
 }
 
 function decode(text: string): unknown {
@@ -664,7 +698,9 @@ function editDistance(a: string, b: string): number {
 
 export interface SecretOutputs {
   pagerdutyToken: pulumi.Output<string>;
-  slackWebhookUrl: pulumi.Output<string>;
+  slackAlertsWebhookUrl: pulumi.Output<string>;
+  slackTicketsWebhookUrl: pulumi.Output<string>;
+  slackPlatformWebhookUrl: pulumi.Output<string>;
   grafanaAuth: pulumi.Output<string>;
   heartbeatUrl?: pulumi.Output<string>;
   jaegerStoragePassword?: pulumi.Output<string>;
@@ -683,7 +719,9 @@ export function loadStackConfig(): { config: StackConfig; secrets: SecretOutputs
     config,
     secrets: {
       pagerdutyToken: pulumi.secret(secrets.pagerdutyToken),
-      slackWebhookUrl: pulumi.secret(secrets.slackWebhookUrl),
+      slackAlertsWebhookUrl: pulumi.secret(secrets.slackAlertsWebhookUrl),
+      slackTicketsWebhookUrl: pulumi.secret(secrets.slackTicketsWebhookUrl),
+      slackPlatformWebhookUrl: pulumi.secret(secrets.slackPlatformWebhookUrl),
       grafanaAuth: pulumi.secret(secrets.grafanaAuth),
       heartbeatUrl: secret(secrets.heartbeatUrl),
       jaegerStoragePassword: secret(secrets.jaegerStoragePassword),

@@ -51,7 +51,9 @@ const prometheus = new Prometheus(
   {
     config,
     pagerdutyRoutingKey: onCall.integrationKey,
-    slackWebhookUrl: secrets.slackWebhookUrl,
+    slackAlertsWebhookUrl: secrets.slackAlertsWebhookUrl,
+    slackTicketsWebhookUrl: secrets.slackTicketsWebhookUrl,
+    slackPlatformWebhookUrl: secrets.slackPlatformWebhookUrl,
     heartbeatUrl: secrets.heartbeatUrl,
     remoteWrite: grafanaCloud.remoteWrite,
   },

@@ -1,5 +1,6 @@
 // The PagerDuty side of a page: team, rotation, escalation, and the service with its two integrations:
-// Alertmanager's (Events API v2) and the Cloud Monitoring uptime check's.
+// Alertmanager's (Events API v2) and the Cloud Monitoring uptime check's. Each stack creates its own in
+// the one account staging and prod share, every name ending with its environment (config.ts checks).
 import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";

@@ -1,5 +1,5 @@
 // Prometheus and Alertmanager on the cluster (kube-prometheus-stack), the license API's rules, and
-// Alertmanager's config in a Secret: it carries the PagerDuty key and Slack webhook, so never a ConfigMap.
+// Alertmanager's config in a Secret: it carries the PagerDuty key and Slack webhooks, so never a ConfigMap.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
@@ -14,7 +14,10 @@ import { REMOTE_WRITE_SECRET } from "../render/remote-write";
 export interface PrometheusArgs {
   config: StackConfig;
   pagerdutyRoutingKey: pulumi.Input<string>;
-  slackWebhookUrl: pulumi.Input<string>;
+  /** The Slack incoming webhooks, one per destination (render/alertmanager-config.ts, SLACK_RECEIVERS). */
+  slackAlertsWebhookUrl: pulumi.Input<string>;
+  slackTicketsWebhookUrl: pulumi.Input<string>;
+  slackPlatformWebhookUrl: pulumi.Input<string>;
   heartbeatUrl?: pulumi.Input<string>;
   /** The long-term store Prometheus remote-writes to, and the credentials that may write there. */
   remoteWrite: { url: pulumi.Input<string>; username: pulumi.Input<string>; password: pulumi.Input<string> };
@@ -39,9 +42,9 @@ export class Prometheus extends pulumi.ComponentResource {
     const ns = namespace.metadata.name;
 
     const alertmanagerYaml = pulumi
-      .all([args.pagerdutyRoutingKey, args.slackWebhookUrl, args.heartbeatUrl])
-      .apply(([pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl]) =>
-        toYaml(alertmanagerConfig(c, { pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl })),
+      .all([args.pagerdutyRoutingKey, args.slackAlertsWebhookUrl, args.slackTicketsWebhookUrl, args.slackPlatformWebhookUrl, args.heartbeatUrl])
+      .apply(([pagerdutyRoutingKey, slackAlertsWebhookUrl, slackTicketsWebhookUrl, slackPlatformWebhookUrl, heartbeatUrl]) =>
+        toYaml(alertmanagerConfig(c, { pagerdutyRoutingKey, slackAlertsWebhookUrl, slackTicketsWebhookUrl, slackPlatformWebhookUrl, heartbeatUrl })),
       );
     const secret = new k8s.core.v1.Secret(
       `${name}-alertmanager-config`,

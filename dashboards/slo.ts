@@ -22,6 +22,7 @@ import {
 import { dataSources } from "./datasources";
 import { seconds } from "../lib/duration";
 import { BURN_RATES, DASHBOARDS, errorBudget, roundFigure, SLI_SERIES, SLI_WINDOWS, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
+import { ENVIRONMENT_LABEL } from "../lib/long-term";
 
 const P = DASHBOARDS.slo.panels;
 
@@ -42,7 +43,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
   // environment's series: they select this one's by its external label.
   const longTerm = dataSources(c).longTerm;
   const longRange = { datasource: { type: longTerm.type, uid: longTerm.uid } };
-  const sloLongTerm = `${slo}, environment="${c.environment}"`;
+  const sloLongTerm = `${slo}, ${ENVIRONMENT_LABEL}="${c.environment}"`;
   const prom = panels(layout, [
     [
       timeSeriesPanel,

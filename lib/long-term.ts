@@ -16,6 +16,12 @@ export const REPORT_SERIES = {
   alerts: "ALERTS",
 } as const;
 
+/**
+ * The external label every series carries its environment in (render/prometheus-config.ts). Staging and
+ * prod remote-write to the same store, so every reader of the store selects its own environment by it.
+ */
+export const ENVIRONMENT_LABEL = "environment";
+
 export interface LongTermSeries {
   name: string;
   /** Only the series of this job (the API's), when the name is not the stack's own. */

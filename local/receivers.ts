@@ -1,6 +1,12 @@
 // Stand-ins for PagerDuty (Events API v2) and Slack (incoming webhooks) on loopback. Each delivery is
 // recorded as a JSON line, so tests, the benchmark and a second terminal can all watch the pages.
 //
+// The Slack stand-in is a Slack app with one incoming webhook per destination (config.ts,
+// SLACK_WEBHOOK_SECRETS), each at a URL of its own. Like Slack's app webhooks (api.slack.com, "Sending
+// messages using incoming webhooks"), a webhook posts to the one channel it was created for and
+// ignores a `channel` in the message, and an unknown webhook URL is answered 404 `no_service`: a
+// delivery records the webhook it came through, which is the channel it lands in.
+//
 // The PagerDuty stand-in keeps incidents as PagerDuty's Events API v2 does (developer.pagerduty.com,
 // Events API v2, "Trigger Events" and "Alert De-duplication"): a trigger whose dedup_key has an open
 // alert joins it (no new page); a trigger whose dedup_key has none opens a new incident (a new page),
@@ -12,6 +18,7 @@ import { EventEmitter } from "events";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
+import { SLACK_WEBHOOK_SECRETS, type SlackWebhookSecret } from "../config";
 import { DETAILS_NONE, DETAILS_SEPARATOR } from "../render/alertmanager-config";
 
 /** The integration keys of the local stack's PagerDuty senders: Alertmanager, the uptime check's policy, the heartbeat service. */
@@ -25,7 +32,8 @@ export interface Delivery {
   received: string;
   /** Milliseconds since the epoch, for measuring. */
   at: number;
-  channel?: string;
+  /** Slack only: the incoming webhook the message was posted to (by its secret's name), which alone decides its channel. */
+  webhook?: SlackWebhookSecret;
   summary?: string;
   /** PagerDuty only: the event's dedup_key (Alertmanager's hash of the group key). */
   dedupKey?: string;
@@ -58,7 +66,6 @@ interface WebhookBody {
   event_action?: string;
   dedup_key?: string;
   payload?: { summary?: string; custom_details?: Record<string, unknown> };
-  channel?: string;
   attachments?: { title?: string; text?: string }[];
   status?: string;
   alerts?: { labels?: Record<string, string> }[];
@@ -81,7 +88,8 @@ export class Receivers extends EventEmitter {
 
   get urls() {
     const base = `http://127.0.0.1:${this.port}`;
-    return { pagerduty: `${base}/pagerduty/v2/enqueue`, slack: `${base}/slack`, heartbeat: `${base}/heartbeat` };
+    const slack = Object.fromEntries(SLACK_WEBHOOK_SECRETS.map((key) => [key, `${base}/slack/${key}`])) as Record<SlackWebhookSecret, string>;
+    return { pagerduty: `${base}/pagerduty/v2/enqueue`, slack, heartbeat: `${base}/heartbeat` };
   }
 
   start(): Promise<void> {
@@ -92,7 +100,7 @@ export class Receivers extends EventEmitter {
       req.on("end", () => {
         try {
           const delivery = this.parse(req.url ?? "", JSON.parse(body || "{}"));
-          if (!delivery) return void res.writeHead(404).end();
+          if (!delivery) return void res.writeHead(404).end(req.url?.startsWith("/slack/") ? "no_service" : undefined);
           if (delivery.integration && this.unreachable.has(delivery.integration)) return void res.writeHead(503).end("unreachable");
           if (delivery.receiver === "pagerduty") this.incidentFor(delivery);
           this.record(delivery);
@@ -153,11 +161,13 @@ export class Receivers extends EventEmitter {
       const alerts = integration === "alertmanager" ? alertNames(details?.[status]) : [summary.split(":")[0]];
       return { ...base, receiver: "pagerduty", status, alerts, summary, dedupKey: body.dedup_key, integration, ...(details ? { details } : {}) };
     }
-    if (url.startsWith("/slack")) {
+    if (url.startsWith("/slack/")) {
+      const webhook = SLACK_WEBHOOK_SECRETS.find((key) => url === `/slack/${key}`);
+      if (!webhook) return undefined;
       const attachment = body.attachments?.[0];
       if (!attachment) throw new Error("not a Slack webhook message");
       const match = /^\[(FIRING|RESOLVED)[^\]]*\] (\S+)/.exec(attachment.title ?? "");
-      return { ...base, receiver: "slack", status: match?.[1] === "RESOLVED" ? "resolved" : "firing", alerts: [match?.[2] ?? "?"], channel: body.channel, summary: attachment.text };
+      return { ...base, receiver: "slack", status: match?.[1] === "RESOLVED" ? "resolved" : "firing", alerts: [match?.[2] ?? "?"], webhook, summary: attachment.text };
     }
     if (url.startsWith("/heartbeat")) {
       return { ...base, receiver: "heartbeat", status: body.status === "resolved" ? "resolved" : "firing", alerts: (body.alerts ?? []).map((a) => a.labels?.alertname ?? "?") };

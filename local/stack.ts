@@ -163,7 +163,7 @@ export class LocalStack extends EventEmitter {
     this.writeTargets(true);
     const am = alertmanagerConfig(
       c,
-      { pagerdutyRoutingKey: LOCAL_ROUTING_KEYS.alertmanager, slackWebhookUrl: this.receivers.urls.slack, heartbeatUrl: this.receivers.urls.heartbeat },
+      { pagerdutyRoutingKey: LOCAL_ROUTING_KEYS.alertmanager, ...this.receivers.urls.slack, heartbeatUrl: this.receivers.urls.heartbeat },
       { pagerdutyUrl: this.receivers.urls.pagerduty },
     );
     this.file("alertmanager/alertmanager.yml", toYaml(am));

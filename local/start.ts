@@ -51,7 +51,7 @@ local.on("crash", (c: { name: string; code: number | null; log: string }) => {
 });
 local.on("delivery", (d: Delivery) => {
   if (d.receiver === "heartbeat") return;
-  const where = d.receiver === "slack" ? `slack ${d.channel}` : `pagerduty incident #${d.incident}${d.opened ? " opened" : d.status === "firing" ? " updated" : ""}`;
+  const where = d.receiver === "slack" ? `slack via ${d.webhook}` : `pagerduty incident #${d.incident}${d.opened ? " opened" : d.status === "firing" ? " updated" : ""}`;
   // A trigger that joins an open PagerDuty incident updates it without paging anyone again.
   const what = d.status === "resolved" ? "RESOLVED" : d.receiver === "pagerduty" && !d.opened ? "UPDATE" : "PAGE";
   say(`${what} → ${where}: ${[...new Set(d.alerts)].join(", ")}${d.summary ? ` — ${d.summary.split("\n")[0]}` : ""}`);

@@ -1,13 +1,13 @@
 // Alertmanager's routing as a pure function of the stack config. Secrets come in as arguments: the
 // component passes the real ones inside a Pulumi secret, the render command passes placeholders,
 // the local stack passes its stand-in receivers' URLs.
-import type { StackConfig } from "../config";
+import type { SlackWebhookSecret, StackConfig } from "../config";
 import { chartAlertsDecided } from "./chart-alerts";
 import { INHIBITORS, OWNER_LABEL } from "../lib/identities";
 
-export interface ReceiverSecrets {
+/** The Slack incoming webhooks come in by their secrets' names (config.ts, SLACK_WEBHOOK_SECRETS). */
+export interface ReceiverSecrets extends Record<SlackWebhookSecret, string> {
   pagerdutyRoutingKey: string;
-  slackWebhookUrl: string;
   /** Dead man's switch URL; without one the Watchdog goes to a receiver that drops it. */
   heartbeatUrl?: string;
 }
@@ -25,6 +25,17 @@ export const RECEIVERS = {
   heartbeat: "heartbeat",
   none: "null",
 } as const;
+
+/**
+ * The Slack receivers, each posting through a webhook of its own: a Slack app's incoming webhook posts
+ * to the channel it was created for and ignores a message's `channel`, so one webhook with `channel`
+ * overrides would post tickets and platform warnings among the alerts.
+ */
+export const SLACK_RECEIVERS = {
+  [RECEIVERS.slack]: "slackAlertsWebhookUrl",
+  [RECEIVERS.tickets]: "slackTicketsWebhookUrl",
+  [RECEIVERS.platform]: "slackPlatformWebhookUrl",
+} as const satisfies Record<string, SlackWebhookSecret>;
 
 /**
  * Every alert not of this stack's own rules (those carry OWNER_LABEL): kube-prometheus-stack's. The few
@@ -112,9 +123,8 @@ export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, end
     group_interval: t.groupInterval,
     repeat_interval: t.repeatInterval,
   });
-  const slack = (channel: string) => ({
-    api_url: secrets.slackWebhookUrl,
-    channel,
+  const slack = (receiver: keyof typeof SLACK_RECEIVERS) => ({
+    api_url: secrets[SLACK_RECEIVERS[receiver]],
     send_resolved: true,
     title,
     title_link: '{{ (index .Alerts 0).Annotations.dashboard }}',
@@ -184,9 +194,9 @@ export function alertmanagerConfig(c: StackConfig, secrets: ReceiverSecrets, end
           },
         ],
       },
-      { name: RECEIVERS.slack, slack_configs: [slack(c.slack.channel)] },
-      { name: RECEIVERS.tickets, slack_configs: [slack(c.slack.ticketChannel)] },
-      { name: RECEIVERS.platform, slack_configs: [slack(c.slack.platformChannel)] },
+      { name: RECEIVERS.slack, slack_configs: [slack(RECEIVERS.slack)] },
+      { name: RECEIVERS.tickets, slack_configs: [slack(RECEIVERS.tickets)] },
+      { name: RECEIVERS.platform, slack_configs: [slack(RECEIVERS.platform)] },
       ...(secrets.heartbeatUrl ? [{ name: RECEIVERS.heartbeat, webhook_configs: [{ url: secrets.heartbeatUrl, send_resolved: false }] }] : []),
       // Drops what it receives: the chart's info alerts, and the Watchdog when there is no heartbeat URL.
       { name: RECEIVERS.none },

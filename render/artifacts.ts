@@ -5,7 +5,7 @@ import { toYaml } from "../lib/yaml";
 import { renderRuleGroups } from "../rules";
 import { alertmanagerConfig } from "./alertmanager-config";
 import { inClusterTargets, prometheusConfig } from "./prometheus-config";
-import { PAGERDUTY_KEY_PLACEHOLDER, PLACEHOLDER_SECRETS } from "./secrets";
+import { PLACEHOLDER_RECEIVER_SECRETS } from "./secrets";
 import { BLACKBOX_EXPORTER, blackboxValues } from "./values/blackbox";
 import { KUBE_PROMETHEUS_STACK, kubePrometheusStackValues } from "./values/kube-prometheus-stack";
 import { collectorTiers, JAEGER_CHART } from "./collector-config";
@@ -19,13 +19,7 @@ export function renderArtifacts(c: StackConfig): Artifacts {
   const files: Artifacts = {
     "prometheus/rules.yml": toYaml({ groups: renderRuleGroups(c) }),
     "prometheus/prometheus.yml": toYaml(prometheusConfig(c, inClusterTargets(c))),
-    "alertmanager/alertmanager.yml": toYaml(
-      alertmanagerConfig(c, {
-        pagerdutyRoutingKey: PAGERDUTY_KEY_PLACEHOLDER,
-        slackWebhookUrl: PLACEHOLDER_SECRETS.slackWebhookUrl,
-        heartbeatUrl: PLACEHOLDER_SECRETS.heartbeatUrl,
-      }),
-    ),
+    "alertmanager/alertmanager.yml": toYaml(alertmanagerConfig(c, PLACEHOLDER_RECEIVER_SECRETS)),
     [`helm/${KUBE_PROMETHEUS_STACK.release}.values.yaml`]: toYaml(kubePrometheusStackValues(c)),
     [`helm/${BLACKBOX_EXPORTER.release}.values.yaml`]: toYaml(blackboxValues(c)),
     [`helm/${JAEGER_CHART.release}.values.yaml`]: toYaml(jaegerValues(c)),

@@ -3,6 +3,7 @@
 // discovery is replaced by file discovery so the same file runs outside a cluster.
 import type { StackConfig } from "../config";
 import { ALERTMANAGER_JOB, healthUrl, probeJob, publicHealthUrl, publicProbeJob } from "../lib/identities";
+import { ENVIRONMENT_LABEL } from "../lib/long-term";
 import { HA_CLUSTER_LABEL, prometheusRemoteWrite, REPLICA_LABEL } from "./remote-write";
 
 export const BLACKBOX_MODULE = "http_2xx";
@@ -42,7 +43,7 @@ export const REMOTE_WRITE_URL_PLACEHOLDER = "https://long-term-store.invalid/api
 
 /** `cluster` is also the HA cluster Mimir deduplicates the replicas' samples in (render/remote-write.ts). */
 export function externalLabels(c: StackConfig): Record<string, string> {
-  return { [HA_CLUSTER_LABEL]: c.cluster.name, environment: c.environment };
+  return { [HA_CLUSTER_LABEL]: c.cluster.name, [ENVIRONMENT_LABEL]: c.environment };
 }
 
 export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {

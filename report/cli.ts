@@ -3,8 +3,8 @@
 // Writes <out>/<stack>-<month>.{html,md,json}: the month's SLA per tier, customer impact and alert
 // effectiveness, from any Prometheus-compatible query API: one per Prometheus replica (--prometheus
 // given once for each), or one holding every replica's series told apart by a label (--replica-label),
-// or a long-term store that deduplicates them. Nothing is written unless every query succeeded; exit
-// codes in errors.ts.
+// or a long-term store that deduplicates them; of a store holding several environments' series, the
+// stack's own (replicas.ts). Nothing is written unless every query succeeded; exit codes in errors.ts.
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -13,12 +13,13 @@ import { isStackName, STACKS } from "../lib/stack-file";
 import { stackConfigForRender } from "../render/cli";
 import { readAlertmanager, type AlertmanagerView } from "./alertmanager";
 import { computeReport, type Report } from "./compute";
-import { fetchMonth, queryCount, span, type Replica } from "./data";
+import { fetchMonth, queryCount } from "./data";
 import { EXIT, ReportError } from "./errors";
 import { renderHtml } from "./html";
 import { renderMarkdown } from "./markdown";
-import { monthPeriod, resolveMonth, type Month } from "./month";
-import { authHeaders, prometheusClient, type QueryApi } from "./prometheus";
+import { monthPeriod, resolveMonth } from "./month";
+import { authHeaders, prometheusClient } from "./prometheus";
+import { replicasOf } from "./replicas";
 import { renderedRouting, routingOf } from "./routing";
 
 export const DEFAULT_PROMETHEUS = "http://127.0.0.1:9090";
@@ -91,17 +92,6 @@ export interface Timings {
   renderSeconds: number;
 }
 
-/**
- * The replicas the report merges: a query API each, or the values of the replica label in one (those
- * that recorded the SLI in the month).
- */
-async function replicasOf(o: Options, apis: QueryApi[], month: Month): Promise<Replica[]> {
-  if (!o.replicaLabel) return apis.map((api, i) => ({ name: o.prometheus[i], api, selector: "" }));
-  const { range, time } = span(month);
-  const found = await apis[0].vector(`count by (${o.replicaLabel}) (count_over_time(${SLI_SERIES.unavailable}[${range}]))`, time);
-  return found.map((s) => s.metric[o.replicaLabel!] ?? "").map((value) => ({ name: `${o.replicaLabel}=${value}`, api: apis[0], selector: `${o.replicaLabel}=${JSON.stringify(value)}` }));
-}
-
 export async function runReport(o: Options, env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<{ report: Report; files: string[]; timings: Timings }> {
   if (!isStackName(o.stack)) throw new ReportError(`unknown stack ${o.stack}`, EXIT.usage);
   const c = stackConfigForRender(o.stack);
@@ -112,7 +102,13 @@ export async function runReport(o: Options, env: NodeJS.ProcessEnv, progress: (l
   const tick = () => progress(`querying ${where}: ${++done}/${total}`);
   const apis = o.prometheus.map((url) => prometheusClient(url, authHeaders(env), tick));
   const queried = performance.now();
-  const replicas = await replicasOf(o, apis, month);
+  const replicas = await replicasOf(
+    apis.map((api, i) => ({ url: o.prometheus[i], api })),
+    c.environment,
+    month,
+    `${o.month} (${o.timezone})`,
+    o.replicaLabel,
+  );
   total = done + queryCount(month, replicas.length) + (o.alertmanager ? 2 : 0);
   progress(`querying ${where}: ${done}/${total}`);
   const [data, am] = await Promise.all([

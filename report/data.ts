@@ -22,10 +22,12 @@ import type { QueryApi, Series } from "./prometheus";
 export { REPORT_SERIES };
 const S = REPORT_SERIES;
 
-/** One Prometheus replica's record: its own query API, or its series in a shared one (a label matcher). */
+/** One Prometheus replica's record: its own query API, or its series in a shared one (label matchers). */
 export interface Replica {
   name: string;
   api: QueryApi;
+  /** `environment="value"` picking the stack's series out of a store holding several environments', or "" (replicas.ts). */
+  environment: string;
   /** `label="value"` picking its series out of a store holding several replicas', or "" for a query API of its own. */
   selector: string;
 }
@@ -69,8 +71,8 @@ export const span = (p: Period) => ({ time: p.end - 0.001, range: `${Math.round(
 
 export const TOP_LICENSES = 10;
 
-/** The series `name` of one replica, with more matchers. */
-const of = (r: Replica, name: string, ...matchers: string[]) => `${name}{${[...matchers, r.selector].filter(Boolean).join(", ")}}`;
+/** The series `name` of one replica of the stack's environment, with more matchers. */
+const of = (r: Replica, name: string, ...matchers: string[]) => `${name}{${[...matchers, r.environment, r.selector].filter(Boolean).join(", ")}}`;
 
 /** The label names a replica's selector sets, which series of several replicas are merged across. */
 const replicaLabels = (replicas: Replica[]) => new Set(replicas.map((r) => /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=/.exec(r.selector)?.[1]).filter((l): l is string => !!l));

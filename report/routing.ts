@@ -5,7 +5,7 @@
 // nothing; inhibit rules as Alertmanager applies them.
 import type { StackConfig } from "../config";
 import { alertmanagerConfig } from "../render/alertmanager-config";
-import { PAGERDUTY_KEY_PLACEHOLDER, PLACEHOLDER_SECRETS } from "../render/secrets";
+import { PLACEHOLDER_RECEIVER_SECRETS } from "../render/secrets";
 
 type Labels = Record<string, string>;
 type Matcher = (labels: Labels) => boolean;
@@ -127,10 +127,6 @@ export function routingOf(config: Record<string, unknown>, source: string): Rout
 
 /** The routing the stack deploys, from its rendered configuration. */
 export function renderedRouting(c: StackConfig): Routing {
-  const config = alertmanagerConfig(c, {
-    pagerdutyRoutingKey: PAGERDUTY_KEY_PLACEHOLDER,
-    slackWebhookUrl: PLACEHOLDER_SECRETS.slackWebhookUrl,
-    heartbeatUrl: PLACEHOLDER_SECRETS.heartbeatUrl,
-  });
+  const config = alertmanagerConfig(c, PLACEHOLDER_RECEIVER_SECRETS);
   return routingOf(config as unknown as Record<string, unknown>, "the stack's rendered Alertmanager configuration");
 }

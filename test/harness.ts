@@ -54,7 +54,9 @@ export class ProgramFailure extends Error {
 
 export const TEST_SECRETS: Record<string, string> = {
   pagerdutyToken: "test-pagerduty-token-0123",
-  slackWebhookUrl: "https://hooks.slack.com/services/T000/B000/test-slack-secret",
+  slackAlertsWebhookUrl: "https://hooks.slack.com/services/T000/B001/test-slack-alerts-secret",
+  slackTicketsWebhookUrl: "https://hooks.slack.com/services/T000/B002/test-slack-tickets-secret",
+  slackPlatformWebhookUrl: "https://hooks.slack.com/services/T000/B003/test-slack-platform-secret",
   grafanaAuth: "glsa_test-grafana-token",
   heartbeatUrl: "https://heartbeat.test/ping/test-heartbeat-secret",
   jaegerStoragePassword: "test-es-password",

@@ -2,12 +2,13 @@
 // receiver it is meant for.
 import { STACKS } from "../../lib/stack-file";
 import { toYaml } from "../../lib/yaml";
-import { alertmanagerConfig, RECEIVERS } from "../../render/alertmanager-config";
+import { parse } from "yaml";
+import { alertmanagerConfig, RECEIVERS, SLACK_RECEIVERS } from "../../render/alertmanager-config";
 import { INHIBITORS } from "../../lib/identities";
 import { isAlert, renderRuleGroups } from "../../rules";
 import { renderStack } from "../../render/cli";
-import { PAGERDUTY_KEY_PLACEHOLDER } from "../../render/secrets";
-import { TEST_SECRETS } from "../harness";
+import { PAGERDUTY_KEY_PLACEHOLDER, PLACEHOLDER_RECEIVER_SECRETS, PLACEHOLDER_SECRETS } from "../../render/secrets";
+import { SLACK_WEBHOOK_SECRETS } from "../../config";
 import { seconds } from "../../lib/duration";
 import { EXPECTED_ALERTS, EXPECTED_COMMON_LABELS } from "../../rules/tests/expected-alerts";
 import { testStackConfig } from "../stack-config";
@@ -62,15 +63,25 @@ describe.each(STACKS)("alertmanager.yml of %s", (stack) => {
 
   test("holds placeholders, never secrets", () => {
     expect(file).toContain(PAGERDUTY_KEY_PLACEHOLDER);
-    expect(file).toContain("https://secret.invalid/slackWebhookUrl");
+    for (const key of SLACK_WEBHOOK_SECRETS) expect(file).toContain(PLACEHOLDER_SECRETS[key]);
     expect(file).not.toMatch(/routing_key: [0-9a-f]{32}/);
     expect(file).not.toContain("service_key");
+  });
+
+  // A Slack app's incoming webhook posts to the channel it was created for and ignores `channel`.
+  test("each Slack receiver posts through its own destination's webhook, and names no channel", () => {
+    const receivers = (parse(file) as { receivers: { name: string; slack_configs?: Record<string, unknown>[] }[] }).receivers;
+    for (const [receiver, key] of Object.entries(SLACK_RECEIVERS)) {
+      const configs = receivers.find((r) => r.name === receiver)?.slack_configs ?? [];
+      expect(configs.map((s) => [s.api_url, "channel" in s])).toEqual([[PLACEHOLDER_SECRETS[key], false]]);
+    }
   });
 });
 
 test("without a heartbeat URL the Watchdog goes to a receiver that drops it", () => {
   const config = testStackConfig("prod");
-  const file = toYaml(alertmanagerConfig(config, { pagerdutyRoutingKey: PAGERDUTY_KEY_PLACEHOLDER, slackWebhookUrl: TEST_SECRETS.slackWebhookUrl }));
+  const { heartbeatUrl: _none, ...withoutHeartbeat } = PLACEHOLDER_RECEIVER_SECRETS;
+  const file = toYaml(alertmanagerConfig(config, withoutHeartbeat));
   const dir = writeTemp({ "alertmanager.yml": file });
   expect(run(AMTOOL, ["check-config", "alertmanager.yml"], dir).code).toBe(0);
   const r = run(AMTOOL, ["config", "routes", "test", "--config.file", "alertmanager.yml", `--verify.receivers=${RECEIVERS.none}`, "alertname=Watchdog"], dir);
@@ -85,12 +96,12 @@ function groupWaitOf(am: ReturnType<typeof alertmanagerConfig>, severity: string
 }
 
 test.each(STACKS)("%s: critical alerts wait less than warnings before notifying", (stack) => {
-  const am = alertmanagerConfig(testStackConfig(stack), { pagerdutyRoutingKey: "k", slackWebhookUrl: TEST_SECRETS.slackWebhookUrl });
+  const am = alertmanagerConfig(testStackConfig(stack), PLACEHOLDER_RECEIVER_SECRETS);
   expect(groupWaitOf(am, "critical")).toBeLessThan(groupWaitOf(am, "warning"));
 });
 
 test.each(STACKS)("%s: each inhibit rule has one alert of its own as its source, and every paging alert of the service is one group", (stack) => {
-  const am = alertmanagerConfig(testStackConfig(stack), { pagerdutyRoutingKey: "k", slackWebhookUrl: TEST_SECRETS.slackWebhookUrl });
+  const am = alertmanagerConfig(testStackConfig(stack), PLACEHOLDER_RECEIVER_SECRETS);
   expect(am.inhibit_rules.map((r) => r.source_matchers)).toEqual([[`alertname="${INHIBITORS.budgetPage}"`], [`alertname="${INHIBITORS.outage}"`]]);
   const page = am.route.routes.find((r) => r.receiver === RECEIVERS.pagerduty && r.matchers.includes('severity="critical"'));
   expect(page && "group_by" in page ? page.group_by : undefined).toEqual(["cluster", "service"]);
@@ -99,7 +110,7 @@ test.each(STACKS)("%s: each inhibit rule has one alert of its own as its source,
 test("the group_wait comparison fails for a critical route that waits as long as the warning one", () => {
   const c = testStackConfig("prod");
   const slow = { ...c, alertmanager: { ...c.alertmanager, critical: { ...c.alertmanager.critical, groupWait: c.alertmanager.warning.groupWait } } };
-  const am = alertmanagerConfig(slow, { pagerdutyRoutingKey: "k", slackWebhookUrl: TEST_SECRETS.slackWebhookUrl });
+  const am = alertmanagerConfig(slow, PLACEHOLDER_RECEIVER_SECRETS);
   expect(groupWaitOf(am, "critical")).toBe(groupWaitOf(am, "warning"));
 });
 

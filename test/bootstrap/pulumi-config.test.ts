@@ -59,7 +59,7 @@ describe("Pulumi's config rule, as restated here, behaves as upstream", () => {
     const optional = { type: "string", secret: true } as const;
     const old: Project = { name: project.name, config: { ...project.config, [fullKey(project.name, "heartbeatUrl")]: optional, [fullKey(project.name, "jaegerStoragePassword")]: optional } };
     const stack = stackFileValues(project.name, stackFile("staging").config);
-    const required = Object.fromEntries(["pagerdutyToken", "slackWebhookUrl", "grafanaAuth"].map((k) => [fullKey(project.name, k), secret]));
+    const required = Object.fromEntries(["pagerdutyToken", "slackAlertsWebhookUrl", "slackTicketsWebhookUrl", "slackPlatformWebhookUrl", "grafanaAuth"].map((k) => [fullKey(project.name, k), secret]));
     expect(stackConfigProblems(old, "staging", stack, required)).toEqual([
       "Stack 'staging' is missing configuration values 'coditect-monitoring:heartbeatUrl' and 'coditect-monitoring:jaegerStoragePassword'",
     ]);
@@ -83,7 +83,7 @@ describe.each(STACKS)("stack %s", (stack) => {
 
   test("the program accepts its config too, with the secrets the bootstrap sets (and only those)", () => {
     const raw = readStackConfig(stack);
-    for (const key of Object.keys(environmentValues(stack))) raw[key] = key.endsWith("Url") ? "https://example.test/secret" : "secret-value";
+    for (const key of Object.keys(environmentValues(stack))) raw[key] = key.endsWith("Url") ? `https://example.test/${key}` : "secret-value";
     expect(() => parseConfig(raw)).not.toThrow();
   });
 

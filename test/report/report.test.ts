@@ -1,5 +1,5 @@
-// The monthly report against a real Prometheus holding two backfilled months with known outcomes
-// (scenario.ts), and the month running now with silences created in a real Alertmanager
+// The monthly report against a real Prometheus holding backfilled months of both environments with
+// known outcomes, as the long-term store they share would (scenario.ts), and the month running now with silences created in a real Alertmanager
 // (alertmanager.ts): every figure asserted is what the scenario implies, worked out here by hand.
 import { spawn } from "child_process";
 import * as http from "http";
@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DateTime } from "luxon";
+import { SLACK_WEBHOOK_SECRETS, type SlackWebhookSecret } from "../../config";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
 import { EXIT } from "../../report/errors";
@@ -30,10 +31,10 @@ let dir: string;
 let runs = 0;
 
 /** Runs the report command as a user would; asynchronously, so a server of this process can answer it. */
-async function report(month: string, extra: string[] = [], url = PROMETHEUS, env: Record<string, string> = {}) {
+async function report(month: string, extra: string[] = [], url = PROMETHEUS, env: Record<string, string> = {}, stack = "prod") {
   const out = path.join(dir, `out-${++runs}`);
   const started = Date.now();
-  const child = spawn(TSX, ["report/cli.ts", "--stack", "prod", "--month", month, "--prometheus", url, "--replica-label", REPLICA_LABEL, "--out", out, ...extra], {
+  const child = spawn(TSX, ["report/cli.ts", "--stack", stack, "--month", month, "--prometheus", url, "--replica-label", REPLICA_LABEL, "--out", out, ...extra], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, PROMETHEUS_URL: "", ...env },
   });
@@ -43,7 +44,7 @@ async function report(month: string, extra: string[] = [], url = PROMETHEUS, env
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   const seconds = (Date.now() - started) / 1000;
-  const read = (ext: string) => fs.readFileSync(path.join(out, `prod-${month}.${ext}`), "utf8");
+  const read = (ext: string) => fs.readFileSync(path.join(out, `${stack}-${month}.${ext}`), "utf8");
   return { code, stdout, stderr, out, seconds, read, json: () => JSON.parse(read("json")) as Report };
 }
 type Run = Awaited<ReturnType<typeof report>>;
@@ -61,7 +62,8 @@ const running = {
 /** Silences, as an on-call engineer makes them: one for SeatExhaustion, expired again, one for alerts that never fire. */
 async function silenceInAlertmanager() {
   const c = testStackConfig("prod");
-  await alertmanager.start(c, dir, NOWHERE);
+  const slack = Object.fromEntries(SLACK_WEBHOOK_SECRETS.map((key) => [key, `${NOWHERE}/slack/${key}`])) as Record<SlackWebhookSecret, string>;
+  await alertmanager.start(c, dir, { pagerdutyRoutingKey: "test-routing-key", ...slack, heartbeatUrl: `${NOWHERE}/heartbeat` }, { pagerdutyUrl: `${NOWHERE}/pagerduty` });
   const monthStart = DateTime.utc().startOf("month");
   // SeatExhaustion fires a minute before the silence: the month must have begun by then.
   const wait = monthStart.toMillis() + 120_000 - Date.now();
@@ -95,7 +97,7 @@ async function silenceInAlertmanager() {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-report-"));
-  writeScenario(testStackConfig("prod"), path.join(dir, "scenario.om"), await silenceInAlertmanager());
+  writeScenario(testStackConfig("prod"), testStackConfig("staging"), path.join(dir, "scenario.om"), await silenceInAlertmanager());
   await prometheus.start(dir, "scenario.om", ["--max-block-duration=1488h"]);
 }, 150_000);
 
@@ -176,8 +178,8 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
   test("succeeds, and prints where its time went", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    // Replicas found, then per day each replica's SLI and four rates, then the month's five.
-    expect(r.stdout).toMatch(/\| queries \| 186 \| \d+\.\d\d \|/);
+    // The environments found, the replicas, then per day each replica's SLI and four rates, then the month's five.
+    expect(r.stdout).toMatch(/\| queries \| 187 \| \d+\.\d\d \|/);
     // The command's own timing table, for the README's benchmark figure.
     console.log(`report of 2026-09 (${r.seconds.toFixed(1)} s as the test saw it):\n${r.stdout}`);
   });
@@ -241,6 +243,15 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
     expect(r.json().routing).toBe("the stack's rendered Alertmanager configuration");
   });
 
+  test("prod's series alone, of the store's two environments: not staging's outage, errors, alerts or samples", () => {
+    const j = r.json();
+    expect(j.downtime.map((d) => d.start)).toEqual([SCENARIO.outage.start]);
+    expect(j.alerts.map((a) => a.alertname)).not.toContain("HighErrorRate");
+    expect(j.alerts.find((a) => a.alertname === "APIServerDown")).toMatchObject({ fired: 1 });
+    expect(j.tiers.enterprise.availability).toBeCloseTo(1 - 188 / 172800, 12);
+    expect(Object.values(j.replicas)).toEqual([30 * EVALUATIONS_PER_DAY, 30 * EVALUATIONS_PER_DAY]);
+  });
+
   test("the HTML page is self-contained: charts inline, nothing to fetch", () => {
     const html = r.read("html");
     expect(html.match(/<svg /g)).toHaveLength(2);
@@ -296,6 +307,27 @@ describe("October 2026: the SLA is met, the trial tier's error burst misses it f
       { id: digest("lic-trial-0012"), tier: "trial", failed: 1200, minutesAffected: 120 },
     ]);
     for (const ext of ["md", "html", "json"]) expect(r.read(ext)).not.toMatch(/lic-(trial|ent)-\d+/);
+  });
+});
+
+describe("staging's September from the same store: its own record alone", () => {
+  let r: Run;
+  beforeAll(async () => {
+    r = await report("2026-09", [], PROMETHEUS, {}, "staging");
+  });
+  const G = SCENARIO.staging;
+
+  test("its one replica, its three-hour outage and its tenth of failed validations; none of prod's", () => {
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const j = r.json();
+    const unavailable = (G.outage.minutes * 60) / SCENARIO.evaluation / (30 * EVALUATIONS_PER_DAY);
+    expect(j.replicas).toEqual({ [`${REPLICA_LABEL}=${REPLICAS[0]}`]: 30 * EVALUATIONS_PER_DAY });
+    expect(j.overall.unavailable).toBeCloseTo(unavailable, 12);
+    expect(j.overall.availability).toBeCloseTo(1 - (unavailable + (1 - unavailable) * G.errorShare), 12);
+    expect(j.downtime).toEqual([{ start: G.outage.start, end: G.outage.start + G.outage.minutes * 60, signals: ["probe"] }]);
+    expect(j.alerts.map((a) => a.alertname).sort()).toEqual(["APIServerDown", "HighErrorRate"]);
+    expect(j.alerts.find((a) => a.alertname === "APIServerDown")).toMatchObject({ fired: 1, firingSeconds: G.outage.minutes * 60 + 10 });
   });
 });
 
@@ -376,7 +408,8 @@ test("--month previous: the month before the one running in the report's time zo
 
 describe("errors: a clear message, its exit code, and no file written", () => {
   test.each([
-    ["a month without data", "2026-07", PROMETHEUS, EXIT.noData, /no samples of the SLI .* in 2026-07/],
+    ["a month without data", "2026-06", PROMETHEUS, EXIT.noData, /no samples of the SLI .* in 2026-06/],
+    ["a month the store holds another environment's data of", "2026-07", PROMETHEUS, EXIT.noData, /no samples of the SLI \(\S+\) of environment "prod" in 2026-07 \(UTC\) at http:\/\/127\.0\.0\.1:35090, only of "staging"/],
     ["a month not yet begun", "2099-01", PROMETHEUS, EXIT.futureMonth, /2099-01 \(UTC\) has not begun yet/],
     ["an unreachable endpoint", "2026-09", "http://127.0.0.1:35999", EXIT.unreachable, /cannot reach the Prometheus query API at http:\/\/127\.0\.0\.1:35999: ECONNREFUSED/],
     ["a malformed month", "2026-13", PROMETHEUS, EXIT.usage, /--month must be YYYY-MM/],

@@ -20,9 +20,14 @@
 // before and once inside a silence the test creates through a real Alertmanager's API (an
 // Alertmanager dates a new silence's start to the moment it is created, so a silence cannot be
 // backfilled into the past).
+// The store also holds staging's series, as the long-term store both environments write to does: every
+// series carries the external labels remote write adds (environment, cluster). Staging's one replica
+// has the same name as prod's first; it records from the last day of July through September, fails a
+// tenth of every tier's validations, and is down for three hours on 20 September, which pages.
 import * as fs from "fs";
 import type { StackConfig } from "../../config";
 import { INHIBITORS, SLI_SERIES, SLO_NAME } from "../../lib/identities";
+import { externalLabels } from "../../render/prometheus-config";
 import { alertRule } from "../../rules/tests/promtool";
 
 const utc = (iso: string) => Date.parse(iso) / 1000;
@@ -77,6 +82,18 @@ export const SCENARIO = {
     { start: utc("2026-09-22T14:00:00Z"), minutes: 3 },
     { start: utc("2026-09-23T15:00:00Z"), minutes: 20 },
   ],
+  staging: {
+    start: utc("2026-07-31T00:00:00Z"),
+    end: utc("2026-10-01T00:00:00Z"),
+    /** Seconds after each interval's start at which staging's replica evaluates. */
+    offset: 3,
+    outage: { start: utc("2026-09-20T12:00:00Z"), minutes: 180 },
+    /** Validations per second of every tier, and the share that fails. */
+    traffic: 1,
+    errorShare: 0.1,
+    /** An alert prod never raises. */
+    errors: { start: utc("2026-09-21T08:00:00Z"), minutes: 30 },
+  },
 } as const;
 
 const inside = (t: number, w: Window) => t >= w.start && t < w.start + w.minutes * 60;
@@ -98,7 +115,7 @@ export interface RunningMonth {
 }
 
 /** Writes the scenario to `file`, one metric family at a time, each series in time order. */
-export function writeScenario(c: StackConfig, file: string, running?: RunningMonth): void {
+export function writeScenario(c: StackConfig, staging: StackConfig, file: string, running?: RunningMonth): void {
   const fd = fs.openSync(file, "w");
   let buffer = "";
   const out = (s: string) => {
@@ -125,11 +142,19 @@ export function writeScenario(c: StackConfig, file: string, running?: RunningMon
     }
     return ts;
   };
-  const replica = (r: number): Labels => ({ [REPLICA_LABEL]: REPLICAS[r] });
+  const replica = (r: number): Labels => ({ ...externalLabels(c), [REPLICA_LABEL]: REPLICAS[r] });
   const replicas = [0, 1];
   const dead = (t: number) => inside(t, S.outage) || inside(t, A.outage);
   const burst = (t: number) => inside(t, S.burst);
   const slo = { slo: SLO_NAME };
+  const G = S.staging;
+  const stagingReplica: Labels = { ...externalLabels(staging), [REPLICA_LABEL]: REPLICAS[0] };
+  /** The moments staging's replica evaluates at, every `step` seconds, but where `skip` says. */
+  const stagingTimes = (step: number, skip: (t: number) => boolean = () => false) => {
+    const ts: number[] = [];
+    for (let t = G.start + G.offset; t < G.end; t += step) if (!skip(t)) ts.push(t);
+    return ts;
+  };
 
   // The SLI: 1 while the API was down as a replica saw it.
   const down = (r: number, t: number) => dead(t) || (r === 0 && (t === A.aloneDown || t === A.disagree));
@@ -138,21 +163,24 @@ export function writeScenario(c: StackConfig, file: string, running?: RunningMon
     for (const t of times(r, S.evaluation)) out(line(SLI_SERIES.unavailable, { ...slo, ...replica(r) }, down(r, t) ? 1 : 0, t));
     if (running && r === 0) for (let t = running.start + S.offsets.later[0]; t < running.end; t += S.evaluation) out(line(SLI_SERIES.unavailable, { ...slo, ...replica(r) }, 0, t));
   }
+  for (const t of stagingTimes(S.evaluation)) out(line(SLI_SERIES.unavailable, { ...slo, ...stagingReplica }, inside(t, G.outage) ? 1 : 0, t));
 
   const total = Object.values(S.traffic).reduce((a, b) => a + b, 0);
   const burstErrors = S.traffic[S.burst.tier] * S.burst.errorShare;
   const trialErrors = (t: number) => (burst(t) || (A.errorsAt as readonly number[]).includes(t) ? burstErrors : 0);
-  const rates = (name: string, labels: Labels, value: (t: number) => number) => {
+  const rates = (name: string, labels: Labels, value: (t: number) => number, stagingValue: number) => {
     for (const r of replicas) for (const t of times(r, S.rateStep, dead)) out(line(name, { ...labels, ...replica(r) }, value(t), t));
+    for (const t of stagingTimes(S.rateStep, (x) => inside(x, G.outage))) out(line(name, { ...labels, ...stagingReplica }, stagingValue, t));
   };
+  const tiers = Object.keys(S.traffic);
   out(`# TYPE ${SLI_SERIES.requests} gauge\n`);
-  rates(SLI_SERIES.requests, slo, () => total);
+  rates(SLI_SERIES.requests, slo, () => total, tiers.length * G.traffic);
   out(`# TYPE ${SLI_SERIES.errors} gauge\n`);
-  rates(SLI_SERIES.errors, slo, trialErrors);
+  rates(SLI_SERIES.errors, slo, trialErrors, tiers.length * G.traffic * G.errorShare);
   out("# TYPE tier:license_validation_requests:rate5m gauge\n");
-  for (const [tier, rate] of Object.entries(S.traffic)) rates("tier:license_validation_requests:rate5m", { tier }, () => rate);
+  for (const [tier, rate] of Object.entries(S.traffic)) rates("tier:license_validation_requests:rate5m", { tier }, () => rate, G.traffic);
   out("# TYPE tier:license_validation_errors:rate5m gauge\n");
-  for (const tier of Object.keys(S.traffic)) rates("tier:license_validation_errors:rate5m", { tier }, (t) => (tier === S.burst.tier ? trialErrors(t) : 0));
+  for (const tier of tiers) rates("tier:license_validation_errors:rate5m", { tier }, (t) => (tier === S.burst.tier ? trialErrors(t) : 0), G.traffic * G.errorShare);
 
   // The raw counters, in October only (the other months' show no errors a report reads), at the rate cadence.
   const job = c.licenseApi.job;
@@ -203,6 +231,11 @@ export function writeScenario(c: StackConfig, file: string, running?: RunningMon
   alert(labelsOf("DatabaseSlowQueries"), "firing", inhibited.start + offset, inhibited.start + offset + inhibited.minutes * 60, S.evaluation);
   alert(dropped.labels, "firing", dropped.start + offset, dropped.start + offset + dropped.minutes * 60, S.evaluation);
   for (const t of running?.seatExhaustion ?? []) out(line("ALERTS", { ...labelsOf("SeatExhaustion"), ...replica(0), alertstate: "firing" }, 1, t));
+  const stagingAlert = (name: string, match: Labels, start: number, end: number, step: number) => {
+    for (let t = start; t < end; t += step) out(line("ALERTS", { alertname: name, ...alertRule(staging, name, match).labels, ...stagingReplica, alertstate: "firing" }, 1, t));
+  };
+  stagingAlert("APIServerDown", { signal: "probe" }, G.outage.start + 10, G.outage.start + G.outage.minutes * 60 + 20, outageEval);
+  stagingAlert("HighErrorRate", {}, G.errors.start + G.offset, G.errors.start + G.offset + G.errors.minutes * 60, S.evaluation);
 
   out("# EOF\n");
   fs.writeSync(fd, buffer);

@@ -1,5 +1,6 @@
 // What every stack must provision, asserted on the resource graph the real program registers.
 import { AUTO_RESOLVE_NEVER } from "../../components/on-call";
+import { SLACK_WEBHOOK_SECRETS } from "../../config";
 import type { StackName } from "../../lib/stack-file";
 import { CHARTS } from "../../render/charts";
 import { renderRuleGroups } from "../../rules";
@@ -61,12 +62,12 @@ export function describeStack(stack: StackName, run: () => ProgramRun) {
       }
     });
 
-    test("Alertmanager's config lives in a Secret, as a secret, with the integration key and webhook", () => {
+    test("Alertmanager's config lives in a Secret, as a secret, with the integration key and webhooks", () => {
       const secret = run().get(T.secret, "prometheus-alertmanager-config");
       expect(secret.secretPaths).toEqual(expect.arrayContaining(["stringData"]));
       const yaml: string = secret.inputs.stringData["alertmanager.yaml"];
       expect(yaml).toContain("routing_key: test-integration-key-secret");
-      expect(yaml).toContain(`api_url: ${TEST_SECRETS.slackWebhookUrl}`);
+      for (const key of SLACK_WEBHOOK_SECRETS) expect(yaml).toContain(`api_url: ${TEST_SECRETS[key]}`);
       expect(yaml).not.toContain("service_key");
       // And nowhere else: the program creates no ConfigMap at all (the policy pack guards against one).
       expect(run().ofType(T.configMap)).toEqual([]);
