@@ -234,6 +234,19 @@ export const pagerdutyCut = (): EventSpec => ({
   async run(local) {
     // A heartbeat that has been running, as in any deployment: its service says nothing before a first ping.
     await local.waitForDelivery((d) => d.receiver === "heartbeat", 0, 120_000);
-    return staged(local, ["pagerduty-cut", "exit"], EDGE_HOLD_MS, EDGE_HOLD_MS);
+    const since = Date.now();
+    await local.fault("pagerduty-cut");
+    await local.fault("exit");
+    const t = trigger(local, since, EDGE_HOLD_MS);
+    await sleep(EDGE_HOLD_MS);
+    // The API recovers first; PagerDuty becomes reachable a minute later, when Alertmanager has nothing
+    // left to say of the outage that is over.
+    const recoveredAt = Date.now();
+    await local.recoverApi();
+    await sleep(60_000);
+    await local.fault("recover");
+    const first = await t;
+    await sleep(TAIL_MS);
+    return result(local, since, [first], recoveredAt);
   },
 });

@@ -33,7 +33,13 @@ test("PagerDuty unreachable from Alertmanager during an outage: the heartbeat se
   // Nothing reached PagerDuty through Alertmanager meanwhile.
   expect(local.receivers.incidentsOpenedSince(since).map((i) => i.integration)).toEqual(["heartbeat"]);
 
+  // The API recovers, then PagerDuty becomes reachable again: the heartbeat returns and its incident
+  // resolves, and nothing pages for the outage that is over.
   const recovered = Date.now();
+  await local.recoverApi();
+  await new Promise((r) => setTimeout(r, 60_000));
   await local.fault("recover");
   expect(await local.waitForDelivery(heartbeatPage("resolved"), recovered, 300_000)).toMatchObject({ incident: page!.incident });
+  await new Promise((r) => setTimeout(r, 30_000));
+  expect(local.receivers.incidentsOpenedSince(recovered)).toEqual([]);
 }, 900_000);
