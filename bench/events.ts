@@ -13,7 +13,7 @@ export interface EventResult {
   triggers: (number | null)[];
   /** Incidents opened, as "<alerts> via <integration>". */
   pages: string[];
-  /** Of those, the ones resolved while the API was still down (before the event's last recovery). */
+  /** Of those that page the API's trouble (the heartbeat service's pages the monitoring's), the ones resolved while the API was still down (before the event's last recovery). */
   resolvedWhileDown: number;
   /** Of those, the ones still open when the event's tail has passed. */
   leftOpen: number;
@@ -30,6 +30,8 @@ export interface EventSpec {
   through?: "alertmanager" | "uptimeCheck" | "heartbeat";
   /** Incidents the design resolves while the API is still down (0 unless said). */
   resolvedWhileDown?: number;
+  /** Not an outage: the time to page is for the record, not held to the outage goal. */
+  untimed?: boolean;
   run: (local: LocalStack) => Promise<EventResult>;
 }
 
@@ -50,7 +52,7 @@ function result(local: LocalStack, since: number, triggers: (number | null)[], r
   return {
     triggers,
     pages: incidents.map((i) => `${[...new Set(i.alerts)].join("+")} via ${i.integration}`),
-    resolvedWhileDown: incidents.filter((i) => i.resolvedAt !== undefined && i.resolvedAt < recoveredAt).length,
+    resolvedWhileDown: incidents.filter((i) => i.integration !== "heartbeat" && i.resolvedAt !== undefined && i.resolvedAt < recoveredAt).length,
     leftOpen: incidents.filter((i) => i.resolvedAt === undefined).length,
     events: local.receivers.deliveries
       .filter((d) => d.receiver === "pagerduty" && d.at >= since)
@@ -168,8 +170,18 @@ export const episode = (): EventSpec => ({
   name: "10m of 10 % errors",
   expected: { exactly: 1 },
   through: "alertmanager",
-  run: (local) => staged(local, ["episode"], 600_000, 600_000),
+  untimed: true,
+  async run(local) {
+    const r = await staged(local, ["episode"], 600_000, 600_000);
+    // HighErrorRate is held for 5 minutes after its ratio falls back, which itself takes minutes: the
+    // tail waits for the resolve, so that "left open" says whether it came.
+    await local.until(() => local.receivers.incidents.every((i) => i.resolvedAt !== undefined), EPISODE_RESOLVE_MS, "the episode's incident to resolve").catch(() => undefined);
+    return { ...r, leftOpen: local.receivers.incidents.filter((i) => i.resolvedAt === undefined).length };
+  },
 });
+
+/** How long after the tail an error episode's incident may still take to resolve. */
+const EPISODE_RESOLVE_MS = 420_000;
 
 /**
  * The API is down this long after the monitoring faults of an edge event, before it recovers: past the
