@@ -8,7 +8,8 @@ export type MetricSource =
   | "prometheus" // written by Prometheus itself for every scrape
   | "blackbox-exporter"
   | "cadvisor"
-  | "kube-state-metrics";
+  | "kube-state-metrics"
+  | "alertmanager";
 
 export interface ContractMetric {
   /** The exported name (counters with their `_total`, histograms without `_bucket`). */
@@ -170,6 +171,20 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
     source: "blackbox-exporter",
     labels: [],
     help: "How long the probe took (the probe timeout when the API hangs)",
+  },
+  {
+    name: "alertmanager_notification_requests_total",
+    type: "counter",
+    source: "alertmanager",
+    labels: ["integration"],
+    help: "Requests each Alertmanager made to a receiver's integration (pagerduty, slack, webhook), one per attempt",
+  },
+  {
+    name: "alertmanager_notification_requests_failed_total",
+    type: "counter",
+    source: "alertmanager",
+    labels: ["integration"],
+    help: "Of those, the requests that failed (refused, timed out, answered with an error)",
   },
   {
     name: "container_cpu_usage_seconds_total",
