@@ -1,7 +1,7 @@
 // docs/bootstrap.md is the one written path from nothing to a first deploy. These tests hold the rest of
 // the project to it: every variable and secret the workflows read is one it sets, at the scope that
-// keeps the deploy identity inside the GitHub environments; the README's roles are the ones it grants;
-// the README's ESC commands are its own; its steps are in the order its table promises.
+// keeps the deploy identity inside the GitHub environments; docs/delivery.md's roles are the ones it grants;
+// any ESC command another document shows is its own; its steps are in the order its table promises.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
