@@ -526,10 +526,13 @@ function longTermQueue(c: z.infer<typeof schema>, ctx: z.RefinementCtx) {
 
 const roundTo = (x: number) => Number(x.toPrecision(4));
 
-/** Secrets are separate keys so that each one can be set with `pulumi config set --secret`. */
+/**
+ * Secrets are separate keys, each a secret `pulumiConfig` value of the stack's ESC environment
+ * (docs/bootstrap.md, step 7), so that each can be set and rotated alone.
+ */
 export const secretSchema = z
   .object({
-    pagerdutyToken: z.string().min(1, { message: "must be set (pulumi config set --secret pagerdutyToken ...)" }),
+    pagerdutyToken: z.string().min(1, { message: "must be set as a secret in the stack's ESC environment (docs/bootstrap.md, step 7)" }),
     // One Slack incoming webhook per destination (render/alertmanager-config.ts, SLACK_RECEIVERS): the
     // stack's warnings, the SLO tickets, and the cluster alerts of kube-prometheus-stack that do not
     // page. A Slack app's webhook posts to the one channel it was created for and ignores a message's
@@ -537,7 +540,7 @@ export const secretSchema = z
     slackAlertsWebhookUrl: httpsUrl,
     slackTicketsWebhookUrl: httpsUrl,
     slackPlatformWebhookUrl: httpsUrl,
-    grafanaAuth: z.string().min(1, { message: "must be set (pulumi config set --secret grafanaAuth ...)" }),
+    grafanaAuth: z.string().min(1, { message: "must be set as a secret in the stack's ESC environment (docs/bootstrap.md, step 7)" }),
     heartbeatUrl: httpsUrl.optional(),
     jaegerStoragePassword: z.string().min(1).optional(),
     // A Grafana Cloud access policy token (lib/grafana-cloud-scopes.ts) with which the stack manages its

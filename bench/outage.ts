@@ -43,7 +43,7 @@ const TIMINGS: Record<string, Timings> = {
 };
 const GROUPS = ["outages", "repeats", "quiet", "other", "edges"] as const;
 type Group = (typeof GROUPS)[number];
-/** The bound every prod page, first or repeated, is held to (README, "Outage-to-page benchmark"); the ADR asks for 60 s. */
+/** The bound every prod page, first or repeated, is held to (docs/benchmarks.md); the ADR asks for 60 s. */
 const GOAL_SECONDS = 30;
 
 const argv = process.argv.slice(2);

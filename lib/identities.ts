@@ -1,7 +1,7 @@
 // The identities the rules, the dashboards, the renderers and the components share: which series are
 // the license API's, the names of the recorded series and the SLO, the dashboard and panel ids alerts
 // link to, the health URL probed and the label that marks this stack's alerts. Like a monitoring
-// mixin's one `_config`, it sits below all of them, so every import points down (README, "Layout").
+// mixin's one `_config`, it sits below all of them, so every import points down (docs/development.md).
 import type { StackConfig } from "../config";
 
 /**

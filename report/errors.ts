@@ -1,4 +1,4 @@
-// What the report command can fail with, each with its exit code (README, "Monthly report"). A failed
+// What the report command can fail with, each with its exit code (docs/report.md). A failed
 // run writes nothing: every query is answered before any file is written.
 
 export const EXIT = {

@@ -1,4 +1,4 @@
-// The layering the README describes, checked on every import of the program's source: a module may
+// The layering docs/development.md describes, checked on every import of the program's source: a module may
 // import from its own layer or a lower one, never from a higher one, and rules/ and dashboards/ (one
 // layer) never import each other. Shared identities live in lib/identities.ts, below both.
 import * as fs from "fs";

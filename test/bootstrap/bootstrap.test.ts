@@ -1,18 +1,19 @@
 // docs/bootstrap.md is the one written path from nothing to a first deploy. These tests hold the rest of
 // the project to it: every variable and secret the workflows read is one it sets, at the scope that
-// keeps the deploy identity inside the GitHub environments; the README's roles are the ones it grants;
-// the README's ESC commands are its own; its steps are in the order its table promises.
+// keeps the deploy identity inside the GitHub environments; docs/delivery.md's roles are the ones it grants;
+// any ESC command another document shows is its own; its steps are in the order its table promises.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../lib/stack-file";
-import { PASSES, readBootstrap } from "./bootstrap-doc";
+import { projectDocs } from "../docs/markdown";
+import { BOOTSTRAP, PASSES, readBootstrap } from "./bootstrap-doc";
 
 const bootstrap = readBootstrap();
-const README = path.join(PROJECT_ROOT, "README.md");
-const readme = fs.readFileSync(README, "utf8");
+const DELIVERY = path.join(PROJECT_ROOT, "docs", "delivery.md");
+const delivery = fs.readFileSync(DELIVERY, "utf8");
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 
 interface Job {
@@ -52,8 +53,8 @@ test("the deploy identity is set only in the GitHub environments, never for the 
   }
 });
 
-test("the README lists exactly the roles the bootstrap grants, per identity", () => {
-  const rows = [...readme.matchAll(/^\| (deploy|preview) \| `(roles\/[^`]+)` \|/gm)].map((m) => ({ identity: m[1], role: m[2] }));
+test("docs/delivery.md lists exactly the roles the bootstrap grants, per identity", () => {
+  const rows = [...delivery.matchAll(/^\| (deploy|preview) \| `(roles\/[^`]+)` \|/gm)].map((m) => ({ identity: m[1], role: m[2] }));
   const listed = (identity: string) => rows.filter((r) => r.identity === identity).map((r) => r.role).sort();
   expect(bootstrap.roles.deploy.length).toBeGreaterThan(0);
   expect(listed("deploy")).toEqual([...bootstrap.roles.deploy].sort());
@@ -62,12 +63,14 @@ test("the README lists exactly the roles the bootstrap grants, per identity", ()
   for (const role of bootstrap.roles.preview) expect(role).toMatch(/(^roles\/viewer$|[.]viewer$|Viewer$)/);
 });
 
-test("the README's ESC commands are the bootstrap's own", () => {
-  const fromReadme = readBootstrap(README);
-  expect(fromReadme.escSets.length).toBeGreaterThan(0);
+test("an ESC command any other document shows is the bootstrap's own", () => {
+  const others = projectDocs().filter((d) => path.join(PROJECT_ROOT, d.file) !== BOOTSTRAP);
   const lines = new Set(bootstrap.escSets.map((s) => s.line));
-  for (const s of fromReadme.escSets) expect(lines).toContain(s.line);
-  for (const env of fromReadme.escInits) expect(bootstrap.escInits).toContain(env);
+  for (const doc of others) {
+    const shown = readBootstrap(path.join(PROJECT_ROOT, doc.file));
+    for (const s of shown.escSets) expect({ doc: doc.file, line: s.line, bootstrap: lines.has(s.line) }).toEqual({ doc: doc.file, line: s.line, bootstrap: true });
+    for (const env of shown.escInits) expect(bootstrap.escInits).toContain(env);
+  }
 });
 
 test("people deploy through a -deploy environment per stack, which only the deploy account's binding trusts", () => {
@@ -84,7 +87,8 @@ test("its steps come in the order its table lists them", () => {
   const headings = [...bootstrap.text.matchAll(/^## (\d+)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2].trim()}`);
   expect(headings.length).toBeGreaterThan(5);
   expect(headings).toEqual(table);
-  expect(headings.map((h) => Number(h.split(".")[0]))).toEqual(headings.map((_, i) => i + 1));
+  // Numbered from step 0 (tools, logins, editions), one after the other.
+  expect(headings.map((h) => Number(h.split(".")[0]))).toEqual(headings.map((_, i) => i));
 });
 
 test("the preflight for service-account keys stops with a clear message when an organisation policy forbids them, and says nothing otherwise", () => {

@@ -16,6 +16,7 @@ const project = read("Pulumi.yaml") as Project;
 const stackFile = (stack: StackName) => read(`Pulumi.${stack}.yaml`) as { environment?: string[]; config: Record<string, unknown> };
 const bootstrap = readBootstrap();
 const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+const reference = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "configuration.md"), "utf8");
 
 /** What the stack's ESC environments give Pulumi: each key the bootstrap sets, encrypted when set as a secret. */
 function environmentValues(stack: StackName): Record<string, ConfigValue> {
@@ -101,18 +102,18 @@ test("every secret is set as an ESC secret, as a string, read from standard inpu
   for (const s of sets) expect(SECRET_KEYS).toContain(s.path.slice("pulumiConfig.".length));
 });
 
-test("Pulumi.yaml, the schema and the README agree on which secrets are required", () => {
+test("Pulumi.yaml, the schema and docs/configuration.md agree on which secrets are required", () => {
   const declared = declarations(project);
   const shape = secretSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
   for (const key of SECRET_KEYS) {
     const d = declared[fullKey(project.name, key)];
     const requiredBySchema = !shape[key].safeParse(undefined).success;
-    const row = readme.split("\n").find((l) => l.startsWith(`| \`${key}\` |`)) ?? "";
-    expect({ key, declared: d !== undefined && d.default === undefined, secret: d?.secret ?? false, readme: /\(required\)/.test(row) }).toEqual({
+    const rows = reference.split("\n").filter((l) => l.startsWith(`| \`${key}\` |`));
+    expect({ key, declared: d !== undefined && d.default === undefined, secret: d?.secret ?? false, documented: rows.some((row) => /\(required\)/.test(row)) }).toEqual({
       key,
       declared: requiredBySchema,
       secret: requiredBySchema,
-      readme: requiredBySchema,
+      documented: requiredBySchema,
     });
   }
 });

@@ -180,7 +180,7 @@ describe("September 2026: a 47-minute outage misses the SLA", () => {
     expect(r.code).toBe(0);
     // The environments found, the replicas, then per day each replica's SLI and four rates, then the month's five.
     expect(r.stdout).toMatch(/\| queries \| 187 \| \d+\.\d\d \|/);
-    // The command's own timing table, for the README's benchmark figure.
+    // The command's own timing table, for the timing table of docs/report.md.
     console.log(`report of 2026-09 (${r.seconds.toFixed(1)} s as the test saw it):\n${r.stdout}`);
   });
 

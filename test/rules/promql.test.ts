@@ -7,22 +7,11 @@ import { PROJECT_ROOT, STACKS } from "../../lib/stack-file";
 import { renderDashboards } from "../../dashboards";
 import { isAlert, renderRuleGroups } from "../../rules";
 import { METRIC_CONTRACT, seriesNames } from "../../rules/metric-contract";
+import { headingAnchors } from "../docs/markdown";
 import { parsePromql } from "../grafana/promql";
 import { testStackConfig } from "../stack-config";
 
 const doc = (name: string) => fs.readFileSync(path.join(PROJECT_ROOT, "docs", name), "utf8");
-
-/** The anchors GitHub gives a Markdown file's headings. */
-function headingAnchors(markdown: string): Set<string> {
-  return new Set(
-    [...markdown.matchAll(/^#{1,6}\s+(.+?)\s*$/gm)].map(([, text]) =>
-      text
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}\s_-]/gu, "")
-        .replace(/\s/g, "-"),
-    ),
-  );
-}
 
 describe.each(STACKS)("rule expressions of %s", (stack) => {
   const c = testStackConfig(stack);

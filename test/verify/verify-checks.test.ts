@@ -1,0 +1,68 @@
+// What `npm run verify` concludes, on the stack's own rendering and on broken copies of it: each check
+// passes on what the stack deploys and fails, naming the difference, on what it does not.
+import { RECEIVERS } from "../../render/alertmanager-config";
+import { stackConfigForRender } from "../../render/cli";
+import { routingOf } from "../../report/routing";
+import { renderRuleGroups } from "../../rules";
+import { STACKS } from "../../lib/stack-file";
+import { heartbeat, renderedConfig, routingLoaded, ruleGroupsLoaded, successfulRequests, targetsUp, testAlerts } from "../../scripts/verify-checks";
+
+describe.each(STACKS)("stack %s", (stack) => {
+  const c = stackConfigForRender(stack);
+  const config = renderedConfig(c, true);
+
+  test("a test alert for each receiver that notifies someone, routed to it by the stack's routing", () => {
+    const routing = routingOf(config, "rendered");
+    const tests = testAlerts(c, routing);
+    expect(tests.map((t) => t.receiver).sort()).toEqual([RECEIVERS.pagerduty, RECEIVERS.slack, RECEIVERS.tickets, RECEIVERS.platform].sort());
+    for (const t of tests) expect(routing.receiverOf(t.labels)).toBe(t.receiver);
+  });
+
+  test("the rendered routing passes; a missing route or receiver fails, named", () => {
+    expect(routingLoaded(c, config).ok).toBe(true);
+    const route = config.route as { routes: { receiver: string }[] };
+    const noTickets = { ...config, route: { ...route, routes: route.routes.filter((r) => r.receiver !== RECEIVERS.tickets) } };
+    const broken = routingLoaded(c, noTickets);
+    expect(broken.ok).toBe(false);
+    expect(broken.detail).toContain(`goes to ${RECEIVERS.slack}, expected ${RECEIVERS.tickets}`);
+    const noPlatform = { ...config, receivers: (config.receivers as { name: string }[]).filter((r) => r.name !== RECEIVERS.platform) };
+    expect(routingLoaded(c, noPlatform).detail).toMatch(/^receivers .*, expected /);
+  });
+
+  test("the rendered rule groups pass; a missing rule or group fails, named", () => {
+    const groups = renderRuleGroups(c);
+    const loaded = groups.map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ name: "alert" in r ? r.alert : r.record })) }));
+    expect(ruleGroupsLoaded("p", groups, loaded).ok).toBe(true);
+    const [first, ...rest] = loaded;
+    expect(ruleGroupsLoaded("p", groups, rest)).toMatchObject({ ok: false, detail: `group ${first.name} missing` });
+    const dropped = first.rules[0].name;
+    expect(ruleGroupsLoaded("p", groups, [{ ...first, rules: first.rules.slice(1) }, ...rest]).detail).toContain(`${dropped} missing`);
+  });
+});
+
+test("targets: every series at 1 passes; one at 0, or none, fails", () => {
+  const sample = (instance: string, v: string) => ({ metric: { instance }, value: [0, v] as [number, string] });
+  expect(targetsUp("p", "up", [sample("a", "1"), sample("b", "1")]).ok).toBe(true);
+  expect(targetsUp("p", "up", [sample("a", "1"), sample("b", "0")])).toMatchObject({ ok: false, detail: "down: b" });
+  expect(targetsUp("p", "up", []).ok).toBe(false);
+});
+
+test("the Watchdog must reach the heartbeat in prod; staging may route it nowhere", () => {
+  const watchdog = [{ metric: { alertname: "Watchdog" }, value: [0, "1"] as [number, string] }];
+  const at = (receiver: string) => [{ labels: { alertname: "Watchdog" }, receivers: [{ name: receiver }], status: { state: "active" } }];
+  expect(heartbeat(stackConfigForRender("prod"), watchdog, at(RECEIVERS.heartbeat)).every((r) => r.ok)).toBe(true);
+  expect(heartbeat(stackConfigForRender("prod"), watchdog, at(RECEIVERS.none))[1].ok).toBe(false);
+  expect(heartbeat(stackConfigForRender("staging"), watchdog, at(RECEIVERS.none))[1].ok).toBe(true);
+  expect(heartbeat(stackConfigForRender("staging"), [], []).some((r) => r.ok)).toBe(false);
+});
+
+test("successful requests of an integration: attempts less failed attempts", () => {
+  const metrics = [
+    'alertmanager_notification_requests_total{integration="slack"} 5',
+    'alertmanager_notification_requests_failed_total{integration="slack"} 2',
+    'alertmanager_notification_requests_total{integration="pagerduty"} 1',
+  ].join("\n");
+  expect(successfulRequests(metrics, "slack")).toBe(3);
+  expect(successfulRequests(metrics, "pagerduty")).toBe(1);
+  expect(successfulRequests(metrics, "webhook")).toBe(0);
+});
