@@ -12,8 +12,8 @@ import { RECEIVERS, SLACK_RECEIVERS } from "../../render/alertmanager-config";
 import { TestAlertmanager } from "../report/alertmanager";
 import { testStackConfig } from "../stack-config";
 
-const ALERTMANAGER_PORT = 37090;
-const RECEIVERS_PORT = 37091;
+const ALERTMANAGER_PORT = 30190;
+const RECEIVERS_PORT = 30191;
 
 const ours = OWNER_LABEL;
 const sent = {

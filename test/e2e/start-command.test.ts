@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 
-const BASE_PORT = 39090;
+const BASE_PORT = 30400;
 let workDir: string;
 /** Process group of the run under test: npm start leads its own, and every child it spawns is in it. */
 let group: number | undefined;

@@ -6,7 +6,7 @@ import { LocalStack } from "../../local/stack";
 // A local stack whose ports are held (by a leftover of an earlier run, say) must refuse to start:
 // otherwise the leftover answers in its place and the run measures another stack.
 test("a local stack refuses to start on a port another process holds, and names it", async () => {
-  const basePort = 33090;
+  const basePort = 30300;
   const held = net.createServer();
   await new Promise<void>((resolve) => held.listen(basePort + 30, "127.0.0.1", resolve));
   try {

@@ -7,8 +7,8 @@ import { PROJECT_ROOT } from "../../lib/stack-file";
 import { LABEL_SCHEMES, labelsOf, METRIC_CONTRACT, type LabelScheme } from "../../rules/metric-contract";
 
 const PORTS: Record<LabelScheme, { apiPort: number; metricsPort: number; publicPort: number; controlPort: number }> = {
-  contract: { apiPort: 36230, metricsPort: 36231, publicPort: 36236, controlPort: 36232 },
-  adr: { apiPort: 36233, metricsPort: 36234, publicPort: 36237, controlPort: 36235 },
+  contract: { apiPort: 30230, metricsPort: 30231, publicPort: 30236, controlPort: 30232 },
+  adr: { apiPort: 30233, metricsPort: 30234, publicPort: 30237, controlPort: 30235 },
 };
 const simulators: ChildProcess[] = [];
 

@@ -19,12 +19,12 @@ import { testStackConfig } from "../stack-config";
 import { TestAlertmanager } from "./alertmanager";
 import { REPLICA_LABEL, REPLICAS, SCENARIO, writeScenario } from "./scenario";
 
-const PORT = 35090;
+const PORT = 30090;
 const prometheus = new BackfilledPrometheus(PORT);
 const PROMETHEUS = prometheus.url;
-const alertmanager = new TestAlertmanager(39000);
+const alertmanager = new TestAlertmanager(30100);
 /** Where Alertmanager would notify: a port nothing listens on. */
-const NOWHERE = "http://127.0.0.1:39009";
+const NOWHERE = "http://127.0.0.1:30109";
 const TSX = path.join(PROJECT_ROOT, "node_modules/.bin/tsx");
 
 let dir: string;
@@ -409,12 +409,12 @@ test("--month previous: the month before the one running in the report's time zo
 describe("errors: a clear message, its exit code, and no file written", () => {
   test.each([
     ["a month without data", "2026-06", PROMETHEUS, EXIT.noData, /no samples of the SLI .* in 2026-06/],
-    ["a month the store holds another environment's data of", "2026-07", PROMETHEUS, EXIT.noData, /no samples of the SLI \(\S+\) of environment "prod" in 2026-07 \(UTC\) at http:\/\/127\.0\.0\.1:35090, only of "staging"/],
+    ["a month the store holds another environment's data of", "2026-07", PROMETHEUS, EXIT.noData, /no samples of the SLI \(\S+\) of environment "prod" in 2026-07 \(UTC\) at http:\/\/127\.0\.0\.1:30090, only of "staging"/],
     ["a month not yet begun", "2099-01", PROMETHEUS, EXIT.futureMonth, /2099-01 \(UTC\) has not begun yet/],
-    ["an unreachable endpoint", "2026-09", "http://127.0.0.1:35999", EXIT.unreachable, /cannot reach the Prometheus query API at http:\/\/127\.0\.0\.1:35999: ECONNREFUSED/],
+    ["an unreachable endpoint", "2026-09", "http://127.0.0.1:30099", EXIT.unreachable, /cannot reach the Prometheus query API at http:\/\/127\.0\.0\.1:30099: ECONNREFUSED/],
     ["a malformed month", "2026-13", PROMETHEUS, EXIT.usage, /--month must be YYYY-MM/],
     ["an unknown time zone", "2026-09", PROMETHEUS, EXIT.usage, /--timezone must be an IANA time zone .* got "Mars\/Olympus"/, ["--timezone", "Mars/Olympus"]],
-    ["an unreachable Alertmanager", "2026-09", PROMETHEUS, EXIT.unreachable, /cannot reach the Alertmanager API at http:\/\/127\.0\.0\.1:39008: ECONNREFUSED/, ["--alertmanager", "http://127.0.0.1:39008"]],
+    ["an unreachable Alertmanager", "2026-09", PROMETHEUS, EXIT.unreachable, /cannot reach the Alertmanager API at http:\/\/127\.0\.0\.1:30108: ECONNREFUSED/, ["--alertmanager", "http://127.0.0.1:30108"]],
   ])("%s", async (_, month, url, code, message, extra: string[] = []) => {
     const r = await report(month, extra, url);
     expect(r.code).toBe(code);
@@ -426,7 +426,7 @@ describe("errors: a clear message, its exit code, and no file written", () => {
 describe("credentials from the environment", () => {
   // A query API behind auth, as a long-term store or an authenticating proxy would be: it answers only
   // requests bearing the token or the user and password, and forwards those to Prometheus.
-  const PROXY_PORT = 35091;
+  const PROXY_PORT = 30091;
   const accepted = ["Bearer s3cret-token", `Basic ${Buffer.from("reporter:s3cret-password").toString("base64")}`];
   let proxy: http.Server;
   beforeAll(async () => {
