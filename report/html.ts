@@ -10,12 +10,20 @@ function table(t: Table): string {
     .join("")}</tbody></table>`;
 }
 
-/** Daily availability as bars, on a scale from the worst day (or ten budgets below the objective) to 100 %, with the objective drawn across. */
-export function daysChart(r: Report): string {
+/** The share of the scale left below the worst day, so that the worst day stands as a bar, not as nothing. */
+const BELOW_WORST = 0.1;
+
+/**
+ * Daily availability as bars, with the objective drawn across, on a scale to 100 % from ten budgets
+ * below the objective or, on a month with a worse day, from a tenth of the scale below that day: the
+ * worst day is then the shortest bar, never one of no height that reads as no data.
+ */
+export function daysChart(r: Pick<Report, "objective" | "days">): string {
   const W = 720;
   const H = 200;
   const pad = { l: 64, r: 8, t: 10, b: 28 };
-  const floor = Math.min(r.objective - 10 * (1 - r.objective), ...r.days.map((d) => d.availability));
+  const worst = Math.min(...r.days.map((d) => d.availability));
+  const floor = Math.min(r.objective - 10 * (1 - r.objective), worst - ((1 - worst) * BELOW_WORST) / (1 - BELOW_WORST));
   const y = (v: number) => pad.t + ((1 - v) / (1 - floor)) * (H - pad.t - pad.b);
   const bw = (W - pad.l - pad.r) / Math.max(1, r.days.length);
   const bars = r.days
