@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
@@ -16,4 +17,18 @@ test("a local stack refuses to start on a port another process holds, and names 
   } finally {
     await new Promise((resolve) => held.close(resolve));
   }
+});
+
+// Linux hands out the source ports of outgoing connections from its ephemeral range (32768-60999 by
+// default): a test server listening in it fails to bind whenever one of the many connections of the
+// local stacks running beside it holds that port. Every port a test fixes lies below the range, with
+// room for a stack's fifty.
+test("every port the tests listen on lies below the ephemeral range", () => {
+  const files: string[] = (fs.readdirSync(path.join(__dirname, ".."), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"));
+  const fixed = files.flatMap((f) => {
+    const text = fs.readFileSync(path.join(__dirname, "..", f), "utf8");
+    return [...text.matchAll(/(?:basePort|BASE_PORT|_PORT|Port)\s*[:=]\s*(\d{4,5})|TestAlertmanager\((\d{4,5})\)|127\.0\.0\.1:(\d{4,5})/g)].map((m) => ({ file: f, port: Number(m[1] ?? m[2] ?? m[3]) }));
+  });
+  expect(fixed.length).toBeGreaterThan(10);
+  expect(fixed.filter((p) => p.port + 50 >= 32768)).toEqual([]);
 });
