@@ -28,6 +28,11 @@ export interface Query {
   legend: string;
   /** Instant queries (stat and gauge panels showing "now"). */
   instant?: boolean;
+  /**
+   * A unit of its own, for a measure that shares a time series panel with the panel's unit: drawn
+   * against an axis of its own on the right, so that neither flattens the other.
+   */
+  unit?: string;
 }
 
 export type Color = "green" | "yellow" | "orange" | "red" | "dark-red" | "blue" | "text";
@@ -102,12 +107,27 @@ export function timeSeriesPanel(s: PanelSpec): timeseries.PanelBuilder {
   if (s.steps && s.steps.length > 0) {
     p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
   }
+  s.queries.forEach((q, i) => {
+    if (q.unit && q.unit !== s.unit) {
+      p.overrideByQuery(REF_IDS[i], [
+        { id: "unit", value: q.unit },
+        { id: "custom.axisPlacement", value: common.AxisPlacement.Right },
+      ]);
+    }
+  });
   return p;
+}
+
+/** Stat and gauge panels show one number in one unit: a query with a unit of its own belongs in a time series panel. */
+function oneUnit(s: PanelSpec): PanelSpec {
+  const other = s.queries.find((q) => q.unit && q.unit !== s.unit);
+  if (other) throw new Error(`panel "${s.title}": ${other.legend} has unit ${other.unit}, the panel ${s.unit}; only a time series panel draws two units`);
+  return s;
 }
 
 /** A single number (last value) with a sparkline, coloured by the thresholds. */
 export function statPanel(s: PanelSpec): stat.PanelBuilder {
-  return common_(new stat.PanelBuilder(), s)
+  return common_(new stat.PanelBuilder(), oneUnit(s))
     .graphMode(common.BigValueGraphMode.Area)
     .colorMode(common.BigValueColorMode.Value)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false));
@@ -115,7 +135,7 @@ export function statPanel(s: PanelSpec): stat.PanelBuilder {
 
 /** A gauge of the last value against min..max, with the thresholds as its bands. */
 export function gaugePanel(s: PanelSpec): gauge.PanelBuilder {
-  return common_(new gauge.PanelBuilder(), s)
+  return common_(new gauge.PanelBuilder(), oneUnit(s))
     .showThresholdMarkers(true)
     .showThresholdLabels(false)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false));

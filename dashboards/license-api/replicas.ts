@@ -41,7 +41,7 @@ export function replicaPanels({ t, tier, target }: RowContext): PanelEntry[] {
         queries: [
           {
             expr: `sum by (instance) (rate(license_validation_requests_total{${target}, ${tier}}[$__rate_interval]))`,
-            legend: "{{instance}} req/s",
+            legend: "{{instance}}",
           },
         ],
       },

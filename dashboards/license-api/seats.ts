@@ -12,13 +12,14 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
       {
         id: DASHBOARDS.licenseApi.panels.activeSessions,
         title: "Active sessions and seat denials",
-        description: `Sessions in use across the licenses matching the license filter, the busiest single license, and seat denials per second (FrequentSeatDenials fires above ${t.seatDenialsPerSecond.threshold}/s for one license).`,
+        description: `Sessions in use across the licenses matching the license filter and the busiest single license (left axis), and the worst license's seat denials per second (right axis; FrequentSeatDenials fires above ${t.seatDenialsPerSecond.threshold}/s for one license).`,
         unit: "short",
         min: 0,
         queries: [
           { expr: `sum(${sessions})`, legend: "active sessions (all licenses)" },
           { expr: `max(${sessions})`, legend: "busiest license" },
-          { expr: `max(${licenseSeries("license_tenant:seat_denials:rate5m")})`, legend: "seat denials/s (worst license)" },
+          // Units per second against sessions in the hundreds: on an axis of their own.
+          { expr: `max(${licenseSeries("license_tenant:seat_denials:rate5m")})`, legend: "seat denials (worst license)", unit: "reqps" },
         ],
       },
     ],

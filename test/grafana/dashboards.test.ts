@@ -119,6 +119,37 @@ describe.each(STACKS)("%s dashboards", (stack) => {
     }
   });
 
+  test("one unit per axis: a second unit in a panel has an axis of its own, and no legend repeats its axis' unit", () => {
+    type Override = { matcher: { id: string; options: string }; properties: { id: string; value: unknown }[] };
+    const perSecond = (unit: string) => /ps$|^ops$/.test(unit);
+    const percent = (unit: string) => /^percent/.test(unit);
+    for (const d of built) {
+      for (const p of allPanels(d.model) as AnyPanel[]) {
+        const defaultUnit = p.fieldConfig?.defaults?.unit ?? "";
+        const overrides = (p.fieldConfig?.overrides ?? []) as Override[];
+        const unitOf = new Map(overrides.flatMap((o) => o.properties.filter((x) => x.id === "unit").map((x) => [o.matcher.options, x.value as string] as const)));
+        for (const o of overrides.filter((o) => o.properties.some((x) => x.id === "unit"))) {
+          expect({ panel: p.title, matcher: o.matcher.id, axis: o.properties.find((x) => x.id === "custom.axisPlacement")?.value }).toEqual({ panel: p.title, matcher: "byFrameRefID", axis: "right" });
+        }
+        // Two axes at most: the panel's unit on the left, one other on the right.
+        expect(new Set(unitOf.values()).size).toBeLessThanOrEqual(1);
+        for (const t of (p.targets ?? []) as Target[]) {
+          const unit = unitOf.get(t.refId ?? "") ?? defaultUnit;
+          const legend = (t as { legendFormat?: string }).legendFormat ?? "";
+          if (perSecond(unit)) expect({ panel: p.title, legend, repeats: /\/s\b|per second/.test(legend) }).toMatchObject({ repeats: false });
+          if (percent(unit)) expect({ panel: p.title, legend, repeats: /%/.test(legend) }).toMatchObject({ repeats: false });
+        }
+      }
+    }
+    // Sessions (hundreds) and denials per second (units) share a panel: the denials have the right axis.
+    const sessions = allPanels(byKey.licenseApi).find((p) => p.id === DASHBOARDS.licenseApi.panels.activeSessions) as AnyPanel;
+    const denials = ((sessions.targets ?? []) as Target[]).find((t) => t.expr?.includes("seat_denials"))!;
+    expect(sessions.fieldConfig?.defaults?.unit).toBe("short");
+    expect(sessions.fieldConfig?.overrides).toEqual([
+      { matcher: { id: "byFrameRefID", options: denials.refId }, properties: [{ id: "unit", value: "reqps" }, { id: "custom.axisPlacement", value: "right" }] },
+    ]);
+  });
+
   test("every PromQL query parses (template variables substituted) and reads only known metrics", () => {
     const queries = built.flatMap((d) => promQueries(d.model));
     expect(queries.length).toBeGreaterThan(30);
