@@ -4,6 +4,7 @@
 // the next ping resolves that incident. Like such services, it says nothing before the first ping.
 import type { StackConfig } from "../config";
 import { HEARTBEAT_GRACE_SECONDS, HEARTBEAT_PERIOD_SECONDS } from "../render/alertmanager-config";
+import { sendPagerDutyEvent } from "./receivers";
 
 export const HEARTBEAT_ALERT = "DeadMansSwitch";
 /** How often the stand-in looks at the time since the last ping. */
@@ -50,12 +51,7 @@ export class HeartbeatMonitor {
 
   private async notify(action: "trigger" | "resolve", dedupKey: string) {
     const late = this.lastPing === undefined ? 0 : Math.round((Date.now() - this.lastPing) / 1000);
-    const event = {
-      routing_key: this.o.routingKey,
-      event_action: action,
-      dedup_key: dedupKey,
-      payload: { summary: `${HEARTBEAT_ALERT}: no Watchdog from the cluster's alerting for ${late} s (${this.o.config.environment})`, source: "heartbeat", severity: "critical" },
-    };
-    await fetch(this.o.pagerdutyUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) }).catch(() => undefined);
+    const summary = `${HEARTBEAT_ALERT}: no Watchdog from the cluster's alerting for ${late} s (${this.o.config.environment})`;
+    await sendPagerDutyEvent(this.o.pagerdutyUrl, this.o.routingKey, action, dedupKey, summary, "heartbeat");
   }
 }

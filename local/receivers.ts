@@ -191,3 +191,13 @@ export function alertNames(detail: unknown): string[] {
     .filter(Boolean)
     .map((line) => line.split(DETAILS_SEPARATOR)[0]);
 }
+
+/**
+ * Sends one Events API v2 event to the PagerDuty stand-in, as a monitoring service with an
+ * integration of its own does (the uptime check's policy, the heartbeat service): best effort, as
+ * theirs are from this side.
+ */
+export async function sendPagerDutyEvent(url: string, routingKey: string, action: "trigger" | "resolve", dedupKey: string, summary: string, source: string): Promise<void> {
+  const event = { routing_key: routingKey, event_action: action, dedup_key: dedupKey, payload: { summary, source, severity: "critical" } };
+  await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) }).catch(() => undefined);
+}

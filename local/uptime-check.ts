@@ -12,6 +12,7 @@
 import { EventEmitter } from "events";
 import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
+import { sendPagerDutyEvent } from "./receivers";
 import { CHECKER_LOCATIONS, EVALUATION_INTERVAL, MIN_FAILING_REGIONS, regionOfLocation, RUNNING_WITHIN } from "../render/uptime";
 
 export const UPTIME_ALERT = "UptimeCheckFailed";
@@ -108,12 +109,7 @@ export class UptimeCheck extends EventEmitter {
   }
 
   private async notify(action: "trigger" | "resolve", dedupKey: string) {
-    const event = {
-      routing_key: this.o.routingKey,
-      event_action: action,
-      dedup_key: dedupKey,
-      payload: { summary: `${UPTIME_ALERT}: license API unreachable from outside, in an outage the cluster could not page (${this.o.config.environment})`, source: "Cloud Monitoring", severity: "critical" },
-    };
-    await fetch(this.o.pagerdutyUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) }).catch(() => undefined);
+    const summary = `${UPTIME_ALERT}: license API unreachable from outside, in an outage the cluster could not page (${this.o.config.environment})`;
+    await sendPagerDutyEvent(this.o.pagerdutyUrl, this.o.routingKey, action, dedupKey, summary, "Cloud Monitoring");
   }
 }

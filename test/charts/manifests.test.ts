@@ -1,6 +1,7 @@
 // What each release puts in the cluster, read from `helm template` of the pinned chart with exactly the
 // values the components pass: the assertions are on the Kubernetes objects the chart produces, not on
 // our values, so a value the chart ignores or renames fails here.
+import { ALERTMANAGER_JOB } from "../../lib/identities";
 import { STACKS } from "../../lib/stack-file";
 import { CHARTS, IMAGE_PINS } from "../../render/charts";
 import { collectorTiers, COLLECTOR_RELEASE, JAEGER_CHART } from "../../render/collector-config";
@@ -103,6 +104,18 @@ describe.each(STACKS)("%s: rendered releases", (stack) => {
       expect(alertmanager.spec.configSecret).toBe(KUBE_PROMETHEUS_STACK.alertmanagerSecret);
       expect(alertmanager.spec.replicas).toBe(c.alertmanager.replicas);
       expect(rendered.objects("Secret", KPS).map((s) => s.metadata.name)).not.toContain(`alertmanager-${alertmanager.metadata.name}`);
+    });
+
+    test(`the Alertmanagers' metrics carry job="${ALERTMANAGER_JOB}", the job the Watchdog reads`, () => {
+      // The ServiceMonitor sets no jobLabel, so the Operator names the job after the Service it
+      // selects; the chart's own Alertmanager rules read the same job.
+      const monitor = rendered.objects("ServiceMonitor", KPS).find((m) => m.metadata.name === ALERTMANAGER_JOB) as any;
+      expect(monitor).toBeDefined();
+      expect(monitor.spec.jobLabel).toBeUndefined();
+      const service = rendered.objects("Service", KPS).find((svc) => svc.metadata.name === ALERTMANAGER_JOB) as any;
+      expect(service.metadata.labels).toMatchObject(monitor.spec.selector.matchLabels);
+      const chartRules = JSON.stringify(rendered.objects("PrometheusRule", KPS));
+      expect(chartRules).toContain(`alertmanager_notifications_failed_total{job=\\"${ALERTMANAGER_JOB}\\"`);
     });
 
     test("nothing scrapes what GKE does not expose (scheduler, controller manager, etcd, CoreDNS; kube-proxy on Dataplane V2)", () => {
