@@ -4,7 +4,6 @@
 import type { StackConfig } from "../config";
 import {
   buildDashboard,
-  datasourceVariable,
   Layout,
   licenseSeries,
   licenseVariable,
@@ -32,7 +31,7 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
     key: "capacity",
     title: "License API capacity",
     description: "CPU and memory of the license API's containers against what they are given, and seat usage forecasts.",
-    variables: [datasourceVariable(c), licenseVariable()],
+    variables: [licenseVariable()],
     panels: panels(layout, [
       [
         timeSeriesPanel,

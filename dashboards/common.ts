@@ -16,9 +16,16 @@ import { type DashboardKey, dashboardUid, selectors } from "../lib/identities";
 /** The JSON model Grafana stores; what `grafana.oss.Dashboard` takes as `configJson`. */
 export type DashboardModel = dashboard.Dashboard;
 
-/** Panels query whichever Prometheus the `datasource` variable names; its default is this stack's. */
-export const PROMETHEUS_VARIABLE = "datasource";
-export const promDatasource = (): common.DataSourceRef => ({ type: "prometheus", uid: `\${${PROMETHEUS_VARIABLE}}` });
+/**
+ * The in-cluster Prometheus of this stack's environment, named by uid on every panel and target. There
+ * is no data source variable: the one Grafana organisation holds the long-term store and the other
+ * environment's Prometheus too, where an in-cluster panel's queries go empty or, worse, answer for
+ * another cluster.
+ */
+export const promDatasource = (c: Pick<StackConfig, "environment">): common.DataSourceRef => {
+  const ds = dataSources(c).prometheus;
+  return { type: ds.type, uid: ds.uid };
+};
 
 /** Tag shared by the stack's dashboards: the dashboard links menu lists every dashboard carrying it. */
 export const DASHBOARD_TAG = "coditect-license-api";
@@ -55,7 +62,7 @@ export interface PanelSpec {
   decimals?: number;
   w?: number;
   h?: number;
-  /** A fixed data source instead of the `datasource` variable: the long-range panels read the long-term store. */
+  /** Another data source than this environment's in-cluster Prometheus: the long-range panels read the long-term store. */
   datasource?: common.DataSourceRef;
 }
 
@@ -82,7 +89,8 @@ function thresholds(base: Color, steps: Steps): dashboard.ThresholdsConfigBuilde
 }
 
 function common_<P extends timeseries.PanelBuilder | stat.PanelBuilder | gauge.PanelBuilder>(p: P, s: PanelSpec): P {
-  p.id(s.id).title(s.title).description(s.description).datasource(s.datasource ?? promDatasource()).unit(s.unit).targets(targets(s.queries, s.datasource));
+  p.id(s.id).title(s.title).description(s.description).unit(s.unit).targets(targets(s.queries, s.datasource));
+  if (s.datasource) p.datasource(s.datasource);
   p.thresholds(thresholds(s.base ?? "green", s.steps ?? []));
   if (s.min !== undefined) p.min(s.min);
   if (s.max !== undefined) p.max(s.max);
@@ -184,19 +192,10 @@ export type PanelBuilderLike = timeseries.PanelBuilder | stat.PanelBuilder | gau
 
 const ALL = { selected: true, text: "All", value: "$__all" };
 
-/** The Prometheus data source, defaulting to this stack's; lets a reader point a dashboard elsewhere. */
-export function datasourceVariable(c: StackConfig): dashboard.DatasourceVariableBuilder {
-  const ds = dataSources(c).prometheus;
-  return new dashboard.DatasourceVariableBuilder(PROMETHEUS_VARIABLE)
-    .label("Data source")
-    .type("prometheus")
-    .current({ selected: true, text: ds.name, value: ds.uid });
-}
-
-function labelValuesVariable(name: string, label: string, query: string): dashboard.QueryVariableBuilder {
+function labelValuesVariable(c: StackConfig, name: string, label: string, query: string): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder(name)
     .label(label)
-    .datasource(promDatasource())
+    .datasource(promDatasource(c))
     .query(query)
     .definition(query)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
@@ -208,11 +207,11 @@ function labelValuesVariable(name: string, label: string, query: string): dashbo
 }
 
 /** Pricing tier, read from the recording rule (cheap: one series per tier). */
-export const tierVariable = () => labelValuesVariable("tier", "Tier", "label_values(tier:license_validation_requests:rate5m, tier)");
+export const tierVariable = (c: StackConfig) => labelValuesVariable(c, "tier", "Tier", "label_values(tier:license_validation_requests:rate5m, tier)");
 
 /** A scrape target (API replica) of the license API. */
 export const instanceVariable = (c: StackConfig) =>
-  labelValuesVariable("instance", "Instance", `label_values(up{${selectors(c).api}}, instance)`);
+  labelValuesVariable(c, "instance", "Instance", `label_values(up{${selectors(c).api}}, instance)`);
 
 /**
  * Narrows the seat panels to licenses whose key matches a regex. A text box, not a drop-down: a
@@ -274,6 +273,10 @@ export function buildDashboard(c: StackConfig, spec: DashboardSpec): DashboardMo
   const model = d.build();
   for (const link of model.links ?? []) withoutPlacement(link);
   for (const panel of allPanels(model)) {
+    // A panel that names no other data source reads this environment's in-cluster Prometheus, and so
+    // does each of its queries: Grafana sends a target without one to the panel's, or to the default.
+    panel.datasource ??= promDatasource(c);
+    for (const target of (panel.targets ?? []) as { datasource?: common.DataSourceRef }[]) target.datasource ??= panel.datasource;
     for (const link of (panel.fieldConfig?.defaults?.links ?? []) as { placement?: unknown }[]) withoutPlacement(link);
   }
   return model;

@@ -1,6 +1,6 @@
 // What the license API depends on: Redis (seat state) and the database, from the recording rules.
 import type { StackConfig } from "../config";
-import { buildDashboard, datasourceVariable, Layout, panels, timeSeriesPanel, type DashboardModel } from "./common";
+import { buildDashboard, Layout, panels, timeSeriesPanel, type DashboardModel } from "./common";
 import { DASHBOARDS } from "../lib/identities";
 
 const P = DASHBOARDS.dependencies.panels;
@@ -12,7 +12,7 @@ export function dependenciesDashboard(c: StackConfig): DashboardModel {
     key: "dependencies",
     title: "License API dependencies",
     description: "Redis (seat acquisition and release) and the database behind the license API.",
-    variables: [datasourceVariable(c)],
+    variables: [],
     panels: panels(layout, [
       [
         timeSeriesPanel,

@@ -9,7 +9,6 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { StackConfig } from "../config";
 import {
   buildDashboard,
-  datasourceVariable,
   gaugePanel,
   Layout,
   panels,
@@ -160,7 +159,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
     key: "slo",
     title: "License API SLO",
     description: `The ${target * 100}% availability SLO of license validation (${SLO_NAME}) over ${c.slo.window}, with the burn rates the SLO alerts page on.`,
-    variables: [datasourceVariable(c)],
+    variables: [],
     panels: [...prom, uptime],
   });
 }

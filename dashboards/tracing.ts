@@ -7,7 +7,7 @@
 // `..._duration_milliseconds_bucket`; test/grafana checks the two stay in step.)
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { StackConfig } from "../config";
-import { buildDashboard, datasourceVariable, Layout, promDatasource, type DashboardModel, type PanelSpec, timeSeriesPanel } from "./common";
+import { buildDashboard, Layout, promDatasource, type DashboardModel, type PanelSpec, timeSeriesPanel } from "./common";
 import { dataSources } from "./datasources";
 import { DASHBOARDS } from "../lib/identities";
 
@@ -73,7 +73,7 @@ export function tracingDashboard(c: StackConfig): DashboardModel {
 
   const serviceVariable = new dashboard.QueryVariableBuilder(SERVICE)
     .label("Service")
-    .datasource(promDatasource())
+    .datasource(promDatasource(c))
     .query(`label_values(${SPAN_METRICS.calls}, service_name)`)
     .definition(`label_values(${SPAN_METRICS.calls}, service_name)`)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
@@ -84,7 +84,7 @@ export function tracingDashboard(c: StackConfig): DashboardModel {
     key: "tracing",
     title: "License API traces",
     description: "Rate, errors and duration of the license API's operations from span metrics; click a series to open its traces in Jaeger.",
-    variables: [datasourceVariable(c), serviceVariable],
+    variables: [serviceVariable],
     panels: [
       withLinks(
         {

@@ -5,7 +5,7 @@
 // One module per row; this one lays them out in order.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { StackConfig } from "../../config";
-import { buildDashboard, datasourceVariable, instanceVariable, Layout, licenseVariable, panels, tierVariable, type DashboardModel } from "../common";
+import { buildDashboard, instanceVariable, Layout, licenseVariable, panels, tierVariable, type DashboardModel } from "../common";
 import { rowContext } from "./context";
 import { replicaPanels } from "./replicas";
 import { seatPanels } from "./seats";
@@ -25,7 +25,7 @@ export function licenseApiDashboard(c: StackConfig): DashboardModel {
     key: "licenseApi",
     title: "License API",
     description: "Traffic, latency, errors and seats of the CODITECT license API (ADR-019, corrected).",
-    variables: [datasourceVariable(c), tierVariable(), instanceVariable(c), licenseVariable()],
+    variables: [tierVariable(c), instanceVariable(c), licenseVariable()],
     panels: top,
     rows: [selected],
   });

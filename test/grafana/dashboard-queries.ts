@@ -25,8 +25,8 @@ export function promQueries(model: DashboardModel, values: Record<string, string
         expr: substitute(t.expr!, vars),
         raw: t.expr!,
         legend: t.legendFormat,
-        // The data source the query goes to, the `datasource` variable resolved to its default.
-        datasource: substitute(t.datasource?.uid ?? p.datasource?.uid ?? "", vars) || undefined,
+        // The data source the query goes to: its own, else its panel's.
+        datasource: t.datasource?.uid ?? p.datasource?.uid,
       })),
   );
   const fromVariables = (model.templating?.list ?? [])
@@ -34,7 +34,7 @@ export function promQueries(model: DashboardModel, values: Record<string, string
     .map((v) => {
       const m = /^label_values\((.+),\s*\w+\)$/.exec(String(v.query));
       if (!m) throw new Error(`${model.uid} variable ${v.name}: expected label_values(selector, label), got ${v.query}`);
-      return { where: `${model.uid} variable ${v.name}`, expr: substitute(m[1], vars), raw: m[1] };
+      return { where: `${model.uid} variable ${v.name}`, expr: substitute(m[1], vars), raw: m[1], datasource: v.datasource?.uid };
     });
   return [...fromPanels, ...fromVariables];
 }
