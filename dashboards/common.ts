@@ -27,6 +27,15 @@ export const promDatasource = (c: Pick<StackConfig, "environment">): common.Data
   return { type: ds.type, uid: ds.uid };
 };
 
+/**
+ * `expr`, or 0 for each series of `base` it has no series for. Some things have not happened when they
+ * have no series: a labelled counter appears at its first use (docs/metrics.md), and the collector
+ * drops a span series no span updated for a while. Where `base` (the traffic they would be part of)
+ * exists, the truth is 0, not "No data"; where it does not, there is nothing to say, and the panel says
+ * nothing. `expr` and `base` aggregate by the same labels.
+ */
+export const orZeroWhere = (expr: string, base: string) => `(${expr} or 0 * ${base})`;
+
 /** Tag shared by the stack's dashboards: the dashboard links menu lists every dashboard carrying it. */
 export const DASHBOARD_TAG = "coditect-license-api";
 

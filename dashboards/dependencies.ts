@@ -1,6 +1,6 @@
 // What the license API depends on: Redis (seat state) and the database, from the recording rules.
 import type { StackConfig } from "../config";
-import { buildDashboard, Layout, panels, timeSeriesPanel, type DashboardModel } from "./common";
+import { buildDashboard, Layout, orZeroWhere, panels, timeSeriesPanel, type DashboardModel } from "./common";
 import { DASHBOARDS } from "../lib/identities";
 
 const P = DASHBOARDS.dependencies.panels;
@@ -8,6 +8,7 @@ const P = DASHBOARDS.dependencies.panels;
 export function dependenciesDashboard(c: StackConfig): DashboardModel {
   const t = c.alerts;
   const layout = new Layout();
+  const redisOps = "operation_status:redis_operations:rate5m";
   return buildDashboard(c, {
     key: "dependencies",
     title: "License API dependencies",
@@ -22,7 +23,7 @@ export function dependenciesDashboard(c: StackConfig): DashboardModel {
           description: "Redis operations per second issued by the license API, by operation.",
           unit: "ops",
           min: 0,
-          queries: [{ expr: "sum by (operation) (operation_status:redis_operations:rate5m)", legend: "{{operation}}" }],
+          queries: [{ expr: `sum by (operation) (${redisOps})`, legend: "{{operation}}" }],
         },
       ],
       [
@@ -35,8 +36,8 @@ export function dependenciesDashboard(c: StackConfig): DashboardModel {
           min: 0,
           steps: [[t.redisErrorsPerSecond.threshold, "red"]],
           queries: [
-            { expr: `sum(operation_status:redis_operations:rate5m{status="error"})`, legend: "total" },
-            { expr: `sum by (operation) (operation_status:redis_operations:rate5m{status="error"})`, legend: "{{operation}}" },
+            { expr: orZeroWhere(`sum(${redisOps}{status="error"})`, `sum(${redisOps})`), legend: "total" },
+            { expr: orZeroWhere(`sum by (operation) (${redisOps}{status="error"})`, `sum by (operation) (${redisOps})`), legend: "{{operation}}" },
           ],
         },
       ],

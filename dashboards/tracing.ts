@@ -7,7 +7,7 @@
 // `..._duration_milliseconds_bucket`; test/grafana checks the two stay in step.)
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { StackConfig } from "../config";
-import { buildDashboard, Layout, promDatasource, type DashboardModel, type PanelSpec, timeSeriesPanel } from "./common";
+import { buildDashboard, Layout, orZeroWhere, promDatasource, type DashboardModel, type PanelSpec, timeSeriesPanel } from "./common";
 import { dataSources } from "./datasources";
 import { DASHBOARDS } from "../lib/identities";
 
@@ -105,7 +105,7 @@ export function tracingDashboard(c: StackConfig): DashboardModel {
           unit: "percentunit",
           min: 0,
           steps: [[t.errorRate.threshold, "red"]],
-          queries: [{ expr: `${rate(`${server}, status_code="STATUS_CODE_ERROR"`)} / ${rate(server)}`, legend: "{{span_name}}" }],
+          queries: [{ expr: `${orZeroWhere(rate(`${server}, status_code="STATUS_CODE_ERROR"`), rate(server))} / ${rate(server)}`, legend: "{{span_name}}" }],
         },
         [errorsLink, tracesLink],
       ),

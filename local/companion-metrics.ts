@@ -3,8 +3,18 @@
 // them beside its own metrics so every rule and dashboard query has data on the local stack.
 import { Counter, Histogram, type Registry } from "prom-client";
 import { contractMetrics } from "./contract-metrics";
+import { seconds as secondsOf } from "../lib/duration";
+import { SPAN_METRICS_EXPIRATION } from "../render/collector-config";
 
 const MiB = 1024 * 1024;
+
+/** A span of a request's trace: the API's server span, or a client span of a call it made. */
+export interface Span {
+  kind: "server" | "client";
+  name: string;
+  seconds: number;
+  error: boolean;
+}
 
 export interface CompanionOptions {
   namespace: string;
@@ -32,6 +42,10 @@ export function companionMetrics(registry: Registry, o: CompanionOptions) {
     ...r,
   });
 
+  /** When each span-metrics label set was last updated (ms). */
+  const updated = new Map<string, number>();
+  const expiration = secondsOf(SPAN_METRICS_EXPIRATION) * 1000;
+
   const now = Date.now() / 1000;
   for (const pod of o.pods) {
     const labels = { namespace: o.namespace, pod, container: o.container };
@@ -44,19 +58,30 @@ export function companionMetrics(registry: Registry, o: CompanionOptions) {
 
   return {
     /** One tick of `seconds`, with each request's latency and outcome. */
-    tick(seconds: number, spans: { name: string; seconds: number; error: boolean }[]) {
+    tick(seconds: number, spans: Span[]) {
       for (const pod of o.pods) {
         const labels = { namespace: o.namespace, pod, container: o.container };
         cpu.inc(labels, seconds * (0.15 + Math.random() * 0.1));
         memory.set(labels, (220 + Math.random() * 20) * MiB);
       }
       for (const span of spans) {
-        const server = { service_name: "license-api", span_name: span.name, span_kind: "SPAN_KIND_SERVER", status_code: span.error ? "STATUS_CODE_ERROR" : "STATUS_CODE_UNSET" };
-        calls.inc(server);
-        duration.observe(server, span.seconds);
-        const client = { service_name: "license-api", span_name: "redis GET", span_kind: "SPAN_KIND_CLIENT", status_code: "STATUS_CODE_UNSET" };
-        calls.inc(client);
-        duration.observe(client, span.seconds / 20);
+        const labels = {
+          service_name: "license-api",
+          span_name: span.name,
+          span_kind: span.kind === "server" ? "SPAN_KIND_SERVER" : "SPAN_KIND_CLIENT",
+          status_code: span.error ? "STATUS_CODE_ERROR" : "STATUS_CODE_UNSET",
+        };
+        calls.inc(labels);
+        duration.observe(labels, span.seconds);
+        updated.set(JSON.stringify(labels), Date.now());
+      }
+      // The collector's span_metrics connector drops a series no span updated within its expiration.
+      for (const [key, at] of updated) {
+        if (Date.now() - at < expiration) continue;
+        const labels = JSON.parse(key) as Record<string, string>;
+        calls.remove(labels);
+        duration.remove(labels);
+        updated.delete(key);
       }
     },
   };

@@ -6,7 +6,7 @@ import * as http from "http";
 import type { Socket } from "net";
 import { Registry } from "prom-client";
 import { contractMetrics } from "./contract-metrics";
-import { companionMetrics } from "./companion-metrics";
+import { companionMetrics, type Span } from "./companion-metrics";
 import { TRAFFIC_FAULTS, type TrafficFault } from "./faults";
 import type { LabelScheme } from "../rules/metric-contract";
 
@@ -94,17 +94,15 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   const sessions = new Map(levels);
   m.info.set({ version: "1.0.0", environment: "local", region: "loopback" }, 1);
 
-  // Every counter starts at zero for every label set the rules read, as a long-running API's would.
-  for (const l of LICENSES) for (const status of ["valid", "invalid", "expired", "revoked", "error"]) m.requests.inc(validation(l.key, status, l.tier), 0);
-  for (const tier of Object.keys(TIERS)) for (const error_type of ["redis_unavailable", "database_error", "timeout", "internal"]) m.errors.inc({ error_type, tier }, 0);
-  for (const l of LICENSES) m.denials.inc(own(l), 0);
+  // A labelled counter appears at its label set's first use, as the API's do (docs/metrics.md): no
+  // failed validation, Redis error or seat denial exists until the first one, so every rule and panel
+  // that reads them must show 0, not nothing, before it. The seat limits are known from the start.
   for (const l of LICENSES) if (l.seats !== undefined) m.seatLimit.set(own(l), l.seats);
-  for (const operation of ["get", "set", "incr", "decr"]) for (const status of ["success", "error"]) m.redisOps.inc({ operation, status }, 0);
 
   const companions = companionMetrics(registry, { namespace: o.namespace, container: o.container, pods: [`${o.container}-7f9c6d5b8-k2x4p`, `${o.container}-7f9c6d5b8-q8w3n`] });
 
   function tick() {
-    const spans: { name: string; seconds: number; error: boolean }[] = [];
+    const spans: Span[] = [];
     for (let i = 0; i < 20; i++) {
       const l = pick(LICENSES);
       const roll = Math.random();
@@ -115,14 +113,21 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       const endpoint = pick(ENDPOINTS);
       const seconds = faults.has("latency") ? between(1.5, 3) : between(0.004, 0.12);
       m.latency.observe({ endpoint }, seconds);
-      spans.push({ name: `POST ${endpoint}`, seconds, error: failed });
       const redisFailed = faults.has("redis") && Math.random() < 0.5;
       const op = pick(["get", "set", "incr", "decr"]);
+      const redisSeconds = between(0.0002, 0.004);
       m.redisOps.inc({ operation: op, status: redisFailed ? "error" : "success" });
-      m.redisLatency.observe({ operation: op }, between(0.0002, 0.004));
+      m.redisLatency.observe({ operation: op }, redisSeconds);
       const table = pick(TABLES);
+      const dbSeconds = faults.has("db") ? between(0.6, 1.2) : between(0.002, 0.04);
       m.dbQueries.inc({ table, operation: "select" });
-      m.dbLatency.observe({ table, operation: "select" }, faults.has("db") ? between(0.6, 1.2) : between(0.002, 0.04));
+      m.dbLatency.observe({ table, operation: "select" }, dbSeconds);
+      // The request's trace: its server span and the client spans of the calls it made.
+      spans.push(
+        { kind: "server", name: `POST ${endpoint}`, seconds, error: failed },
+        { kind: "client", name: `redis ${op.toUpperCase()}`, seconds: redisSeconds, error: redisFailed },
+        { kind: "client", name: `SELECT ${table}`, seconds: dbSeconds, error: false },
+      );
     }
     // A key matches no license, so it has no tier: ADR-019's metrics.py still labels the series with it.
     if (faults.has("guess")) {

@@ -203,6 +203,12 @@ const RESOURCE_DETECTION = {
   },
 };
 
+/**
+ * A span-metrics series that no span has updated for this long is dropped: an operation's error series
+ * exists only while it has failed within the window, and a query must show 0 (not nothing) without it.
+ */
+export const SPAN_METRICS_EXPIRATION = "5m";
+
 /** Span metrics (RED per service and operation), computed from every span before sampling. */
 const SPAN_METRICS = {
   histogram: {
@@ -212,7 +218,7 @@ const SPAN_METRICS = {
   // Low-cardinality dimensions only: never a license key, user or request id.
   dimensions: [{ name: "http.request.method" }, { name: "http.response.status_code" }, { name: "http.route" }],
   metrics_flush_interval: "15s",
-  metrics_expiration: "5m",
+  metrics_expiration: SPAN_METRICS_EXPIRATION,
 };
 
 const SPAN_METRICS_PIPELINE: Pipeline = { receivers: ["span_metrics"], processors: ["batch"], exporters: ["prometheus"] };

@@ -27,7 +27,12 @@ export function recordingRules(c: StackConfig): RuleGroup {
       record("error_type_tier:license_validation_errors:rate5m", `sum by (error_type, tier) (rate(license_validation_errors_total{${api}}[5m]))`),
       record("tier:license_validation_requests:rate5m", "sum by (tier) (status_tier:license_validation_requests:rate5m)"),
       record("tier:license_validation_failed:rate5m", `sum by (tier) (status_tier:license_validation_requests:rate5m{status=~"invalid|revoked"})`),
-      record("tier:license_validation_errors:rate5m", "sum by (tier) (error_type_tier:license_validation_errors:rate5m)"),
+      // The error counter appears at a tier's first failed validation (docs/metrics.md): a tier with
+      // validations and none failed has failed none, which the ratio, the SLI and the report read as 0.
+      record(
+        "tier:license_validation_errors:rate5m",
+        "sum by (tier) (error_type_tier:license_validation_errors:rate5m) or 0 * tier:license_validation_requests:rate5m",
+      ),
       // Both sides are summed by tier first: the raw counters carry different label sets and never match.
       record("tier:license_validation_error_ratio:rate5m", "tier:license_validation_errors:rate5m / tier:license_validation_requests:rate5m"),
       record(LATENCY_BUCKETS, `sum by (le, endpoint) (rate(license_validation_latency_seconds_bucket{${api}}[5m]))`),

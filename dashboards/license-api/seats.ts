@@ -1,6 +1,6 @@
 // Seats and keys: sessions and denials, seat utilisation against the limit, invalid and revoked keys, the licenses nearest their limit.
 import { DASHBOARDS } from "../../lib/identities";
-import { licenseSeries, statPanel, timeSeriesPanel, type PanelEntry } from "../common";
+import { licenseSeries, orZeroWhere, statPanel, timeSeriesPanel, type PanelEntry } from "../common";
 import type { RowContext } from "./context";
 
 export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
@@ -19,7 +19,7 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
           { expr: `sum(${sessions})`, legend: "active sessions (all licenses)" },
           { expr: `max(${sessions})`, legend: "busiest license" },
           // Units per second against sessions in the hundreds: on an axis of their own.
-          { expr: `max(${licenseSeries("license_tenant:seat_denials:rate5m")})`, legend: "seat denials (worst license)", unit: "reqps" },
+          { expr: orZeroWhere(`max(${licenseSeries("license_tenant:seat_denials:rate5m")})`, `max(${sessions})`), legend: "seat denials (worst license)", unit: "reqps" },
         ],
       },
     ],

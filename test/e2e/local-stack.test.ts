@@ -16,7 +16,7 @@ import { METRIC_CONTRACT } from "../../rules/metric-contract";
 import { HA_CLUSTER_LABEL, PER_LICENSE_LABELS, REPLICA_LABEL } from "../../render/remote-write";
 import { RECEIVERS, SLACK_RECEIVERS } from "../../render/alertmanager-config";
 import { seconds } from "../../lib/duration";
-import { SLI_SERIES } from "../../lib/identities";
+import { SEAT_FORECAST_SERIES, SLI_SERIES } from "../../lib/identities";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
 import { longRangePanelSeries, longTermSeries, REPORT_SERIES } from "../../lib/long-term";
@@ -78,6 +78,34 @@ async function raisedAndDelivered(alerts: Record<string, Delivery["receiver"]>, 
 /** The last PagerDuty event for this alert is a trigger: its incident is open. */
 const pageOpen = (alert: string) => local.receivers.deliveries.filter((d) => d.receiver === "pagerduty" && d.alerts.includes(alert)).at(-1)?.status === "firing";
 
+/**
+ * The queries of failures whose truth, when nothing failed, is 0: the error ratio by tier, and every
+ * query made with orZeroWhere (Redis errors, seat denials, the span error ratio).
+ */
+const isFailureQuery = (expr: string) => / or 0 \* /.test(expr) || expr.includes("tier:license_validation_error_ratio:rate5m");
+
+/**
+ * Every dashboard query, run where Grafana would send it: those that return nothing, and of the failure
+ * queries, those whose every value is 0. The seat forecast says nothing until its lookback holds
+ * enough history (rules/seat-forecast.ts), which a stack minutes old has not: it is left out.
+ */
+async function dashboardState() {
+  const longTerm = dataSources(local.config).longTerm.uid;
+  const queries = renderDashboards(local.config)
+    .flatMap(({ model }) => promQueries(model))
+    .filter((q) => !q.expr.includes(SEAT_FORECAST_SERIES.utilisation) || q.expr.endsWith("or vector(0)"));
+  const state = { empty: [] as string[], zero: [] as string[], failures: [] as string[] };
+  for (const q of queries) {
+    const where = `${q.where}${q.datasource === longTerm ? " (long-term store)" : ""}: ${q.expr}`;
+    const result = q.datasource === longTerm ? await local.queryLongTerm(q.expr) : await local.query(q.expr);
+    if (result.length === 0) state.empty.push(where);
+    if (!isFailureQuery(q.expr)) continue;
+    state.failures.push(where);
+    if (result.length > 0 && result.every((r) => Number(r.value[1]) === 0)) state.zero.push(where);
+  }
+  return state;
+}
+
 stackForSuite(local);
 
 describe("local stack, prod timings", () => {
@@ -85,6 +113,22 @@ describe("local stack, prod timings", () => {
     expect(local.urls.prometheus).toHaveLength(2);
     expect(local.urls.alertmanager).toHaveLength(3);
   });
+
+  // Before any fault: nothing has failed, no seat was denied, no span errored, and the API's counters of
+  // those do not exist yet (they appear at first use). A person reads 0 there, never "No data".
+  test("on a healthy API, before any failure, every Prometheus query of every dashboard returns data, and the panels of failures read 0", async () => {
+    let state = { empty: [] as string[], zero: [] as string[], failures: [] as string[] };
+    await local
+      .until(async () => {
+        state = await dashboardState();
+        return state.empty.length === 0;
+      }, 150_000, "every dashboard query to return data")
+      .catch(() => undefined);
+    expect(state.empty).toEqual([]);
+    // Every failure query answered, and with 0 throughout.
+    expect(state.failures.length).toBeGreaterThanOrEqual(4);
+    expect(state.zero).toEqual(state.failures);
+  }, 160_000);
 
   test("slow validations warn HighLatency in Slack", async () => {
     const since = Date.now();
@@ -206,25 +250,17 @@ describe("local stack, prod timings", () => {
     expect(local.receivers.incidentsOpenedSince(since).length).toBeLessThanOrEqual(1);
   }, 500_000);
 
-  test("every Prometheus query of every dashboard returns data", async () => {
-    // Failed validations, so that the panels of errors have series to show.
-    // The long-range panels read the long-term store: here, the Prometheus receiving the remote write.
-    const longTerm = dataSources(local.config).longTerm.uid;
-    const ask = (q: (typeof queries)[number]) => (q.datasource === longTerm ? local.queryLongTerm(q.expr) : local.query(q.expr));
-    await local.fault("errors");
-    const queries = renderDashboards(local.config).flatMap(({ model }) => promQueries(model));
-    let empty: string[] = [];
-    // Rates and recording rules need a few scrapes and evaluations of a fresh stack.
+  test("under errors, Redis errors and seat denials every Prometheus query of every dashboard returns data, and the panels of failures show them", async () => {
+    for (const fault of ["errors", "redis", "seats"] as const) await local.fault(fault);
+    let state = { empty: [] as string[], zero: [] as string[], failures: [] as string[] };
     await local
       .until(async () => {
-        empty = [];
-        for (const q of queries) if ((await ask(q)).length === 0) empty.push(`${q.where}${q.datasource === longTerm ? " (long-term store)" : ""}: ${q.expr}`);
-        return empty.length === 0;
-      }, 150_000, "every dashboard query to return data")
+        state = await dashboardState();
+        return state.empty.length === 0 && state.zero.length === 0;
+      }, 150_000, "every dashboard query to return data, and the failure panels more than 0")
       .catch(() => undefined);
-    expect(queries.length).toBeGreaterThan(0);
-    expect(queries.filter((q) => q.datasource === longTerm).length).toBeGreaterThan(0);
-    expect(empty).toEqual([]);
+    expect({ empty: state.empty, zero: state.zero }).toEqual({ empty: [], zero: [] });
+    expect(state.failures.length).toBeGreaterThanOrEqual(4);
   }, 160_000);
 
   test("the long-term store gets the allowlisted series from both replicas with the HA labels, and no license key", async () => {
