@@ -46,10 +46,18 @@ async function metricsOnceTrafficFlowed(scheme: LabelScheme, names: string[]): P
   }
 }
 
-test.each(LABEL_SCHEMES)("%s labels: every metric of the API, cAdvisor and kube-state-metrics in the contract is exported with its type and labels", async (scheme) => {
+/** Series of failures, which appear at the first failure (docs/metrics.md), as the API's do. */
+const FAILURE_SERIES = ["\nlicense_validation_errors_total{", "\nseat_denials_total{", 'status="error"'];
+
+test.each(LABEL_SCHEMES)("%s labels: no failure series before the first failure; then every metric of the API, cAdvisor and kube-state-metrics in the contract is exported with its type and labels", async (scheme) => {
   const expected = METRIC_CONTRACT.filter((m) => ["license-api", "cadvisor", "kube-state-metrics"].includes(m.source));
   const labelled = expected.filter((x) => x.source === "license-api" && x.type !== "histogram");
+  // As the API's: a counter of failures has no series before the first failure.
+  const before = await metricsOnceTrafficFlowed(scheme, ["license_validation_requests_total"]);
+  expect(FAILURE_SERIES.filter((series) => before.includes(series))).toEqual([]);
+  for (const fault of ["errors", "redis", "seats"]) await fetch(`http://127.0.0.1:${PORTS[scheme].controlPort}/fault/${fault}`, { method: "POST" });
   const text = await metricsOnceTrafficFlowed(scheme, labelled.filter((m) => labelsOf(m, scheme).length > 0).map((m) => m.name));
+  expect(FAILURE_SERIES.filter((series) => !text.includes(series))).toEqual([]);
   const exported = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
   expect(expected.length).toBeGreaterThan(10);
   for (const m of expected) {
