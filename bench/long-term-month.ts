@@ -18,7 +18,7 @@
 import * as fs from "fs";
 import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
-import { errorBudget, SLI_SERIES, sliBad, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
+import { errorBudget, SLI_SERIES, sliBad, sliObserved, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
 import { longRangePanelSeries } from "../lib/long-term";
 import { inClusterTargets, prometheusConfig } from "../render/prometheus-config";
 import { REPLICA_LABEL } from "../render/remote-write";
@@ -211,6 +211,7 @@ export function longTermMonth(c: StackConfig, o: MonthOptions): Month {
         put(sliUnavailable(w), r.unavailable);
         put(sliRatio(w), sliBad(r.unavailable, r.requestErrors));
       }
+      put(sliObserved(c.slo.window), slo.evaluations / (window / every));
       put("slo:objective:ratio", c.slo.availabilityTarget);
       put("slo:error_budget:remaining_ratio", 1 - values.get(sliRatio(c.slo.window))![k] / budget);
     }
