@@ -10,7 +10,7 @@
 import * as grafana from "@pulumiverse/grafana";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { dashboardJson, dataSources, renderDashboards } from "../dashboards";
+import { dashboardJson, dataSources, renderDashboards, timeIntervals } from "../dashboards";
 import type { DashboardKey } from "../lib/identities";
 import { GOOGLE_TOKEN_URI } from "./cloud-monitoring-reader";
 
@@ -65,7 +65,7 @@ export class Grafana extends pulumi.ComponentResource {
           httpMethod: "POST",
           prometheusType: "Prometheus",
           // $__rate_interval needs the scrape interval to be at least four samples wide.
-          timeInterval: c.prometheus.scrapeInterval,
+          timeInterval: timeIntervals(c).prometheus,
           // Alerting lives in Prometheus + Alertmanager (rules/); Grafana only shows it.
           manageAlerts: false,
         }),
@@ -101,7 +101,7 @@ export class Grafana extends pulumi.ComponentResource {
         jsonDataEncoded: JSON.stringify({
           httpMethod: "POST",
           prometheusType: "Mimir",
-          timeInterval: c.prometheus.evaluationInterval,
+          timeInterval: timeIntervals(c).longTerm,
           manageAlerts: false,
         }),
         secureJsonDataEncoded: pulumi.secret(pulumi.output(args.longTerm.password).apply((basicAuthPassword) => JSON.stringify({ basicAuthPassword }))),

@@ -31,5 +31,14 @@ export function dataSources(c: Pick<StackConfig, "environment">): Record<DataSou
   return Object.fromEntries(entries) as Record<DataSourceKey, DataSourceRef>;
 }
 
+/**
+ * Each Prometheus-type data source's `timeInterval`: how far apart its samples lie, the shortest step
+ * Grafana asks it for. The cluster's Prometheus holds scrapes; the long-term store, recorded series
+ * (one sample per evaluation) and `ALERTS`. `$__rate_interval` is four of them at least.
+ */
+export function timeIntervals(c: Pick<StackConfig, "prometheus">): Record<"prometheus" | "longTerm", string> {
+  return { prometheus: c.prometheus.scrapeInterval, longTerm: c.prometheus.evaluationInterval };
+}
+
 /** Grafana limits a uid to 40 characters. */
 export const MAX_UID_LENGTH = 40;

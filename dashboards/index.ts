@@ -50,4 +50,4 @@ function sortKeys(value: unknown): unknown {
 }
 
 export { type DashboardModel } from "./common";
-export { dataSources, type DataSourceKey, type DataSourceRef } from "./datasources";
+export { dataSources, timeIntervals, type DataSourceKey, type DataSourceRef } from "./datasources";

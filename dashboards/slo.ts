@@ -19,8 +19,7 @@ import {
   type Steps,
 } from "./common";
 import { dataSources } from "./datasources";
-import { seconds } from "../lib/duration";
-import { BURN_RATES, DASHBOARDS, errorBudget, roundFigure, SLI_SERIES, SLI_WINDOWS, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
+import { BURN_RATES, DASHBOARDS, errorBudget, roundFigure, SLI_WINDOWS, sliObserved, sliRatio, sliUnavailable, SLO_NAME } from "../lib/identities";
 import { ENVIRONMENT_LABEL } from "../lib/long-term";
 
 const P = DASHBOARDS.slo.panels;
@@ -49,7 +48,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
       {
         id: P.availability,
         title: `Availability against the ${target * 100}% objective`,
-        description: `Share of license validations the API completed, over the last hour and over the ${c.slo.window} SLO window, against the objective, as the monthly report counts it: of the time observed. Time the API could not answer at all (every health probe failing, or no target up) counts as failed; "could not answer (1h)" is the share of the last hour it could not. Time no Prometheus replica recorded (the long-term store keeps one replica's record at a time, the other's when it stops) is neither downtime nor uptime: "not observed" is its share of the SLO window.`,
+        description: `Share of license validations the API completed, over the last hour and over the ${c.slo.window} SLO window, against the objective, as the monthly report counts it: of the time observed. Time the API could not answer at all (every health probe failing, or no target up) counts as failed; "could not answer (1h)" is the share of the last hour it could not. The figures are those of the Prometheus replica whose record the long-term store keeps (the other's, when it stops): time that replica did not record (a restart, a fresh volume) is neither downtime nor uptime, and "not observed" is its share of the SLO window. The monthly report merges both replicas' records.`,
         unit: "percentunit",
         decimals: 3,
         base: "red",
@@ -60,7 +59,7 @@ export function sloDashboard(c: StackConfig): DashboardModel {
           { expr: `1 - ${sliRatio(c.slo.window)}{${sloLongTerm}}`, legend: `last ${c.slo.window}` },
           { expr: `slo:objective:ratio{${sloLongTerm}}`, legend: "objective" },
           { expr: `${sliUnavailable("1h")}{${sloLongTerm}}`, legend: "could not answer (1h)" },
-          { expr: `1 - count_over_time(${SLI_SERIES.unavailable}{${sloLongTerm}}[${c.slo.window}]) / ${seconds(c.slo.window) / seconds(c.prometheus.evaluationInterval)}`, legend: `not observed (${c.slo.window})` },
+          { expr: `1 - ${sliObserved(c.slo.window)}{${sloLongTerm}}`, legend: `not observed (${c.slo.window})` },
         ],
       },
     ],

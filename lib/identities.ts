@@ -106,6 +106,11 @@ export const SLI_SERIES = {
 } as const;
 /** The share of a window the API could not answer at all: the average of SLI_SERIES.unavailable over it. */
 export const sliUnavailable = (window: SliWindow) => `slo:sli_unavailable:ratio_avg${window}`;
+/**
+ * The share of a window's evaluations at which this Prometheus recorded the SLI: the rest (restarts, a
+ * fresh volume) is time it knows nothing of, which its window averages leave out.
+ */
+export const sliObserved = (window: SliWindow) => `slo:sli_observed:ratio_count${window}`;
 /** The share of a window the API could not answer while no APIServerDown page said so. */
 export const sliUnavailableUnpaged = (window: SliWindow) => `slo:sli_unavailable_unpaged:ratio_avg${window}`;
 

@@ -3,7 +3,7 @@
 // nobody reads from there) stays in the cluster, and the store's bill follows this list, not the
 // cluster's size. render/remote-write.ts keeps these and drops any series with a per-license label.
 import type { StackConfig } from "../config";
-import { SLI_SERIES, sliRatio, sliUnavailable } from "./identities";
+import { SLI_SERIES, sliObserved, sliRatio, sliUnavailable } from "./identities";
 
 /** The series the monthly report reads (report/data.ts), which a monthly run reads from the long-term store. */
 export const REPORT_SERIES = {
@@ -31,7 +31,7 @@ export interface LongTermSeries {
 }
 
 /** The long-range panels of the SLO dashboard (dashboards/slo.ts), which read the long-term store. */
-export const longRangePanelSeries = (c: StackConfig) => [sliRatio("1h"), sliRatio(c.slo.window), sliUnavailable("1h"), "slo:objective:ratio", "slo:error_budget:remaining_ratio", SLI_SERIES.unavailable];
+export const longRangePanelSeries = (c: StackConfig) => [sliRatio("1h"), sliRatio(c.slo.window), sliUnavailable("1h"), "slo:objective:ratio", "slo:error_budget:remaining_ratio", sliObserved(c.slo.window)];
 
 export function longTermSeries(c: StackConfig): LongTermSeries[] {
   const report = "the monthly report";

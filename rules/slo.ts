@@ -20,6 +20,7 @@ import {
   SLI_WINDOWS,
   sliBadExpr,
   sliRatio,
+  sliObserved,
   sliUnavailable,
   sliUnavailableUnpaged,
   sliUnpagedRatio,
@@ -72,6 +73,11 @@ export function sloRules(c: StackConfig): RuleGroup {
     record(sliUnavailable(w), `avg_over_time(${SLI_SERIES.unavailable}${slo}[${w}])`, labels),
     record(sliRatio(w), sliBadExpr(`${sliUnavailable(w)}${slo}`, requestErrors(w)), labels),
   ]);
+  const perWindow = (w: SliWindow) => seconds(w) / seconds(c.prometheus.evaluationInterval);
+  // How much of the SLO window the averages above rest on, for the SLO dashboard's "not observed":
+  // counted here, once an evaluation, rather than by the panel, which would count the whole window
+  // over again at every step of its chart in the long-term store (docs/grafana.md, long-range panels).
+  const observed = record(sliObserved(c.slo.window), `count_over_time(${SLI_SERIES.unavailable}${slo}[${c.slo.window}]) / ${perWindow(c.slo.window)}`, labels);
   // The time APIServerDown already pages for is left out of what the paging burn-rate alerts read: the
   // outage is one event, paged once, not again through the budget it burnt (the ticket-level alerts
   // and the budget itself still count it). What remains is unavailability no page announced (outages
@@ -86,7 +92,6 @@ export function sloRules(c: StackConfig): RuleGroup {
   // started, restarted, on a new volume) counts as answered here. Then the few evaluations a young
   // replica has recorded are not taken for the burn of a whole hour, and a page needs the bad time a
   // page is about. (The budget, the dashboard and the report keep unknown time apart instead.)
-  const perWindow = (w: SliWindow) => seconds(w) / seconds(c.prometheus.evaluationInterval);
   // Failed validations alike: the window's failures over the validations a whole window holds at the
   // rate recorded, as if the time not recorded had been served without failures. Ten minutes of 2 %
   // failures are 0.33 % of an hour on a replica up for hours and on one started ten minutes ago.
@@ -125,6 +130,7 @@ export function sloRules(c: StackConfig): RuleGroup {
       requests5m,
       unavailable,
       ...windows,
+      observed,
       unavailableUnpaged,
       ...unpagedWindows,
       record("slo:objective:ratio", `vector(${target})`, labels),

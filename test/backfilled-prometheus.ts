@@ -15,8 +15,11 @@ export class BackfilledPrometheus {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  /** Backfills `openMetricsFile` (in `dir`) into `dir`/tsdb, then starts Prometheus on it and waits until it is ready. */
-  async start(dir: string, openMetricsFile: string, backfillFlags: string[] = []): Promise<void> {
+  /**
+   * Backfills `openMetricsFile` (in `dir`) into `dir`/tsdb, then starts Prometheus on it (with
+   * `serveFlags` besides its own) and waits until it is ready.
+   */
+  async start(dir: string, openMetricsFile: string, backfillFlags: string[] = [], serveFlags: string[] = []): Promise<void> {
     const blocks = spawnSync(PROMTOOL, ["tsdb", "create-blocks-from", "openmetrics", ...backfillFlags, openMetricsFile, "tsdb"], { cwd: dir, encoding: "utf8" });
     if (blocks.status !== 0) throw new Error(`promtool could not backfill (${INSTALL_HINT}): ${blocks.error?.message ?? blocks.stderr}`);
     fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
@@ -24,7 +27,7 @@ export class BackfilledPrometheus {
     this.proc = spawn(
       PROMETHEUS,
       // Retention far longer than the data's age: the backfilled blocks are not deleted on start.
-      ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${this.port}`],
+      ["--config.file=prometheus.yml", "--storage.tsdb.path=tsdb", "--storage.tsdb.retention.time=36500d", `--web.listen-address=127.0.0.1:${this.port}`, ...serveFlags],
       { cwd: dir, stdio: ["ignore", log, log] },
     );
     fs.closeSync(log);

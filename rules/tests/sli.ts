@@ -4,10 +4,10 @@
 // restart). Unknown time is no sample at all, never 1: it is neither the API's downtime nor a page.
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
-import { healthUrl, probeJob, SLI_SERIES, SLO_NAME } from "../../lib/identities";
+import { healthUrl, probeJob, SLI_SERIES, sliObserved, SLO_NAME } from "../../lib/identities";
 import { goneWithin } from "../evidence";
 import { cadence, fixtures, PODS } from "./fixtures";
-import { alertRule, check, expr, samples, selector, series, type InputSeries, type PromqlExprTest, type TestGroup } from "./promtool";
+import { alertRule, approx, check, expr, samples, selector, series, type InputSeries, type PromqlExprTest, type TestGroup } from "./promtool";
 
 type Sample = number | "stale" | null;
 
@@ -41,10 +41,14 @@ export function sliTests(c: StackConfig): TestGroup[] {
 
   return [
     {
-      name: "SLI: a Prometheus that starts late records nothing until its first probe, then the API as it is; no burn pages",
+      name: `SLI: a Prometheus that starts late records nothing until its first probe, then the API as it is; no burn pages; what it observed of the ${c.slo.window} window is its evaluations since`,
       interval: `${step}s`,
       input_series: [...PODS.map((p) => up(p, (t) => (t < startsAt ? null : 1))), probe((t) => (t < startsAt ? null : 1))],
-      promql_expr_test: [...at([evalEvery, startsAt - evalEvery], null), ...at([startsAt, end], 0)],
+      promql_expr_test: [
+        ...at([evalEvery, startsAt - evalEvery], null),
+        ...at([startsAt, end], 0),
+        approx(`${sliObserved(c.slo.window)}{slo="${SLO_NAME}"}`, end, slo, ((end - startsAt) / evalEvery + 1) / (seconds(c.slo.window) / evalEvery)),
+      ],
       alert_rule_test: [burns(startsAt + seconds(fast.for ?? "0s") + evalEvery), burns(end)],
     },
     {

@@ -5,7 +5,7 @@ import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
 import { cadence, fixtures, PODS } from "./fixtures";
 import { alertRule, approx, evalAfter, at, check, expr, firesAfterFor, fireTime, firing, linear, samples, selector, series, type TestGroup } from "./promtool";
-import { BURN_RATES, errorBudget, healthUrl, INHIBITORS, probeJob, sliRatio, sliUnavailable, sliUnavailableUnpaged, sliUnpagedRatio, SLO_NAME } from "../../lib/identities";
+import { BURN_RATES, errorBudget, healthUrl, INHIBITORS, probeJob, sliObserved, sliRatio, sliUnavailable, sliUnavailableUnpaged, sliUnpagedRatio, SLO_NAME } from "../../lib/identities";
 
 /** Validations per scrape interval in the burn-rate tests. */
 const TOTAL = 1000;
@@ -164,6 +164,8 @@ export function sloTests(c: StackConfig): TestGroup[] {
         approx(`${sliRatio(fastest.long)}{slo="${SLO_NAME}"}`, outageEnd, slo, 1),
         approx(`${sliRatio(c.slo.window)}{slo="${SLO_NAME}"}`, outageEnd, slo, outageShare),
         approx(`slo:error_budget:remaining_ratio{slo="${SLO_NAME}"}`, outageEnd, slo, 1 - outageShare / budget),
+        // Downtime is observed time: every evaluation since the first counts, the outage's too.
+        approx(`${sliObserved(c.slo.window)}{slo="${SLO_NAME}"}`, outageEnd, slo, (outageEnd / evalEvery + 1) / (seconds(c.slo.window) / evalEvery)),
         // Once APIServerDown fires, none of the outage is unannounced.
         expr(`${sliUnavailableUnpaged("5m")}{slo="${SLO_NAME}"}`, outageEnd, [{ labels: selector(sliUnavailableUnpaged("5m"), slo), value: 0 }]),
         expr(`${sliUnpagedRatio(fastest.long)}{slo="${SLO_NAME}"}`, outageEnd, [{ labels: selector(sliUnpagedRatio(fastest.long), slo), value: 0 }]),
