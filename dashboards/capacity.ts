@@ -69,7 +69,7 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
         {
           id: P.seatForecast,
           title: `Seat usage forecast (${f.horizon} ahead)`,
-          description: `Seat utilisation of the fullest license now, and the highest any license reaches in ${f.horizon} at the trend of the last ${f.lookback}, each against its own seat limit (${c.licenseApi.seatLimit} for a license that reports none). SeatLimitForecast fires when a license is forecast to reach its limit for ${f.for}.`,
+          description: `Seat utilisation of the fullest license now, and the highest any license reaches in ${f.horizon} at the trend of the last ${f.lookback}, each against its own seat limit (${c.licenseApi.seatLimit} for a license that reports none). SeatLimitForecast fires when a license is forecast to reach its limit for ${f.for}. A license is forecast once its sessions span half the ${f.lookback} lookback: after a Prometheus starts on an empty volume, and for a new license, not before.`,
           unit: "percentunit",
           min: 0,
           steps: [
@@ -87,7 +87,7 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
         {
           id: 4,
           title: "Licenses forecast to reach their seat limit",
-          description: `Licenses whose ${f.lookback} trend reaches the seat limit within ${f.horizon}.`,
+          description: `Licenses whose ${f.lookback} trend reaches the seat limit within ${f.horizon}, among those whose sessions span half that lookback.`,
           unit: "short",
           w: 6,
           base: "green",

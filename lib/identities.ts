@@ -36,7 +36,10 @@ export const LICENSE_IN_TEMPLATE = "{{ $labels.license_id }}{{ $labels.license_k
 export const SEAT_FORECAST_SERIES = {
   /** license_tenant:active_sessions:max, sampled at the forecast group's interval. */
   sessions: "license_tenant:active_sessions:downsampled",
-  /** The share of its own seats a license will use at the end of the horizon, at the lookback's trend. */
+  /**
+   * The share of its own seats a license will use at the end of the horizon, at the lookback's trend;
+   * none for a license whose recorded sessions span less than half the lookback.
+   */
   utilisation: "license_tenant:seat_utilisation:forecast",
 } as const;
 

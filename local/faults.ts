@@ -1,5 +1,8 @@
 // The faults the local stack can inject, shared by the simulator, the orchestrator and the CLI.
 
+/** How long the `seats-rise` fault takes to fill the rising licenses' free seats. */
+export const SEATS_RISE_FILL_MINUTES = 10;
+
 export const FAULTS = {
   exit: "the process dies (connection refused)",
   hang: "the process accepts connections and never answers",
@@ -9,6 +12,7 @@ export const FAULTS = {
   episode: "10 % of license validations fail (HighErrorRate first, the hour's burn later: one incident)",
   latency: "validations take 1.5 to 3 s",
   seats: "one license runs out of seats and denials pile up",
+  "seats-rise": `the enterprise licenses' sessions climb steadily, filling their free seats in ${SEATS_RISE_FILL_MINUTES} minutes`,
   redis: "Redis operations fail",
   db: "database queries take 0.6 to 1.2 s",
   guess: "a client presents thousands of random license keys per minute (each a new series under ADR-019's labels)",
@@ -30,5 +34,5 @@ export type Fault = keyof typeof FAULTS;
 export const isFault = (s: string): s is Fault => s in FAULTS;
 
 /** Faults that change the simulated traffic; the rest change whether the process answers at all. */
-export const TRAFFIC_FAULTS = ["errors", "trickle", "episode", "latency", "seats", "redis", "db", "guess"] as const;
+export const TRAFFIC_FAULTS = ["errors", "trickle", "episode", "latency", "seats", "seats-rise", "redis", "db", "guess"] as const;
 export type TrafficFault = (typeof TRAFFIC_FAULTS)[number];

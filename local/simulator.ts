@@ -7,7 +7,7 @@ import type { Socket } from "net";
 import { Registry } from "prom-client";
 import { contractMetrics } from "./contract-metrics";
 import { companionMetrics, type Span } from "./companion-metrics";
-import { TRAFFIC_FAULTS, type TrafficFault } from "./faults";
+import { SEATS_RISE_FILL_MINUTES, TRAFFIC_FAULTS, type TrafficFault } from "./faults";
 import type { LabelScheme } from "../rules/metric-contract";
 
 export interface SimulatorOptions {
@@ -82,6 +82,8 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   const validation = (key: string, status: string, tier: string): Record<string, string> => (adr ? { license_key: key, status, tier } : { status, tier });
   const acquisition = (l: License, success: string) => (adr ? { license_key: l.key, tenant_id: l.tenant, success } : { success });
   const faults = new Set<TrafficFault>();
+  /** When the `seats-rise` fault began: the rising licenses' sessions follow the time since. */
+  let risingSince = 0;
   /** The series guessed keys created (ADR-019's labels): the process holds them until it restarts. */
   let guessed: Record<string, string>[] = [];
   let hanging = false;
@@ -139,10 +141,13 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
     }
     for (const l of LICENSES) {
       // Healthy licenses hold their level (a trend in 20 s of noise would look like a capacity forecast);
-      // the `seats` fault fills one license to its limit and keeps denying.
+      // the `seats` fault fills one license to its limit and keeps denying, `seats-rise` fills the
+      // enterprise licenses' free seats at a steady pace.
       const exhausted = faults.has("seats") && l === LICENSES[0];
+      const level = levels.get(l.key)!;
+      const risen = Math.min(1, (Date.now() - risingSince) / (SEATS_RISE_FILL_MINUTES * 60_000));
       const current = sessions.get(l.key)!;
-      const next = exhausted ? seatsOf(l) : levels.get(l.key)!;
+      const next = exhausted ? seatsOf(l) : faults.has("seats-rise") && l.tier === "enterprise" ? level + Math.floor((seatsOf(l) - level) * risen) : level;
       // Sessions end and new ones take their seats: acquisitions go on while the level holds.
       const churn = Math.random() < 0.3 ? 1 : 0;
       m.seatAcquisitions.inc(acquisition(l, "true"), Math.max(0, next - current) + churn);
@@ -227,7 +232,10 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       hanging = false;
       edgeDown = false;
       await open();
-    } else if ((TRAFFIC_FAULTS as readonly string[]).includes(mode)) faults.add(mode as TrafficFault);
+    } else if ((TRAFFIC_FAULTS as readonly string[]).includes(mode)) {
+      if (mode === "seats-rise" && !faults.has(mode)) risingSince = Date.now();
+      faults.add(mode as TrafficFault);
+    }
     else return void res.writeHead(400).end(`unknown fault ${mode}\n`);
     res.writeHead(200).end(`${mode}\n`);
   };

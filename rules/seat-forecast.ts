@@ -12,12 +12,24 @@ import { LICENSE_IN_TEMPLATE, panelUrl, PER_LICENSE, SEAT_FORECAST_SERIES } from
 export function seatForecastRules(c: StackConfig): RuleGroup {
   const f = c.alerts.forecast;
   const S = SEAT_FORECAST_SERIES;
+  // predict_linear reads whatever the lookback holds: minutes after a Prometheus starts on an empty
+  // volume, or after a license appears, that is a short ramp, extrapolated over a horizon many times
+  // its length (a few minutes of rising sessions read as a license at 1400 % of its seats). A license
+  // is forecast once its recorded sessions span half the lookback, the bar the container forecasts
+  // set (rules/infrastructure.ts): one sample per evaluation over half the lookback, and the first.
+  // Counting the samples the regression reads anyway costs little beside it, and a restart on a kept
+  // volume keeps them.
+  const history = Math.ceil(seconds(f.lookback) / 2 / seconds(f.evaluationInterval)) + 1;
   return {
     name: "license-api.seat-forecast",
     interval: f.evaluationInterval,
     rules: [
       record(S.sessions, "license_tenant:active_sessions:max"),
-      record(S.utilisation, `predict_linear(${S.sessions}[${f.lookback}], ${seconds(f.horizon)}) / license_tenant:seat_limit:effective`),
+      record(
+        S.utilisation,
+        `predict_linear(${S.sessions}[${f.lookback}], ${seconds(f.horizon)}) / license_tenant:seat_limit:effective
+         and on (${PER_LICENSE}) count_over_time(${S.sessions}[${f.lookback}]) >= ${history}`,
+      ),
       alert(
         c,
         "SeatLimitForecast",

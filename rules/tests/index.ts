@@ -1,6 +1,6 @@
 // promtool runs every group of rules.yml at a test file's evaluation_interval, so tests are split by
-// the interval they need: the outage group's own, the one every other group runs at, and a coarse
-// one for tests that replay a day; error episodes have a file of their own.
+// the interval they need: the outage group's own, the one every other group runs at, a coarse one for
+// tests that replay a day, and the seat forecast group's own; error episodes have a file of their own.
 import type { StackConfig } from "../../config";
 import { duration } from "../../lib/duration";
 import { apiTests, DAILY, suspiciousValidationTests } from "./api";
@@ -11,6 +11,7 @@ import { healthyTests } from "./healthy";
 import { infrastructureTests } from "./infrastructure";
 import { outageTests } from "./outage";
 import { testFile, type PromtoolTestFile } from "./promtool";
+import { seatForecastTests } from "./seat-forecast";
 import { sliTests } from "./sli";
 import { sloTests } from "./slo";
 import { watchdogTests } from "./watchdog";
@@ -31,5 +32,6 @@ export function promtoolTestFiles(c: StackConfig): Record<string, PromtoolTestFi
     ]),
     "episodes.test.yml": episodeTests(c),
     "daily.test.yml": testFile(c, duration(DAILY.evalEvery), suspiciousValidationTests(c)),
+    "seat-forecast.test.yml": seatForecastTests(c),
   };
 }

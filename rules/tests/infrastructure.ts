@@ -1,4 +1,4 @@
-// Saturation of the API's containers now, and the capacity forecasts.
+// Saturation of the API's containers now, and their forecasts (the seat forecast: seat-forecast.ts).
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
 import { cadence, fixtures, PODS } from "./fixtures";
@@ -60,63 +60,10 @@ export function infrastructureTests(c: StackConfig): TestGroup[] {
       input_series: [f.memory(hot, linear(hotBytes, 0, memorySteps)), f.memory(cool, linear(MEMORY_LIMIT / 2, 0, memorySteps)), ...resources(memorySteps)],
       alert_rule_test: firesAfterFor(evalEvery, [{ rule: memory, onset: 0, alert: firing(memory, labels(hot), hotBytes / MEMORY_LIMIT) }]),
     },
-    seatForecast(),
-    seatForecastOwnLimit(),
-    seatForecastAtLimit(),
     cpuForecast(),
     memoryForecast(),
     freshPod(),
   ];
-
-  function seatForecast(): TestGroup {
-    const rule = alertRule(c, "SeatLimitForecast");
-    const limit = c.licenseApi.seatLimit;
-    const start = Math.floor((limit * t.seatUtilisation.threshold) / 2);
-    // Sessions rise linearly (a dyadic step keeps the series exact) so that the forecast crosses the
-    // limit from the first two points on, while usage itself stays far below the alert threshold.
-    const perStep = Math.ceil((((limit + 1 - start) / horizon) * step * 1024)) / 1024;
-    // The recording rule's second point, one evaluation in, is predict_linear's first result.
-    const onset = evalEvery;
-    const fires = fireTime(rule, onset, evalEvery);
-    const sessions = (time: number) => start + (perStep * time) / step;
-    const key = { license_key: "lic-ent-0001", tenant_id: "tenant-acme" };
-    return {
-      name: "SeatLimitForecast: a license's sessions trend to its limit within the horizon",
-      interval: at(step),
-      input_series: [f.activeSessions(key.license_key, key.tenant_id, linear(start, perStep, stepsUntil(fires)))],
-      alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset, alert: firing(rule, key, (sessions(fires) + (perStep / step) * horizon) / limit) }]),
-    };
-  }
-
-  function seatForecastOwnLimit(): TestGroup {
-    const rule = alertRule(c, "SeatLimitForecast");
-    const fallback = c.licenseApi.seatLimit;
-    const seats = fallback * 10;
-    const start = Math.floor((fallback * t.seatUtilisation.threshold) / 2);
-    // The trend that reaches the fallback's limit within the horizon, on a license sold with ten times the seats.
-    const perStep = Math.ceil((((fallback + 1 - start) / horizon) * step * 1024)) / 1024;
-    const fires = fireTime(rule, evalEvery, evalEvery);
-    const license = { license_id: "lic-7f3a91", tenant_id: "tenant-hooli" };
-    return {
-      name: `SeatLimitForecast silent: a trend to ${fallback} sessions on a license sold with ${seats} seats`,
-      interval: at(step),
-      input_series: [f.sessionsOf(license, linear(start, perStep, stepsUntil(fires))), f.seatLimit(license, linear(seats, 0, stepsUntil(fires)))],
-      alert_rule_test: [check(rule.alert, fires)],
-    };
-  }
-
-  function seatForecastAtLimit(): TestGroup {
-    const rule = alertRule(c, "SeatLimitForecast");
-    const limit = c.licenseApi.seatLimit;
-    const busy = Math.floor(limit * t.seatUtilisation.threshold) + 1;
-    const fires = fireTime(rule, evalEvery, evalEvery);
-    return {
-      name: "SeatLimitForecast silent: a license already past the seat threshold is SeatExhaustion's, not a forecast",
-      interval: at(step),
-      input_series: [f.activeSessions("lic-ent-0001", "tenant-acme", linear(busy, 1 / 64, stepsUntil(fires)))],
-      alert_rule_test: [check(rule.alert, fires)],
-    };
-  }
 
   function cpuForecast(): TestGroup {
     const rule = alertRule(c, "CPUSaturationForecast");
