@@ -12,7 +12,7 @@ import {
   timeSeriesPanel,
   type DashboardModel,
 } from "./common";
-import { DASHBOARDS, SEAT_FORECAST_SERIES, selectors } from "../lib/identities";
+import { DASHBOARDS, SEAT_AGGREGATES, SEAT_FORECAST_SERIES, selectors } from "../lib/identities";
 
 const P = DASHBOARDS.capacity.panels;
 
@@ -25,6 +25,7 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
   const memoryUsage = `max by (pod) (container_memory_working_set_bytes{${s.container}})`;
   const memoryLimit = `max by (pod) (kube_pod_container_resource_limits{${s.container}, resource="memory"})`;
   // Recorded once a forecast interval by rules/seat-forecast.ts: a panel never re-runs the regression.
+  // Per license only in the instant count: one sample per license, not one per license and step.
   const forecast = licenseSeries(SEAT_FORECAST_SERIES.utilisation);
   const layout = new Layout();
   return buildDashboard(c, {
@@ -77,8 +78,8 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
             [1, "red"],
           ],
           queries: [
-            { expr: `max(${licenseSeries("license_tenant:seat_utilisation:ratio")})`, legend: "fullest license now" },
-            { expr: `max(${forecast})`, legend: `fullest license in ${f.horizon}` },
+            { expr: SEAT_AGGREGATES.utilisationFullest, legend: "fullest license now" },
+            { expr: SEAT_FORECAST_SERIES.fullest, legend: `fullest license in ${f.horizon}` },
           ],
         },
       ],

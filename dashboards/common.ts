@@ -11,7 +11,7 @@ import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import type { StackConfig } from "../config";
 import { dataSources } from "./datasources";
-import { type DashboardKey, dashboardUid, selectors } from "../lib/identities";
+import { DASHBOARD_REFRESH, type DashboardKey, dashboardUid, selectors } from "../lib/identities";
 
 /** The JSON model Grafana stores; what `grafana.oss.Dashboard` takes as `configJson`. */
 export type DashboardModel = dashboard.Dashboard;
@@ -264,7 +264,7 @@ export function buildDashboard(c: StackConfig, spec: DashboardSpec): DashboardMo
     .tags([DASHBOARD_TAG, c.environment])
     .timezone("utc")
     .time({ from: "now-6h", to: "now" })
-    .refresh("1m")
+    .refresh(DASHBOARD_REFRESH)
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     // Provisioned from code: changes in the UI would be overwritten by the next `pulumi up`.
     .readonly()

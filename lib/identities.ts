@@ -41,6 +41,29 @@ export const SEAT_FORECAST_SERIES = {
    * none for a license whose recorded sessions span less than half the lookback.
    */
   utilisation: "license_tenant:seat_utilisation:forecast",
+  /** The highest forecast of any license: what the capacity dashboard draws by default. */
+  fullest: "license_seats:seat_utilisation_forecast:max",
+} as const;
+
+/**
+ * How often every dashboard refreshes, and so how often the aggregates its default views read are
+ * worth recording (rules/seat-aggregates.ts).
+ */
+export const DASHBOARD_REFRESH = "1m";
+
+/**
+ * What the seat panels draw by default, one series each (rules/seat-aggregates.ts): at a million
+ * licenses a 6-hour chart of a per-license series would load hundreds of millions of samples, past
+ * Prometheus's query limit (50M), so a default view never reads one. A selected license's own series
+ * are in the collapsed "Selected license" row.
+ */
+export const SEAT_AGGREGATES = {
+  sessionsTotal: "license_seats:active_sessions:sum",
+  sessionsBusiest: "license_seats:active_sessions:max",
+  utilisationFullest: "license_seats:seat_utilisation:max",
+  utilisationMedian: "license_seats:seat_utilisation:median",
+  nearLimit: "license_seats:licenses_near_limit:count",
+  denialsWorst: "license_seats:seat_denials:max_rate5m",
 } as const;
 
 /** The job label of the black-box probes of the health endpoint. */

@@ -23,7 +23,13 @@ export function recordingRules(c: StackConfig): RuleGroup {
     interval: c.prometheus.evaluationInterval,
     rules: [
       // The only reads of the two validation counters.
-      record("status_tier:license_validation_requests:rate5m", `sum by (status, tier) (rate(license_validation_requests_total{${api}}[5m]))`),
+      // The one read of the raw request counter (a series per license under ADR-019's labels): by
+      // replica too, so the dashboard's per-replica panel reads a few series, not every license's.
+      record(
+        "instance_status_tier:license_validation_requests:rate5m",
+        `sum by (instance, status, tier) (rate(license_validation_requests_total{${api}}[5m]))`,
+      ),
+      record("status_tier:license_validation_requests:rate5m", "sum by (status, tier) (instance_status_tier:license_validation_requests:rate5m)"),
       record("error_type_tier:license_validation_errors:rate5m", `sum by (error_type, tier) (rate(license_validation_errors_total{${api}}[5m]))`),
       record("tier:license_validation_requests:rate5m", "sum by (tier) (status_tier:license_validation_requests:rate5m)"),
       record("tier:license_validation_failed:rate5m", `sum by (tier) (status_tier:license_validation_requests:rate5m{status=~"invalid|revoked"})`),

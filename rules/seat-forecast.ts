@@ -30,6 +30,8 @@ export function seatForecastRules(c: StackConfig): RuleGroup {
         `predict_linear(${S.sessions}[${f.lookback}], ${seconds(f.horizon)}) / license_tenant:seat_limit:effective
          and on (${PER_LICENSE}) count_over_time(${S.sessions}[${f.lookback}]) >= ${history}`,
       ),
+      // What the capacity dashboard draws by default: one series, not one per license.
+      record(S.fullest, `max(${S.utilisation})`),
       alert(
         c,
         "SeatLimitForecast",

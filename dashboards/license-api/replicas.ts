@@ -34,13 +34,13 @@ export function replicaPanels({ t, tier, target }: RowContext): PanelEntry[] {
       {
         id: 10,
         title: "Validation requests by instance",
-        description: "Per replica, from the raw series (narrowed by the instance and tier variables): one replica slower or busier than the rest points at the pod, not the API.",
+        description: "Per replica (narrowed by the instance and tier variables; recording rule instance_status_tier:license_validation_requests:rate5m): one replica slower or busier than the rest points at the pod, not the API.",
         unit: "reqps",
         min: 0,
         w: 24,
         queries: [
           {
-            expr: `sum by (instance) (rate(license_validation_requests_total{${target}, ${tier}}[$__rate_interval]))`,
+            expr: `sum by (instance) (instance_status_tier:license_validation_requests:rate5m{instance=~"$instance", ${tier}})`,
             legend: "{{instance}}",
           },
         ],

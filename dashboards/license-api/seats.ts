@@ -1,25 +1,25 @@
 // Seats and keys: sessions and denials, seat utilisation against the limit, invalid and revoked keys, the licenses nearest their limit.
-import { DASHBOARDS } from "../../lib/identities";
-import { licenseSeries, orZeroWhere, statPanel, timeSeriesPanel, type PanelEntry } from "../common";
+// Every panel here reads the recorded aggregates (rules/seat-aggregates.ts), never a per-license series:
+// the license filter narrows the "Selected license" row instead.
+import { DASHBOARDS, SEAT_AGGREGATES as A } from "../../lib/identities";
+import { statPanel, timeSeriesPanel, type PanelEntry } from "../common";
 import type { RowContext } from "./context";
 
 export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
-  const sessions = licenseSeries("license_tenant:active_sessions:max");
-  const utilisation = licenseSeries("license_tenant:seat_utilisation:ratio");
   return [
     [
       timeSeriesPanel,
       {
         id: DASHBOARDS.licenseApi.panels.activeSessions,
         title: "Active sessions and seat denials",
-        description: `Sessions in use across the licenses matching the license filter and the busiest single license (left axis), and the worst license's seat denials per second (right axis; FrequentSeatDenials fires above ${t.seatDenialsPerSecond.threshold}/s for one license).`,
+        description: `Sessions in use across all licenses and the busiest single license (left axis), and the worst license's seat denials per second (right axis; FrequentSeatDenials fires above ${t.seatDenialsPerSecond.threshold}/s for one license). The licenses the license filter selects: the Selected license row.`,
         unit: "short",
         min: 0,
         queries: [
-          { expr: `sum(${sessions})`, legend: "active sessions (all licenses)" },
-          { expr: `max(${sessions})`, legend: "busiest license" },
+          { expr: A.sessionsTotal, legend: "active sessions (all licenses)" },
+          { expr: A.sessionsBusiest, legend: "busiest license" },
           // Units per second against sessions in the hundreds: on an axis of their own.
-          { expr: orZeroWhere(`max(${licenseSeries("license_tenant:seat_denials:rate5m")})`, `max(${sessions})`), legend: "seat denials (worst license)", unit: "reqps" },
+          { expr: A.denialsWorst, legend: "seat denials (worst license)", unit: "reqps" },
         ],
       },
     ],
@@ -28,7 +28,7 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
       {
         id: DASHBOARDS.licenseApi.panels.seatUtilisation,
         title: "Seat utilisation (each license against its own seat limit)",
-        description: `Active sessions over each license's own seat limit (license_seat_limit; ${c.licenseApi.seatLimit} for a license that reports none): the fullest license and the median one. SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}% for ${t.seatUtilisation.for}.`,
+        description: `Active sessions over each license's own seat limit (license_seat_limit; ${c.licenseApi.seatLimit} for a license that reports none): the fullest license and the median one, of all licenses. SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}% for ${t.seatUtilisation.for}. The licenses the license filter selects: the Selected license row.`,
         unit: "percentunit",
         min: 0,
         max: 1,
@@ -38,8 +38,8 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
           [1, "red"],
         ],
         queries: [
-          { expr: `max(${utilisation})`, legend: "fullest license" },
-          { expr: `quantile(0.5, ${utilisation})`, legend: "median license" },
+          { expr: A.utilisationFullest, legend: "fullest license" },
+          { expr: A.utilisationMedian, legend: "median license" },
         ],
       },
     ],
@@ -72,7 +72,7 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
         steps: [[1, "orange"]],
         queries: [
           {
-            expr: `count(${utilisation} > ${t.seatUtilisation.threshold}) or vector(0)`,
+            expr: A.nearLimit,
             legend: "licenses",
             instant: true,
           },

@@ -1,12 +1,49 @@
-// The collapsed "selected license" row: its queries run only when a reader opens it, usually with the license filter set.
-import { narrowedToLicense, timeSeriesPanel, type PanelEntry } from "../common";
+// The collapsed "selected license" row: its queries run only when a reader opens it, usually with the
+// license filter set. The only panels that read per-license series: the rows above read aggregates.
+import { SEAT_FORECAST_SERIES } from "../../lib/identities";
+import { licenseSeries, narrowedToLicense, orZeroWhere, timeSeriesPanel, type PanelEntry } from "../common";
 import type { RowContext } from "./context";
 
 // Only an API labelling its counters as ADR-019 does has per-license validations and seat acquisitions:
 // the metric contract's counters carry no license label, so with one license selected these panels are
 // empty, and the seat row above is where that license's sessions, utilisation and denials are.
-export function selectedLicensePanels({ api, tier }: RowContext): PanelEntry[] {
+export function selectedLicensePanels({ c, t, api, tier }: RowContext): PanelEntry[] {
+  const sessions = licenseSeries("license_tenant:active_sessions:max");
+  const f = t.forecast;
   return [
+    [
+      timeSeriesPanel,
+      {
+        id: 23,
+        title: "Sessions and seat denials of the selected licenses",
+        description: `Sessions in use across the licenses matching the license filter and the busiest of them (left axis), and the most any of them is denied seats per second (right axis; FrequentSeatDenials fires above ${t.seatDenialsPerSecond.threshold}/s for one license).`,
+        unit: "short",
+        min: 0,
+        queries: [
+          { expr: `sum(${sessions})`, legend: "active sessions" },
+          { expr: `max(${sessions})`, legend: "busiest license" },
+          { expr: orZeroWhere(`max(${licenseSeries("license_tenant:seat_denials:rate5m")})`, `max(${sessions})`), legend: "seat denials (worst license)", unit: "reqps" },
+        ],
+      },
+    ],
+    [
+      timeSeriesPanel,
+      {
+        id: 24,
+        title: "Seat utilisation of the selected licenses, now and forecast",
+        description: `The fullest of the licenses matching the license filter against its own seat limit (${c.licenseApi.seatLimit} for a license that reports none), and the highest any of them reaches in ${f.horizon} at the trend of the last ${f.lookback} (once its sessions span half that lookback). SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}%.`,
+        unit: "percentunit",
+        min: 0,
+        steps: [
+          [t.seatUtilisation.threshold, "orange"],
+          [1, "red"],
+        ],
+        queries: [
+          { expr: `max(${licenseSeries("license_tenant:seat_utilisation:ratio")})`, legend: "fullest license now" },
+          { expr: `max(${licenseSeries(SEAT_FORECAST_SERIES.utilisation)})`, legend: `fullest license in ${f.horizon}` },
+        ],
+      },
+    ],
     [
       timeSeriesPanel,
       {

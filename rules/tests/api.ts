@@ -4,7 +4,7 @@ import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
 import { bucketAbove, bucketBelow, cadence, fixtures, quantileOf } from "./fixtures";
 import { alertRule, approx, at, check, evalAtOrAfter, expr, firesAfterFor, fireTime, firing, linear, type TestGroup } from "./promtool";
-import { quantileName, QUANTILES } from "../../lib/identities";
+import { quantileName, QUANTILES, SEAT_AGGREGATES } from "../../lib/identities";
 
 const VALIDATE = "/api/v1/licenses/validate/";
 
@@ -151,6 +151,14 @@ export function apiTests(c: StackConfig): TestGroup[] {
           approx(`license_tenant:seat_limit:effective{license_id="${small.license_id}"}`, fires, small, 5),
           approx(`license_tenant:seat_limit:effective{license_key="${large.license_key}"}`, fires, large, 500),
           approx(`license_tenant:seat_limit:effective{license_key="${key.license_key}"}`, fires, key, fallback),
+          // What the seat panels draw by default: one series each, over every license.
+          approx(SEAT_AGGREGATES.utilisationFullest, fires, {}, 1),
+          approx(SEAT_AGGREGATES.utilisationMedian, fires, {}, half / fallback),
+          approx(SEAT_AGGREGATES.nearLimit, fires, {}, 1),
+          approx(SEAT_AGGREGATES.sessionsTotal, fires, {}, 5 + 60 + half),
+          approx(SEAT_AGGREGATES.sessionsBusiest, fires, {}, 60),
+          // No license has been denied a seat: its counter does not exist, and the worst rate is 0.
+          approx(SEAT_AGGREGATES.denialsWorst, fires, {}, 0),
         ],
       },
     ];

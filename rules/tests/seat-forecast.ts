@@ -57,7 +57,13 @@ export function seatForecastTests(c: StackConfig): PromtoolTestFile {
       interval: at(step),
       input_series: [f.activeSessions(acme.license_key, acme.tenant_id, linear(r.start, r.perStep, stepsUntil(end)))],
       alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: seasoned, alert: firing(rule, acme, r.forecast(end)) }]),
-      promql_expr_test: [noForecast(seasoned - evalEvery), approx(forecastSeries, seasoned, acme, r.forecast(seasoned))],
+      promql_expr_test: [
+        noForecast(seasoned - evalEvery),
+        expr(SEAT_FORECAST_SERIES.fullest, seasoned - evalEvery, []),
+        approx(forecastSeries, seasoned, acme, r.forecast(seasoned)),
+        // The one series the capacity dashboard draws by default.
+        approx(SEAT_FORECAST_SERIES.fullest, seasoned, {}, r.forecast(seasoned)),
+      ],
     };
   }
 

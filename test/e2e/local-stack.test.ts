@@ -16,7 +16,7 @@ import { METRIC_CONTRACT } from "../../rules/metric-contract";
 import { HA_CLUSTER_LABEL, PER_LICENSE_LABELS, REPLICA_LABEL } from "../../render/remote-write";
 import { RECEIVERS, SLACK_RECEIVERS } from "../../render/alertmanager-config";
 import { seconds } from "../../lib/duration";
-import { SEAT_FORECAST_SERIES, SLI_SERIES } from "../../lib/identities";
+import { SEAT_AGGREGATES, SEAT_FORECAST_SERIES, SLI_SERIES } from "../../lib/identities";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
 import { longRangePanelSeries, longTermSeries, REPORT_SERIES } from "../../lib/long-term";
@@ -80,9 +80,11 @@ const pageOpen = (alert: string) => local.receivers.deliveries.filter((d) => d.r
 
 /**
  * The queries of failures whose truth, when nothing failed, is 0: the error ratio by tier, and every
- * query made with orZeroWhere (Redis errors, seat denials, the span error ratio).
+ * query made with orZeroWhere (Redis errors, seat denials, the span error ratio), and the worst seat
+ * denials the seat panel draws by default (recorded alike).
  */
-const isFailureQuery = (expr: string) => / or 0 \* /.test(expr) || expr.includes("tier:license_validation_error_ratio:rate5m");
+const isFailureQuery = (expr: string) =>
+  / or 0 \* /.test(expr) || expr.includes("tier:license_validation_error_ratio:rate5m") || expr.includes(SEAT_AGGREGATES.denialsWorst);
 
 /**
  * Every dashboard query, run where Grafana would send it: those that return nothing, and of the failure
@@ -93,7 +95,7 @@ async function dashboardState() {
   const longTerm = dataSources(local.config).longTerm.uid;
   const queries = renderDashboards(local.config)
     .flatMap(({ model }) => promQueries(model))
-    .filter((q) => !q.expr.includes(SEAT_FORECAST_SERIES.utilisation) || q.expr.endsWith("or vector(0)"));
+    .filter((q) => ![SEAT_FORECAST_SERIES.utilisation, SEAT_FORECAST_SERIES.fullest].some((f) => q.expr.includes(f)) || q.expr.endsWith("or vector(0)"));
   const state = { empty: [] as string[], zero: [] as string[], failures: [] as string[] };
   for (const q of queries) {
     const where = `${q.where}${q.datasource === longTerm ? " (long-term store)" : ""}: ${q.expr}`;
