@@ -8,6 +8,7 @@ import {
   licenseSeries,
   licenseVariable,
   panels,
+  seatUtilisationSteps,
   statPanel,
   timeSeriesPanel,
   type DashboardModel,
@@ -73,10 +74,7 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
           description: `Seat utilisation of the fullest license now, and the highest any license reaches in ${f.horizon} at the trend of the last ${f.lookback}, each against its own seat limit (${c.licenseApi.seatLimit} for a license that reports none). SeatLimitForecast fires when a license is forecast to reach its limit for ${f.for}. A license is forecast once its sessions span half the ${f.lookback} lookback: after a Prometheus starts on an empty volume, and for a new license, not before.`,
           unit: "percentunit",
           min: 0,
-          steps: [
-            [t.seatUtilisation.threshold, "orange"],
-            [1, "red"],
-          ],
+          steps: seatUtilisationSteps(t),
           queries: [
             { expr: SEAT_AGGREGATES.utilisationFullest, legend: "fullest license now" },
             { expr: SEAT_FORECAST_SERIES.fullest, legend: `fullest license in ${f.horizon}` },

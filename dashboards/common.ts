@@ -55,6 +55,12 @@ export type Color = "green" | "yellow" | "orange" | "red" | "dark-red" | "blue" 
 /** Threshold steps above a base colour: `[[0.9, "orange"], [1, "red"]]`. */
 export type Steps = [number, Color][];
 
+/** Seat utilisation's steps: orange where SeatExhaustion fires, red at the seat limit. */
+export const seatUtilisationSteps = (t: StackConfig["alerts"]): Steps => [
+  [t.seatUtilisation.threshold, "orange"],
+  [1, "red"],
+];
+
 export interface PanelSpec {
   /** Fixed panel id; alerts link to it with `viewPanel=<id>` (lib/identities.ts). */
   id: number;

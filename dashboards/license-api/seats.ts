@@ -2,7 +2,7 @@
 // Every panel here reads the recorded aggregates (rules/seat-aggregates.ts), never a per-license series:
 // the license filter narrows the "Selected license" row instead.
 import { DASHBOARDS, SEAT_AGGREGATES as A } from "../../lib/identities";
-import { statPanel, timeSeriesPanel, type PanelEntry } from "../common";
+import { seatUtilisationSteps, statPanel, timeSeriesPanel, type PanelEntry } from "../common";
 import type { RowContext } from "./context";
 
 export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
@@ -33,10 +33,7 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
         min: 0,
         max: 1,
         base: "green",
-        steps: [
-          [t.seatUtilisation.threshold, "orange"],
-          [1, "red"],
-        ],
+        steps: seatUtilisationSteps(t),
         queries: [
           { expr: A.utilisationFullest, legend: "fullest license" },
           { expr: A.utilisationMedian, legend: "median license" },

@@ -1,7 +1,7 @@
 // The collapsed "selected license" row: its queries run only when a reader opens it, usually with the
 // license filter set. The only panels that read per-license series: the rows above read aggregates.
 import { SEAT_FORECAST_SERIES } from "../../lib/identities";
-import { licenseSeries, narrowedToLicense, orZeroWhere, timeSeriesPanel, type PanelEntry } from "../common";
+import { licenseSeries, narrowedToLicense, orZeroWhere, seatUtilisationSteps, timeSeriesPanel, type PanelEntry } from "../common";
 import type { RowContext } from "./context";
 
 // Only an API labelling its counters as ADR-019 does has per-license validations and seat acquisitions:
@@ -34,10 +34,7 @@ export function selectedLicensePanels({ c, t, api, tier }: RowContext): PanelEnt
         description: `The fullest of the licenses matching the license filter against its own seat limit (${c.licenseApi.seatLimit} for a license that reports none), and the highest any of them reaches in ${f.horizon} at the trend of the last ${f.lookback} (once its sessions span half that lookback). SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}%.`,
         unit: "percentunit",
         min: 0,
-        steps: [
-          [t.seatUtilisation.threshold, "orange"],
-          [1, "red"],
-        ],
+        steps: seatUtilisationSteps(t),
         queries: [
           { expr: `max(${licenseSeries("license_tenant:seat_utilisation:ratio")})`, legend: "fullest license now" },
           { expr: `max(${licenseSeries(SEAT_FORECAST_SERIES.utilisation)})`, legend: `fullest license in ${f.horizon}` },
