@@ -85,6 +85,20 @@ export const schema = z
         scrapeTimeout: duration,
         seatLimit: positiveInt,
         scrapeLimits: z.object({ samples: positiveInt, labels: positiveInt, labelValueLength: positiveInt }).strict(),
+        // The one source of each license's seat gauges (docs/metrics.md, "The seats exporter"), scraped
+        // by a job of its own at the seat alerts' cadence, with a sample limit sized for the licenses.
+        seats: z
+          .object({
+            service: k8sName,
+            selector: labels,
+            metricsPortName: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a Service port name" }).max(15),
+            metricsPort: portNumber,
+            metricsPath: urlPath,
+            scrapeInterval: duration,
+            scrapeTimeout: duration,
+            sampleLimit: positiveInt,
+          })
+          .strict(),
       })
       .strict(),
     prometheus: z
@@ -364,11 +378,13 @@ export const schema = z
     for (const key of ["seatUtilisation", "seatDenialsPerSecond"] as const) {
       lessThan(perLicense, ["alerts", "perLicense", "evaluationInterval"], c.alerts[key].for, ["alerts", key, "for"], "for: needs several evaluations");
     }
-    // The forecast samples the sessions the per-license group records: no faster than that group, and
-    // in step with it.
+    const seats = c.licenseApi.seats;
+    lessThan(seats.scrapeTimeout, ["licenseApi", "seats", "scrapeTimeout"], seats.scrapeInterval, ["licenseApi", "seats", "scrapeInterval"], "a scrape must end before the next starts");
+    lessThan(seats.scrapeInterval, ["licenseApi", "seats", "scrapeInterval"], c.alerts.seatUtilisation.for, ["alerts", "seatUtilisation", "for"], "for: needs several samples of each license");
+    // The forecast regresses the seats exporter's samples: a lookback of a handful would be noise.
     const every = c.alerts.forecast.evaluationInterval;
-    if (seconds(every) % seconds(perLicense) !== 0) {
-      ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "evaluationInterval"], message: `must be a whole multiple of alerts.perLicense.evaluationInterval (${perLicense}), got ${every}: it samples the sessions that group records` });
+    if (seconds(c.alerts.forecast.lookback) < 20 * seconds(seats.scrapeInterval)) {
+      ctx.addIssue({ code: "custom", path: ["alerts", "forecast", "lookback"], message: `must hold at least 20 samples of licenseApi.seats.scrapeInterval (${seats.scrapeInterval}), got ${c.alerts.forecast.lookback}` });
     }
     lessThan(every, ["alerts", "forecast", "evaluationInterval"], c.alerts.forecast.for, ["alerts", "forecast", "for"], "for: needs several evaluations");
   });

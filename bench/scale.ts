@@ -20,8 +20,10 @@ import { LABEL_SCHEMES, type LabelScheme } from "../rules/metric-contract";
 import { PROMETHEUS } from "../tools/binaries";
 import { ADR_RULES } from "./adr-rules";
 import { serveSyntheticApi } from "./synthetic-api";
+import { seatsJobConfig } from "../render/prometheus-config";
 
 const API_PORTS = [38100, 38101, 38102];
+const SEATS_PORT = 38103;
 const PROMETHEUS_BASE_PORT = 38110;
 const POLL_MS = 5_000;
 /** The capacity targets (docs/capacity.md): ADR-019's labels at 10k licenses, the contract's at 100k. */
@@ -91,7 +93,8 @@ interface Result {
 }
 
 async function runSize(scheme: LabelScheme, licenses: number): Promise<Result[]> {
-  const stop = await serveSyntheticApi(API_PORTS, licenses, scheme);
+  const stop = await serveSyntheticApi(API_PORTS, SEATS_PORT, licenses, scheme);
+  const prod = loadLocalConfig("prod");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-scale-${scheme}-${licenses}-`));
   const procs: ChildProcess[] = [];
   const instances = ruleSets.map((r, i) => {
@@ -103,7 +106,11 @@ async function runSize(scheme: LabelScheme, licenses: number): Promise<Result[]>
       toYaml({
         global: { scrape_interval: "15s", scrape_timeout: "10s", evaluation_interval: "15s" },
         rule_files: ["rules.yml"],
-        scrape_configs: [{ job_name: "license-api", static_configs: [{ targets: API_PORTS.map((p) => `127.0.0.1:${p}`) }] }],
+        scrape_configs: [
+          { job_name: prod.licenseApi.job, static_configs: [{ targets: API_PORTS.map((p) => `127.0.0.1:${p}`) }] },
+          // The seats exporter, as the stack scrapes it (an API exporting ADR-019's labels has none).
+          ...(scheme === "contract" ? [{ ...seatsJobConfig(prod, `127.0.0.1:${SEATS_PORT}`), sample_limit: 0 }] : []),
+        ],
       }),
     );
     const port = PROMETHEUS_BASE_PORT + i;

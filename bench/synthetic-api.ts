@@ -1,12 +1,12 @@
-// A synthetic license API for the scale benchmark: every license-api metric of the metric contract
-// for any number of licenses, labelled under either scheme (the contract's, or ADR-019's with the
+// A synthetic license API for the scale benchmark: every metric of the metric contract the API and its
+// seats exporter export, for any number of licenses, labelled under either scheme (the contract's, or ADR-019's with the
 // license key on every per-license series), as exposition text. No traffic is simulated: counters grow
 // at a steady rate per series so that rate() has something to read, and the text is made directly
 // (a client library's registry holds every series as an object, too slow and too large at 100k
 // licenses). One license in FULL_EVERY uses all its seats; only those are denied seats, and a denial
 // counter exists only for them, as the exporter creates a labelled series on its first increment.
 import * as http from "http";
-import { labelsOf, leLabel, METRIC_CONTRACT, type ContractMetric, type LabelScheme } from "../rules/metric-contract";
+import { exportedUnder, labelsOf, leLabel, METRIC_CONTRACT, sourceOf, type ContractMetric, type LabelScheme, type MetricSource } from "../rules/metric-contract";
 
 const TIERS = ["free", "pro", "enterprise"] as const;
 /** Seat counts licenses are sold with, in turn. */
@@ -67,15 +67,18 @@ function labelSets(m: ContractMetric, scheme: LabelScheme, all: License[]): { la
   });
 }
 
+/** A full license uses all its seats; the others a fifth to three fifths of them. */
+const sessionsOf = (l: License, i: number) => (l.full ? l.seats : Math.floor(l.seats * (0.2 + (i % 5) / 10)));
+
 const render = (labels: Record<string, string>) =>
   Object.entries(labels)
     .map(([k, v]) => `${k}="${v}"`)
     .join(",");
 
-/** The API's /metrics at `t` seconds after it started, for `all` licenses under `scheme`. */
-export function exposition(all: License[], scheme: LabelScheme, t: number): string {
+/** The /metrics of `source` (the API, or the seats exporter) at `t` seconds after it started, for `all` licenses under `scheme`. */
+export function exposition(all: License[], scheme: LabelScheme, t: number, source: MetricSource = "license-api"): string {
   const out: string[] = [];
-  for (const m of METRIC_CONTRACT.filter((x) => x.source === "license-api")) {
+  for (const m of METRIC_CONTRACT.filter((x) => sourceOf(x, scheme) === source && exportedUnder(x, scheme))) {
     const type = m.type === "info" ? "gauge" : m.type;
     out.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${type}`);
     labelSets(m, scheme, all).forEach(({ labels, license }, i) => {
@@ -86,8 +89,8 @@ export function exposition(all: License[], scheme: LabelScheme, t: number): stri
         const bounds = [...(m.buckets ?? []), Infinity];
         bounds.forEach((b, k) => out.push(`${m.name}_bucket{${l}${l ? "," : ""}le="${leLabel(b)}"} ${Math.floor((count * (k + 1)) / bounds.length)}`));
         out.push(`${m.name}_sum{${l}} ${count * 0.05}`, `${m.name}_count{${l}} ${count}`);
-      } else if (m.name === "license_seat_limit") out.push(`${m.name}{${l}} ${license!.seats}`);
-      else if (m.name === "active_sessions") out.push(`${m.name}{${l}} ${license!.full ? license!.seats : Math.floor(license!.seats * (0.2 + (i % 5) / 10))}`);
+      } else if (m.name === "license_seat_utilisation_ratio") out.push(`${m.name}{${l}} ${sessionsOf(license!, i) / license!.seats}`);
+      else if (m.name === "active_sessions") out.push(`${m.name}{${l}} ${sessionsOf(license!, i)}`);
       else if (m.type === "counter") out.push(`${m.name}{${l}} ${count}`);
       else out.push(`${m.name}{${l}} 1`);
     });
@@ -96,24 +99,28 @@ export function exposition(all: License[], scheme: LabelScheme, t: number): stri
 }
 
 /**
- * Serves the same exposition on every port (one per API replica). The text is made at most once
- * every `refreshMs`, so that several Prometheus scraping three replicas cost one rendering per cycle.
+ * Serves the API's exposition on every port of `ports` (one per API replica), and the seats exporter's
+ * on `seatsPort`. Each text is made at most once every `refreshMs`, so that several Prometheus scraping
+ * three replicas cost one rendering per cycle.
  */
-export async function serveSyntheticApi(ports: number[], n: number, scheme: LabelScheme, refreshMs = 15_000): Promise<() => Promise<void>> {
+export async function serveSyntheticApi(ports: number[], seatsPort: number, n: number, scheme: LabelScheme, refreshMs = 15_000): Promise<() => Promise<void>> {
   const all = licenses(n);
   const started = Date.now();
-  let cached = { at: 0, body: "" };
-  const body = () => {
-    if (Date.now() - cached.at > refreshMs) cached = { at: Date.now(), body: exposition(all, scheme, (Date.now() - started) / 1000 + 3600) };
-    return cached.body;
+  const cache = new Map<MetricSource, { at: number; body: string }>();
+  const body = (source: MetricSource) => {
+    const cached = cache.get(source);
+    if (cached && Date.now() - cached.at <= refreshMs) return cached.body;
+    const fresh = { at: Date.now(), body: exposition(all, scheme, (Date.now() - started) / 1000 + 3600, source) };
+    cache.set(source, fresh);
+    return fresh.body;
   };
   const servers = await Promise.all(
-    ports.map(
-      (port) =>
+    [...ports.map((port) => [port, "license-api"] as const), [seatsPort, "license-seats"] as const].map(
+      ([port, source]) =>
         new Promise<http.Server>((resolve) => {
           const server = http.createServer((req, res) => {
             if (req.url !== "/metrics") return void res.writeHead(404).end();
-            res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(body());
+            res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(body(source));
           });
           server.listen(port, "127.0.0.1", () => resolve(server));
         }),

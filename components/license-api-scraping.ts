@@ -1,10 +1,10 @@
-// How Prometheus sees the license API: its /metrics through a ServiceMonitor, its health endpoint
+// How Prometheus sees the license API: its /metrics and the seats exporter's through ServiceMonitors, its health endpoint
 // through black-box probes, and a NetworkPolicy so that /metrics (license keys in labels) is
 // reachable from Prometheus only.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { licenseApiHealthProbe, licenseApiServiceMonitor } from "../render/custom-resources";
+import { licenseApiHealthProbe, licenseApiServiceMonitor, licenseSeatsServiceMonitor } from "../render/custom-resources";
 import { blackboxRelease } from "../render/releases";
 import { pinnedRelease } from "./helm-release";
 
@@ -30,6 +30,7 @@ export class LicenseApiScraping extends pulumi.ComponentResource {
     const child = { parent: this };
 
     new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, licenseApiServiceMonitor(c), child);
+    new k8s.apiextensions.CustomResource(`${name}-seats-servicemonitor`, licenseSeatsServiceMonitor(c), child);
 
     const blackbox = pinnedRelease(`${name}-blackbox`, blackboxRelease(c), args.monitoringNamespace, child);
 

@@ -5,15 +5,13 @@ import type { StackConfig } from "../config";
 import {
   buildDashboard,
   Layout,
-  licenseSeries,
-  licenseVariable,
   panels,
   seatUtilisationSteps,
   statPanel,
   timeSeriesPanel,
   type DashboardModel,
 } from "./common";
-import { DASHBOARDS, SEAT_AGGREGATES, SEAT_FORECAST_SERIES, selectors } from "../lib/identities";
+import { DASHBOARDS, SEAT_AGGREGATES, SEAT_FORECAST, selectors } from "../lib/identities";
 
 const P = DASHBOARDS.capacity.panels;
 
@@ -25,15 +23,12 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
   const cpuRequest = `max by (pod) (kube_pod_container_resource_requests{${s.container}, resource="cpu"})`;
   const memoryUsage = `max by (pod) (container_memory_working_set_bytes{${s.container}})`;
   const memoryLimit = `max by (pod) (kube_pod_container_resource_limits{${s.container}, resource="memory"})`;
-  // Recorded once a forecast interval by rules/seat-forecast.ts: a panel never re-runs the regression.
-  // Per license only in the instant count: one sample per license, not one per license and step.
-  const forecast = licenseSeries(SEAT_FORECAST_SERIES.utilisation);
   const layout = new Layout();
   return buildDashboard(c, {
     key: "capacity",
     title: "License API capacity",
     description: "CPU and memory of the license API's containers against what they are given, and seat usage forecasts.",
-    variables: [licenseVariable()],
+    variables: [],
     panels: panels(layout, [
       [
         timeSeriesPanel,
@@ -71,13 +66,13 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
         {
           id: P.seatForecast,
           title: `Seat usage forecast (${f.horizon} ahead)`,
-          description: `Seat utilisation of the fullest license now, and the highest any license reaches in ${f.horizon} at the trend of the last ${f.lookback}, each against its own seat limit (${c.licenseApi.seatLimit} for a license that reports none). SeatLimitForecast fires when a license is forecast to reach its limit for ${f.for}. A license is forecast once its sessions span half the ${f.lookback} lookback: after a Prometheus starts on an empty volume, and for a new license, not before.`,
+          description: `Seat utilisation of the fullest license now, and the highest any license reaches in ${f.horizon} at the trend of the last ${f.lookback}, each against its own seat limit. SeatLimitForecast fires when a license is forecast to reach its limit for ${f.for}. A license is forecast once its samples span half the ${f.lookback} lookback: after a Prometheus starts on an empty volume, and for a new license, not before.`,
           unit: "percentunit",
           min: 0,
           steps: seatUtilisationSteps(t),
           queries: [
             { expr: SEAT_AGGREGATES.utilisationFullest, legend: "fullest license now" },
-            { expr: SEAT_FORECAST_SERIES.fullest, legend: `fullest license in ${f.horizon}` },
+            { expr: SEAT_FORECAST.fullest, legend: `fullest license in ${f.horizon}` },
           ],
         },
       ],
@@ -86,12 +81,12 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
         {
           id: 4,
           title: "Licenses forecast to reach their seat limit",
-          description: `Licenses whose ${f.lookback} trend reaches the seat limit within ${f.horizon}, among those whose sessions span half that lookback.`,
+          description: `Licenses whose ${f.lookback} trend reaches the seat limit within ${f.horizon}, among those whose samples span half that lookback (recorded once per forecast evaluation, every ${f.evaluationInterval}).`,
           unit: "short",
           w: 6,
           base: "green",
           steps: [[1, "orange"]],
-          queries: [{ expr: `count(${forecast} >= 1) or vector(0)`, legend: "licenses", instant: true }],
+          queries: [{ expr: `${SEAT_FORECAST.atLimit} or vector(0)`, legend: "licenses", instant: true }],
         },
       ],
       [

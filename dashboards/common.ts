@@ -242,15 +242,15 @@ export const licenseVariable = () =>
     .defaultValue(LICENSE_FILTER_OFF)
     .current({ selected: true, text: LICENSE_FILTER_OFF, value: LICENSE_FILTER_OFF });
 
+/** The license filter as the seat expressions take it (lib/seat-series.ts): one matcher per scheme. */
+export const LICENSE_FILTER = { contract: `license_id=~"$license"`, adr: `license_key=~"$license"` } as const;
 /**
  * A selection narrowed by the license filter under either label scheme: the metric contract names a
  * license by `license_id`, ADR-019's labels by `license_key`, and a series carries one or the other.
  * One selection per label, joined by `or`: at the default (.*) both match every series, and `or`
  * keeps each series once.
  */
-export const narrowedToLicense = (select: (matcher: string) => string) => `(${select(`license_id=~"$license"`)} or ${select(`license_key=~"$license"`)})`;
-/** A per-license series narrowed by the license filter. */
-export const licenseSeries = (name: string) => narrowedToLicense((matcher) => `${name}{${matcher}}`);
+export const narrowedToLicense = (select: (matcher: string) => string) => `(${select(LICENSE_FILTER.contract)} or ${select(LICENSE_FILTER.adr)})`;
 
 // --- the dashboard frame ------------------------------------------------------------------------
 

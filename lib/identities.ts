@@ -15,6 +15,8 @@ export function selectors(c: StackConfig) {
   return {
     /** Series the API exports on /metrics. */
     api: `job="${c.licenseApi.job}"`,
+    /** Each license's seat gauges, from their one source (docs/metrics.md, "The seats exporter"). */
+    seats: `job="${seatsJob(c)}"`,
     /** cAdvisor and kube-state-metrics series of the API's containers. */
     container: `namespace="${c.namespaces.licenseApi}", container="${c.licenseApi.container}"`,
     /** Black-box probes of the API's health endpoint. */
@@ -32,27 +34,22 @@ export const PER_LICENSE = "license_id, license_key, tenant_id";
 /** A license as alerts name it, under either scheme: one of the two labels is empty. */
 export const LICENSE_IN_TEMPLATE = "{{ $labels.license_id }}{{ $labels.license_key }}";
 
-/** The series of the per-license seat forecast (rules/seat-forecast.ts), read by the capacity dashboard. */
-export const SEAT_FORECAST_SERIES = {
-  /** license_tenant:active_sessions:max, sampled at the forecast group's interval. */
-  sessions: "license_tenant:active_sessions:downsampled",
-  /**
-   * The share of its own seats a license will use at the end of the horizon, at the lookback's trend;
-   * none for a license whose recorded sessions span less than half the lookback.
-   */
-  utilisation: "license_tenant:seat_utilisation:forecast",
-  /** The highest forecast of any license: what the capacity dashboard draws by default. */
+/**
+ * What the capacity dashboard draws of the seat forecast by default (rules/seat-forecast.ts). A
+ * license's own forecast is computed where it is read, never recorded.
+ */
+export const SEAT_FORECAST = {
+  /** The highest share of its seats any license uses at the end of the horizon. */
   fullest: "license_seats:seat_utilisation_forecast:max",
+  /** How many licenses are forecast to reach their limit within the horizon. */
+  atLimit: "license_seats:seat_limit_forecast:count",
 } as const;
 
-/**
- * How often every dashboard refreshes, and so how often the aggregates its default views read are
- * worth recording (rules/seat-aggregates.ts).
- */
+/** How often every dashboard refreshes. */
 export const DASHBOARD_REFRESH = "1m";
 
 /**
- * What the seat panels draw by default, one series each (rules/seat-aggregates.ts): at a million
+ * What the seat panels draw by default, one series each (rules/per-license.ts): at a million
  * licenses a 6-hour chart of a per-license series would load hundreds of millions of samples, past
  * Prometheus's query limit (50M), so a default view never reads one. A selected license's own series
  * are in the collapsed "Selected license" row.
@@ -66,7 +63,9 @@ export const SEAT_AGGREGATES = {
   denialsWorst: "license_seats:seat_denials:max_rate5m",
 } as const;
 
-/** The job label of the black-box probes of the health endpoint. */
+/** The job label of the seats exporter's series: the API's job with `-seats`. */
+export const seatsJob = (c: StackConfig) => `${c.licenseApi.job}-seats`;
+
 /**
  * The job kube-prometheus-stack's ServiceMonitor gives the Alertmanagers' metrics (its Service,
  * named after the release's fullnameOverride, render/values/kube-prometheus-stack.ts).

@@ -21,7 +21,9 @@ export interface SimulatorOptions {
   controlPort: number;
   healthPath: string;
   metricsPath: string;
-  /** Seats of the license whose record reports none (the stack config's fallback). */
+  /** The seats exporter's /metrics: each license's seat gauges, once (the metric contract's labels only). */
+  seatsPort: number;
+  /** Seats of a license whose record has none: what the API enforces for it. */
   seatLimit: number;
   namespace: string;
   container: string;
@@ -30,7 +32,7 @@ export interface SimulatorOptions {
 }
 
 const TIERS = { free: 40, pro: 25, enterprise: 10 } as const;
-/** Seats a license of each tier is sold with (license_seat_limit). */
+/** Seats a license of each tier is sold with. */
 const SEATS: Record<keyof typeof TIERS, number> = { free: 5, pro: 50, enterprise: 500 };
 const LICENSES = Object.entries(TIERS).flatMap(([tier, n]) =>
   Array.from({ length: Math.ceil(n / 5) }, (_, i) => ({
@@ -38,24 +40,28 @@ const LICENSES = Object.entries(TIERS).flatMap(([tier, n]) =>
     id: `lic-${tier}-${i + 1}`,
     tenant: `tenant-${tier}-${i + 1}`,
     tier,
-    // The last free license's record has no seat count: the rules fall back to the configured limit.
+    // The last free license's record has no seat count: the API enforces the default limit.
     seats: tier === "free" && i === Math.ceil(n / 5) - 1 ? undefined : SEATS[tier as keyof typeof TIERS],
   })),
 );
 const ENDPOINTS = ["/api/v1/licenses/validate", "/api/v1/seats/acquire", "/api/v1/seats/release"];
 const TABLES = ["licenses", "seats", "tenants"];
 
-/** The API's own metrics, as the metric contract defines them. */
-function metrics(registry: Registry, scheme: LabelScheme) {
+/**
+ * The API's own metrics, as the metric contract defines them, and each license's seat gauges: from the
+ * seats exporter's registry under the contract, from every replica's under ADR-019's labels.
+ */
+function metrics(registry: Registry, seatsRegistry: Registry, scheme: LabelScheme) {
   const { counter, gauge, histogram } = contractMetrics(registry, scheme);
+  const seats = contractMetrics(scheme === "adr" ? registry : seatsRegistry, scheme);
   return {
     requests: counter("license_validation_requests_total"),
     latency: histogram("license_validation_latency_seconds"),
     errors: counter("license_validation_errors_total"),
     seatAcquisitions: counter("seat_acquisitions_total"),
     seatLatency: histogram("seat_acquisition_latency_seconds"),
-    sessions: gauge("active_sessions"),
-    seatLimit: gauge("license_seat_limit"),
+    sessions: seats.gauge("active_sessions"),
+    utilisation: scheme === "adr" ? undefined : seats.gauge("license_seat_utilisation_ratio"),
     denials: counter("seat_denials_total"),
     redisOps: counter("redis_operations_total"),
     redisLatency: histogram("redis_latency_seconds"),
@@ -73,7 +79,8 @@ const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 
 export function startSimulator(o: SimulatorOptions): Promise<void> {
   const registry = new Registry();
-  const m = metrics(registry, o.labelScheme);
+  const seatsRegistry = new Registry();
+  const m = metrics(registry, seatsRegistry, o.labelScheme);
   const adr = o.labelScheme === "adr";
   type License = (typeof LICENSES)[number];
   /** The labels of a license's own series: ADR-019's carry the key, the contract's a non-secret id. */
@@ -98,8 +105,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
 
   // A labelled counter appears at its label set's first use, as the API's do (docs/metrics.md): no
   // failed validation, Redis error or seat denial exists until the first one, so every rule and panel
-  // that reads them must show 0, not nothing, before it. The seat limits are known from the start.
-  for (const l of LICENSES) if (l.seats !== undefined) m.seatLimit.set(own(l), l.seats);
+  // that reads them must show 0, not nothing, before it.
 
   const companions = companionMetrics(registry, { namespace: o.namespace, container: o.container, pods: [`${o.container}-7f9c6d5b8-k2x4p`, `${o.container}-7f9c6d5b8-q8w3n`] });
 
@@ -158,6 +164,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
       m.seatLatency.observe(between(0.001, 0.02));
       sessions.set(l.key, next);
       m.sessions.set(own(l), next);
+      m.utilisation?.set(own(l), next / seatsOf(l));
     }
     companions.tick(TICK_MS / 1000, spans);
   }
@@ -199,6 +206,11 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
     }
     res.writeHead(200, { "content-type": registry.contentType }).end(await registry.metrics());
   };
+  // The seats exporter runs beside the API's pods: only a metric contract API has one.
+  const seatsHandler: http.RequestListener = async (req, res) => {
+    if (req.url !== o.metricsPath) return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": seatsRegistry.contentType }).end(await seatsRegistry.metrics());
+  };
 
   // Pods deleted: nothing listens any more, while the process (the "cluster") stays.
   let serving: http.Server[] = [];
@@ -208,6 +220,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
         listen(o.apiPort, apiHandler, true),
         ...(o.metricsPorts ?? [o.metricsPort]).map((port) => listen(port, metricsHandler, true)),
         listen(o.publicPort, publicHandler, true),
+        ...(adr ? [] : [listen(o.seatsPort, seatsHandler, true)]),
       ]);
   };
   const close = () => {
@@ -241,7 +254,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   };
 
   return Promise.all([open(), listen(o.controlPort, controlHandler, false)]).then(() => {
-    process.stdout.write(`simulator listening on 127.0.0.1:${o.apiPort} (api), :${o.metricsPort} (metrics), :${o.publicPort} (public), :${o.controlPort} (control)\n`);
+    process.stdout.write(`simulator listening on 127.0.0.1:${o.apiPort} (api), :${o.metricsPort} (metrics), :${o.seatsPort} (seats), :${o.publicPort} (public), :${o.controlPort} (control)\n`);
     process.on("SIGTERM", () => {
       clearInterval(timer);
       for (const socket of sockets) socket.destroy();

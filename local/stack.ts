@@ -106,6 +106,8 @@ export class LocalStack extends EventEmitter {
       public: p + 44,
       /** A second /metrics listener of the API: the pod a rollout replaces the first one with. */
       metricsNext: p + 45,
+      /** The seats exporter beside the API (the metric contract's labels only). */
+      seats: p + 46,
     };
     this.receivers = new Receivers(this.ports.receivers, options.deliveriesFile ?? path.join(options.workDir, "deliveries.jsonl"));
     this.receivers.on("delivery", (d: Delivery) => {
@@ -130,6 +132,7 @@ export class LocalStack extends EventEmitter {
       api: `http://127.0.0.1:${this.ports.api}${this.config.licenseApi.healthPath}`,
       public: `http://127.0.0.1:${this.ports.public}${this.config.uptime.path}`,
       metrics: `http://127.0.0.1:${this.ports.metrics}${this.config.licenseApi.metricsPath}`,
+      seats: `http://127.0.0.1:${this.ports.seats}${this.config.licenseApi.metricsPath}`,
       receivers: `http://127.0.0.1:${this.ports.receivers}`,
       longTermStore: `http://127.0.0.1:${this.ports.longTermStore}`,
     };
@@ -189,6 +192,7 @@ export class LocalStack extends EventEmitter {
         alertmanagers: this.ports.alertmanager.map((p) => `127.0.0.1:${p}`),
         replica: `prometheus-local-${i}`,
         remoteWriteUrl: `${this.urls.longTermStore}/api/v1/write`,
+        seatsTarget: this.options.labelScheme === "contract" ? `127.0.0.1:${this.ports.seats}` : undefined,
       });
       this.file(`prometheus/prometheus-${i}.yml`, toYaml(config));
       this.startPrometheus(i);
@@ -331,6 +335,7 @@ export class LocalStack extends EventEmitter {
         controlPort: this.ports.simulator,
         healthPath: c.licenseApi.healthPath,
         metricsPath: c.licenseApi.metricsPath,
+        seatsPort: this.ports.seats,
         seatLimit: c.licenseApi.seatLimit,
         namespace: c.namespaces.licenseApi,
         container: c.licenseApi.container,

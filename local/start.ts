@@ -81,7 +81,7 @@ async function main() {
   Prometheus       ${u.prometheus.join("  ")}
   Alertmanager     ${u.alertmanager.join("  ")}
   Blackbox         ${u.blackbox}
-  License API      ${u.api}   metrics: ${u.metrics}   (${labelScheme === "adr" ? "ADR-019's labels: license_key" : "the metric contract's labels: license_id"})
+  License API      ${u.api}   metrics: ${u.metrics}   (${labelScheme === "adr" ? "ADR-019's labels: license_key" : "the metric contract's labels: license_id"})${labelScheme === "adr" ? "" : `\n  Seats exporter   ${u.seats}`}
   Receivers        ${u.receivers}   deliveries: ${shown(deliveriesFile)}
   Long-term store  ${u.longTermStore}   (receives the replicas' remote write)
 

@@ -4,7 +4,7 @@
 import type { StackConfig } from "../config";
 import { renderRuleGroups } from "../rules";
 import { JAEGER_CHART, TRACING_PORT_NAMES } from "./collector-config";
-import { BLACKBOX_MODULE, PUBLIC_MODULE } from "./prometheus-config";
+import { BLACKBOX_MODULE, PUBLIC_MODULE, seatsRelabelings } from "./prometheus-config";
 import { BLACKBOX_EXPORTER } from "./values/blackbox";
 import { healthUrl, probeJob, publicHealthUrl, publicProbeJob } from "../lib/identities";
 
@@ -57,6 +57,22 @@ export function licenseApiServiceMonitor(c: StackConfig): CustomResourceObject {
   };
 }
 
+/** The seats exporter's ServiceMonitor: its own job, cadence and sample limit (docs/metrics.md). */
+export function licenseSeatsServiceMonitor(c: StackConfig): CustomResourceObject {
+  const seats = c.licenseApi.seats;
+  return {
+    apiVersion: MONITORING_API_VERSION,
+    kind: "ServiceMonitor",
+    metadata: { name: seats.service, namespace: c.namespaces.licenseApi, labels: PART_OF },
+    spec: {
+      selector: { matchLabels: seats.selector },
+      namespaceSelector: { matchNames: [c.namespaces.licenseApi] },
+      sampleLimit: seats.sampleLimit,
+      endpoints: [{ port: seats.metricsPortName, path: seats.metricsPath, interval: seats.scrapeInterval, scrapeTimeout: seats.scrapeTimeout, relabelings: seatsRelabelings(c) }],
+    },
+  };
+}
+
 function probe(c: StackConfig, name: string, job: string, module: string, url: string): CustomResourceObject {
   return {
     apiVersion: MONITORING_API_VERSION,
@@ -92,5 +108,5 @@ export function jaegerServiceMonitor(c: StackConfig): CustomResourceObject {
 }
 
 export function customResources(c: StackConfig): CustomResourceObject[] {
-  return [licenseApiRules(c), licenseApiServiceMonitor(c), licenseApiHealthProbe(c), licenseApiPublicProbe(c), jaegerServiceMonitor(c)];
+  return [licenseApiRules(c), licenseApiServiceMonitor(c), licenseSeatsServiceMonitor(c), licenseApiHealthProbe(c), licenseApiPublicProbe(c), jaegerServiceMonitor(c)];
 }

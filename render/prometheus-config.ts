@@ -2,7 +2,7 @@
 // license API: same intervals, job names, external labels and alert relabelling. Kubernetes service
 // discovery is replaced by file discovery so the same file runs outside a cluster.
 import type { StackConfig } from "../config";
-import { ALERTMANAGER_JOB, healthUrl, probeJob, publicHealthUrl, publicProbeJob } from "../lib/identities";
+import { ALERTMANAGER_JOB, healthUrl, probeJob, publicHealthUrl, publicProbeJob, seatsJob } from "../lib/identities";
 import { ENVIRONMENT_LABEL } from "../lib/long-term";
 import { HA_CLUSTER_LABEL, prometheusRemoteWrite, REPLICA_LABEL } from "./remote-write";
 
@@ -22,6 +22,8 @@ export interface PrometheusTargets {
   replica: string;
   /** Where long-term metrics are remote-written (render/remote-write.ts). */
   remoteWriteUrl: string;
+  /** The seats exporter's address, where there is one (an API exporting ADR-019's labels has none). */
+  seatsTarget?: string;
 }
 
 /** The addresses the same jobs have inside the cluster. */
@@ -34,6 +36,7 @@ export function inClusterTargets(c: StackConfig): PrometheusTargets {
     alertmanagers: [`alertmanager-operated.${c.namespaces.monitoring}.svc:9093`],
     replica: "prometheus-kps-prometheus-0",
     remoteWriteUrl: REMOTE_WRITE_URL_PLACEHOLDER,
+    seatsTarget: `${c.licenseApi.seats.service}.${c.namespaces.licenseApi}.svc:${c.licenseApi.seats.metricsPort}`,
   };
 }
 
@@ -72,11 +75,47 @@ export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {
         label_value_length_limit: c.licenseApi.scrapeLimits.labelValueLength,
         file_sd_configs: [{ files: [t.apiTargetsFile], refresh_interval: "5s" }],
       },
+      ...(t.seatsTarget ? [seatsJobConfig(c, t.seatsTarget)] : []),
       probeJobConfig(c, probeJob(c), BLACKBOX_MODULE, t.healthUrl, t.blackbox),
       probeJobConfig(c, publicProbeJob(c), PUBLIC_MODULE, t.publicUrl, t.blackbox),
       // The chart's ServiceMonitor of the Alertmanagers: the Watchdog reads whether they reach PagerDuty.
       { job_name: ALERTMANAGER_JOB, static_configs: [{ targets: t.alertmanagers }] },
     ],
+  };
+}
+
+/**
+ * The seats exporter's series keep their identity when its pod is replaced: a rollout must not start a
+ * new series per license, or every forecast would wait half its lookback again and every held seat
+ * alert would start over. So the target is named after the Service, not the pod, and the pod label is
+ * dropped; the job is pinned like the API's.
+ */
+export function seatsRelabelings(c: StackConfig): Relabeling[] {
+  return [
+    { action: "replace", targetLabel: "job", replacement: seatsJob(c) },
+    { action: "replace", targetLabel: "instance", replacement: c.licenseApi.seats.service },
+    { action: "labeldrop", regex: "pod" },
+  ];
+}
+
+interface Relabeling {
+  action: "replace" | "labeldrop";
+  targetLabel?: string;
+  replacement?: string;
+  regex?: string;
+}
+
+/** The seats exporter's job as the Operator writes it for its ServiceMonitor (render/custom-resources.ts). */
+export function seatsJobConfig(c: StackConfig, target: string) {
+  const s = c.licenseApi.seats;
+  return {
+    job_name: seatsJob(c),
+    scrape_interval: s.scrapeInterval,
+    scrape_timeout: s.scrapeTimeout,
+    metrics_path: s.metricsPath,
+    sample_limit: s.sampleLimit,
+    static_configs: [{ targets: [target] }],
+    relabel_configs: seatsRelabelings(c).map(({ action, targetLabel, replacement, regex }) => ({ action, ...(targetLabel ? { target_label: targetLabel } : {}), ...(replacement ? { replacement } : {}), ...(regex ? { regex } : {}) })),
   };
 }
 

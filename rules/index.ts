@@ -6,7 +6,7 @@ import { infrastructureRules } from "./infrastructure";
 import { outageRules } from "./outage";
 import { perLicenseRules } from "./per-license";
 import { recordingRules } from "./recording";
-import { seatAggregateRules } from "./seat-aggregates";
+import { seatDenialRules } from "./seat-denials";
 import { seatForecastRules } from "./seat-forecast";
 import { sloRules } from "./slo";
 import type { RuleGroup } from "./types";
@@ -18,7 +18,7 @@ import { watchdogRules } from "./watchdog";
  * order at each step (Prometheus runs them concurrently, reading the latest recorded sample).
  */
 export function renderRuleGroups(c: StackConfig): RuleGroup[] {
-  return [outageRules(c), recordingRules(c), sloRules(c), apiRules(c), perLicenseRules(c), seatAggregateRules(c), seatForecastRules(c), cardinalityRules(c), dependencyRules(c), infrastructureRules(c), watchdogRules(c)];
+  return [outageRules(c), recordingRules(c), sloRules(c), apiRules(c), perLicenseRules(c), seatDenialRules(c), seatForecastRules(c), cardinalityRules(c), dependencyRules(c), infrastructureRules(c), watchdogRules(c)];
 }
 
 export { type RuleGroup, type AlertingRule, type RecordingRule, isAlert } from "./types";

@@ -4,7 +4,8 @@
 export type MetricType = "counter" | "gauge" | "histogram" | "info";
 
 export type MetricSource =
-  | "license-api" // the API's own /metrics (ADR-019 backend/monitoring/metrics.py)
+  | "license-api" // the API's own /metrics, on every replica (ADR-019 backend/monitoring/metrics.py)
+  | "license-seats" // the seats exporter: each license's seat gauges, from one pod (docs/metrics.md)
   | "prometheus" // written by Prometheus itself for every scrape
   | "blackbox-exporter"
   | "cadvisor"
@@ -23,6 +24,10 @@ export interface ContractMetric {
    * the contract exports these, and the rules work on both (see "Label schemes" in docs/metrics.md).
    */
   adrLabels?: readonly string[];
+  /** Where ADR-019's metrics.py exports it instead, where that differs. */
+  adrSource?: MetricSource;
+  /** The one label scheme it exists under, if only one: ADR-019's metrics.py has no seat limit. */
+  only?: LabelScheme;
   help: string;
   /** Label values the rules match on, where the rules depend on them. */
   values?: Readonly<Record<string, readonly string[]>>;
@@ -78,18 +83,19 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
   {
     name: "active_sessions",
     type: "gauge",
-    source: "license-api",
+    source: "license-seats",
     labels: ["license_id", "tenant_id"],
     adrLabels: ["license_key", "tenant_id"],
-    help: "Number of active sessions (the license's count in Redis, identical on every replica)",
+    adrSource: "license-api",
+    help: "Sessions in use of each license (its count in Redis): one series per license from the seats exporter; under ADR-019's labels, the same count on every API replica",
   },
   {
-    name: "license_seat_limit",
+    name: "license_seat_utilisation_ratio",
     type: "gauge",
-    source: "license-api",
+    source: "license-seats",
     labels: ["license_id", "tenant_id"],
-    adrLabels: ["license_key", "tenant_id"],
-    help: "Seats the license was sold with (from its license record, identical on every replica)",
+    only: "contract",
+    help: "Share of its seats each license uses: its sessions over the seats the API enforces for it (from its license record)",
   },
   {
     name: "seat_denials_total",
@@ -232,6 +238,12 @@ export const METRIC_CONTRACT: readonly ContractMetric[] = [
  */
 export type LabelScheme = "contract" | "adr";
 export const LABEL_SCHEMES: readonly LabelScheme[] = ["contract", "adr"];
+
+/** Whether a metric exists under a scheme. */
+export const exportedUnder = (m: ContractMetric, scheme: LabelScheme): boolean => (m.only ?? scheme) === scheme;
+
+/** Where a metric comes from under a scheme. */
+export const sourceOf = (m: ContractMetric, scheme: LabelScheme): MetricSource => (scheme === "adr" && m.adrSource) || m.source;
 
 /** The labels a metric carries under a scheme. */
 export const labelsOf = (m: ContractMetric, scheme: LabelScheme): readonly string[] => (scheme === "adr" && m.adrLabels) || m.labels;

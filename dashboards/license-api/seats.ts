@@ -1,5 +1,6 @@
 // Seats and keys: sessions and denials, seat utilisation against the limit, invalid and revoked keys, the licenses nearest their limit.
-// Every panel here reads the recorded aggregates (rules/seat-aggregates.ts), never a per-license series:
+// Every panel here reads the recorded aggregates (rules/per-license.ts, rules/seat-denials.ts), never a
+// per-license series:
 // the license filter narrows the "Selected license" row instead.
 import { DASHBOARDS, SEAT_AGGREGATES as A } from "../../lib/identities";
 import { seatUtilisationSteps, statPanel, timeSeriesPanel, type PanelEntry } from "../common";
@@ -28,7 +29,7 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
       {
         id: DASHBOARDS.licenseApi.panels.seatUtilisation,
         title: "Seat utilisation (each license against its own seat limit)",
-        description: `Active sessions over each license's own seat limit (license_seat_limit; ${c.licenseApi.seatLimit} for a license that reports none): the fullest license and the median one, of all licenses. SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}% for ${t.seatUtilisation.for}. The licenses the license filter selects: the Selected license row.`,
+        description: `Each license's share of the seats the API enforces for it (license_seat_utilisation_ratio, from the seats exporter; ${c.licenseApi.seatLimit} seats each while the API exports ADR-019's labels): the fullest license and the median one, of all licenses. SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}% for ${t.seatUtilisation.for}. The licenses the license filter selects: the Selected license row.`,
         unit: "percentunit",
         min: 0,
         max: 1,
@@ -62,7 +63,7 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
       {
         id: 7,
         title: "Licenses near their seat limit",
-        description: `Licenses above ${t.seatUtilisation.threshold * 100}% of their own seat limit now (${c.licenseApi.seatLimit} for a license that reports none).`,
+        description: `Licenses above ${t.seatUtilisation.threshold * 100}% of their own seat limit now.`,
         unit: "short",
         w: 6,
         base: "green",

@@ -1,14 +1,17 @@
 // The collapsed "selected license" row: its queries run only when a reader opens it, usually with the
 // license filter set. The only panels that read per-license series: the rows above read aggregates.
-import { SEAT_FORECAST_SERIES } from "../../lib/identities";
-import { licenseSeries, narrowedToLicense, orZeroWhere, seatUtilisationSteps, timeSeriesPanel, type PanelEntry } from "../common";
+import { PER_LICENSE } from "../../lib/identities";
+import { seatSeries } from "../../lib/seat-series";
+import { LICENSE_FILTER, narrowedToLicense, orZeroWhere, seatUtilisationSteps, timeSeriesPanel, type PanelEntry } from "../common";
 import type { RowContext } from "./context";
 
 // Only an API labelling its counters as ADR-019 does has per-license validations and seat acquisitions:
 // the metric contract's counters carry no license label, so with one license selected these panels are
 // empty, and the seat row above is where that license's sessions, utilisation and denials are.
 export function selectedLicensePanels({ c, t, api, tier }: RowContext): PanelEntry[] {
-  const sessions = licenseSeries("license_tenant:active_sessions:max");
+  const seats = seatSeries(c, LICENSE_FILTER);
+  const sessions = `(${seats.sessions})`;
+  const denials = narrowedToLicense((m) => `sum by (${PER_LICENSE}) (rate(seat_denials_total{${api}, ${m}}[$__rate_interval]))`);
   const f = t.forecast;
   return [
     [
@@ -22,7 +25,7 @@ export function selectedLicensePanels({ c, t, api, tier }: RowContext): PanelEnt
         queries: [
           { expr: `sum(${sessions})`, legend: "active sessions" },
           { expr: `max(${sessions})`, legend: "busiest license" },
-          { expr: orZeroWhere(`max(${licenseSeries("license_tenant:seat_denials:rate5m")})`, `max(${sessions})`), legend: "seat denials (worst license)", unit: "reqps" },
+          { expr: orZeroWhere(`max(${denials})`, `max(${sessions})`), legend: "seat denials (worst license)", unit: "reqps" },
         ],
       },
     ],
@@ -31,13 +34,13 @@ export function selectedLicensePanels({ c, t, api, tier }: RowContext): PanelEnt
       {
         id: 24,
         title: "Seat utilisation of the selected licenses, now and forecast",
-        description: `The fullest of the licenses matching the license filter against its own seat limit (${c.licenseApi.seatLimit} for a license that reports none), and the highest any of them reaches in ${f.horizon} at the trend of the last ${f.lookback} (once its sessions span half that lookback). SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}%.`,
+        description: `The fullest of the licenses matching the license filter against its own seat limit, and the highest any of them reaches in ${f.horizon} at the trend of the last ${f.lookback} (once its samples span half that lookback). Both are computed here for the selected licenses: nothing records them per license. SeatExhaustion fires above ${t.seatUtilisation.threshold * 100}%.`,
         unit: "percentunit",
         min: 0,
         steps: seatUtilisationSteps(t),
         queries: [
-          { expr: `max(${licenseSeries("license_tenant:seat_utilisation:ratio")})`, legend: "fullest license now" },
-          { expr: `max(${licenseSeries(SEAT_FORECAST_SERIES.utilisation)})`, legend: `fullest license in ${f.horizon}` },
+          { expr: `max(${seats.utilisation})`, legend: "fullest license now" },
+          { expr: `max(${seats.forecast})`, legend: `fullest license in ${f.horizon}` },
         ],
       },
     ],

@@ -2,8 +2,8 @@
 // dashboards read, at the rule groups' evaluation interval.
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
-import { bucketAbove, bucketBelow, cadence, fixtures, quantileOf } from "./fixtures";
-import { alertRule, approx, at, check, evalAtOrAfter, expr, firesAfterFor, fireTime, firing, linear, type TestGroup } from "./promtool";
+import { bucketAbove, bucketBelow, cadence, fixtures, PODS, quantileOf } from "./fixtures";
+import { alertRule, approx, at, check, evalAtOrAfter, expr, firesAfterFor, fireTime, firing, linear, samples, type TestGroup } from "./promtool";
 import { quantileName, QUANTILES, SEAT_AGGREGATES } from "../../lib/identities";
 
 const VALIDATE = "/api/v1/licenses/validate/";
@@ -101,56 +101,49 @@ export function apiTests(c: StackConfig): TestGroup[] {
     const rule = alertRule(c, "SeatExhaustion");
     const fallback = c.licenseApi.seatLimit;
     const threshold = t.seatUtilisation.threshold;
-    // A gauge needs no second sample, and the recording rule runs first: the ratio holds at 0.
+    // Gauges need no second sample: the condition holds from the first evaluation.
     const fires = fireTime(rule, 0, evalEvery);
     const steps = stepsUntil(fires);
     const busy = Math.min(fallback, Math.ceil((fallback * (threshold + 1)) / 2));
     const half = Math.floor((fallback * threshold) / 2) + 1;
     const INSTANCES = ["10.4.0.17:9100", "10.4.1.23:9100"];
-    // Every replica reports the license's count from Redis (and its limit from the license record);
-    // the rules take the max, never the sum.
+    // ADR-019's labels: every replica reports the license's count from Redis, and no limit; the rules
+    // take the max, never the sum, against the configured limit.
     const replicas = (key: string, tenant: string, sessions: number) =>
       INSTANCES.map((instance) => f.activeSessions(key, tenant, linear(sessions, 0, steps), { instance }));
-    const limited = (license: Record<string, string>, sessions: number, seats: number) =>
-      INSTANCES.flatMap((instance) => [f.sessionsOf(license, linear(sessions, 0, steps), { instance }), f.seatLimit(license, linear(seats, 0, steps), { instance })]);
+    // The metric contract's labels: the seats exporter reports each license once, with its utilisation.
+    const exported = (license: Record<string, string>, sessions: number, seats: number, values = steps) =>
+      f.seatsOf(license, linear(sessions, 0, values), linear(sessions / seats, 0, values));
     const key = { license_key: "lic-ent-0001", tenant_id: "tenant-acme" };
-    // Sold with 500 seats: 60 sessions are 12 % of them, though more than the fallback's 50.
-    const large = { license_key: "lic-ent-0500", tenant_id: "tenant-initech" };
-    // The metric contract's labels: a non-secret license id instead of the key.
+    const large = { license_id: "lic-0c5e02", tenant_id: "tenant-initech" };
     const small = { license_id: "lic-7f3a91", tenant_id: "tenant-hooli" };
+    // The seats exporter's pod replaced: the old pod's scrape ends with a staleness marker, and the new
+    // one is first scraped a sample later. Halfway to firing, so a reset would show.
+    const gap = Math.floor(steps / 2);
+    const restarted = (license: Record<string, string>, sessions: number, seats: number) => {
+      const values = (v: number) => samples(Array.from({ length: steps }, (_, k) => (k === gap ? "stale" : v)));
+      return f.seatsOf(license, values(sessions), values(sessions / seats));
+    };
     return [
       {
-        name: `SeatExhaustion: a license reporting no seat limit is measured against the configured ${fallback}; one above its threshold on both replicas`,
+        name: `SeatExhaustion (ADR-019's labels): each license is measured against the configured ${fallback}; one above its threshold on both replicas fires`,
         interval: at(step),
         input_series: [...replicas(key.license_key, key.tenant_id, busy), ...replicas("lic-sta-0002", "tenant-globex", half)],
         alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: 0, alert: firing(rule, key, busy / fallback) }]),
-        promql_expr_test: [
-          approx(`license_tenant:seat_utilisation:ratio{license_key="${key.license_key}"}`, fires, key, busy / fallback),
-          approx(`license_tenant:seat_limit:effective{license_key="${key.license_key}"}`, fires, key, fallback),
-        ],
+        promql_expr_test: [approx(SEAT_AGGREGATES.utilisationFullest, fires, {}, busy / fallback)],
       },
       {
-        name: "SeatExhaustion silent: two replicas each report a little over half the seats (max, not sum)",
+        name: "SeatExhaustion silent (ADR-019's labels): two replicas each report a little over half the seats (max, not sum)",
         interval: at(step),
         input_series: replicas(key.license_key, key.tenant_id, half),
         alert_rule_test: [check(rule.alert, fires)],
       },
       {
-        name: `SeatExhaustion silent: 60 sessions on a 500-seat license, though over the fallback's ${fallback}`,
+        name: "SeatExhaustion (seats exporter): 5 sessions of a 5-seat license fire; 60 of 500 and, mid-migration, a license under ADR-019's labels at half stay silent",
         interval: at(step),
-        input_series: limited(large, 60, 500),
-        alert_rule_test: [check(rule.alert, fires)],
-        promql_expr_test: [approx(`license_tenant:seat_utilisation:ratio{license_key="${large.license_key}"}`, fires, large, 60 / 500)],
-      },
-      {
-        name: "SeatExhaustion: 5 sessions of a 5-seat license (labelled by license id) fire; beside it, 60 of 500 and a license without a limit at the fallback stay silent",
-        interval: at(step),
-        input_series: [...limited(small, 5, 5), ...limited(large, 60, 500), ...replicas(key.license_key, key.tenant_id, half)],
+        input_series: [...exported(small, 5, 5), ...exported(large, 60, 500), ...replicas(key.license_key, key.tenant_id, half), f.up(PODS[0], linear(1, 0, steps))],
         alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: 0, alert: firing(rule, small, 1) }]),
         promql_expr_test: [
-          approx(`license_tenant:seat_limit:effective{license_id="${small.license_id}"}`, fires, small, 5),
-          approx(`license_tenant:seat_limit:effective{license_key="${large.license_key}"}`, fires, large, 500),
-          approx(`license_tenant:seat_limit:effective{license_key="${key.license_key}"}`, fires, key, fallback),
           // What the seat panels draw by default: one series each, over every license.
           approx(SEAT_AGGREGATES.utilisationFullest, fires, {}, 1),
           approx(SEAT_AGGREGATES.utilisationMedian, fires, {}, half / fallback),
@@ -160,6 +153,19 @@ export function apiTests(c: StackConfig): TestGroup[] {
           // No license has been denied a seat: its counter does not exist, and the worst rate is 0.
           approx(SEAT_AGGREGATES.denialsWorst, fires, {}, 0),
         ],
+      },
+      {
+        name: "SeatExhaustion silent (seats exporter): 60 sessions on a 500-seat license, none near its limit reads 0",
+        interval: at(step),
+        input_series: exported(large, 60, 500),
+        alert_rule_test: [check(rule.alert, fires)],
+        promql_expr_test: [approx(SEAT_AGGREGATES.nearLimit, fires, {}, 0), approx(SEAT_AGGREGATES.utilisationFullest, fires, {}, 60 / 500)],
+      },
+      {
+        name: "SeatExhaustion (seats exporter): the exporter's pod replaced while the alert is pending fires when it would have without the restart",
+        interval: at(step),
+        input_series: restarted(small, 5, 5),
+        alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: 0, alert: firing(rule, small, 1) }]),
       },
     ];
   }

@@ -3,6 +3,7 @@
 import type { StackConfig } from "../../config";
 import { contractMetric, leLabel } from "../metric-contract";
 import { seconds } from "../../lib/duration";
+import { seatsJob } from "../../lib/identities";
 import { evalAtOrAfter, linear, quantileInOneBucket, rate, series, type InputSeries, type Labels } from "./promtool";
 
 export const PODS = ["license-api-5d8f7c9b4-k2x9p", "license-api-5d8f7c9b4-q7wz4"] as const;
@@ -58,9 +59,14 @@ export function fixtures(c: StackConfig) {
     activeSessions: (license_key: string, tenant_id: string, values: string, target: Labels = {}) =>
       api("active_sessions", { license_key, tenant_id, ...target }, values),
     seatDenials: (license_key: string, tenant_id: string, values: string) => api("seat_denials_total", { license_key, tenant_id }, values),
-    /** A license's own limit; `license` is its labels under either scheme (license_key or license_id, with tenant_id). */
-    seatLimit: (license: Labels, values: string, target: Labels = {}) => api("license_seat_limit", { ...license, ...target }, values),
-    sessionsOf: (license: Labels, values: string, target: Labels = {}) => api("active_sessions", { ...license, ...target }, values),
+    /**
+     * A license's two series from the seats exporter, labelled as its ServiceMonitor's relabelings leave
+     * them (render/prometheus-config.ts, seatsRelabelings): its sessions and their share of its seats.
+     */
+    seatsOf: (license: Labels, sessions: string, utilisation: string): InputSeries[] => {
+      const target = { job: seatsJob(c), instance: c.licenseApi.seats.service, namespace: c.namespaces.licenseApi };
+      return [series("active_sessions", { ...license, ...target }, sessions), series("license_seat_utilisation_ratio", { ...license, ...target }, utilisation)];
+    },
     redis: (operation: string, status: string, values: string) => api("redis_operations_total", { operation, status }, values),
     dbLatency: (table: string, operation: string, bucket: Bucket, perStep: number, steps: number) =>
       histogram("database_query_latency_seconds", { table, operation }, bucket, perStep, steps),

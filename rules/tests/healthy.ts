@@ -4,7 +4,7 @@ import type { StackConfig } from "../../config";
 import { isAlert, renderRuleGroups } from "..";
 import { bucketBelow, cadence, fixtures, PODS, quantileOf } from "./fixtures";
 import { alertRule, approx, at, check, fireTime, firing, linear, selector, series, type Labels, type TestGroup } from "./promtool";
-import { errorBudget, healthUrl, probeJob, quantileName, QUANTILES, SLI_WINDOWS, sliRatio, SLO_NAME } from "../../lib/identities";
+import { errorBudget, healthUrl, probeJob, quantileName, QUANTILES, SEAT_AGGREGATES, SLI_WINDOWS, sliRatio, SLO_NAME } from "../../lib/identities";
 
 
 /** The sweep's name prefix: its silent checks of every alert are not a case written for any one of them. */
@@ -75,7 +75,7 @@ export function healthyTests(c: StackConfig): TestGroup[] {
         ...QUANTILES.map((q) =>
           sample(`license_validation_latency_seconds:${quantileName(q)}_5m`, {}, quantileOf(q, latencyBucket, rateAt(latencyPerStep, end, "5m"))),
         ),
-        sample("license_tenant:seat_utilisation:ratio", { license_key: "lic-ent-0001", tenant_id: "tenant-acme" }, sessions / c.licenseApi.seatLimit),
+        sample(SEAT_AGGREGATES.utilisationFullest, {}, sessions / c.licenseApi.seatLimit),
       ],
     },
   ];

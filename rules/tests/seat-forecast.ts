@@ -1,79 +1,108 @@
-// The per-license seat forecast, at its group's own evaluation interval: promtool evaluates every group
-// at its test file's interval, and the forecast's bar of history is counted in its own evaluations.
-// Each case starts on an empty Prometheus, as after a restart on a fresh volume.
+// The seat forecast, at its group's own evaluation interval: promtool evaluates every group at its test
+// file's interval. Each case starts on an empty Prometheus, as after a restart on a fresh volume. The
+// seats exporter's series are sampled at its scrape interval; ADR-019's per-replica series at the API's.
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
-import { SEAT_FORECAST_SERIES } from "../../lib/identities";
+import { PER_LICENSE, SEAT_FORECAST } from "../../lib/identities";
+import { seatSeries } from "../../lib/seat-series";
 import { cadence, fixtures } from "./fixtures";
 import { alertRule, approx, at, check, evalAtOrAfter, expr, firesAfterFor, fireTime, firing, linear, testFile, type PromtoolTestFile, type TestGroup } from "./promtool";
 
 export function seatForecastTests(c: StackConfig): PromtoolTestFile {
   const every = c.alerts.forecast.evaluationInterval;
   const f = fixtures(c);
-  const { step, evalEvery, stepsUntil } = cadence(c, { step: seconds(c.licenseApi.scrapeInterval), evalEvery: seconds(every) });
   const t = c.alerts;
+  const evalEvery = seconds(every);
+  const exporter = cadence(c, { step: seconds(c.licenseApi.seats.scrapeInterval), evalEvery });
+  const replicas = cadence(c, { step: seconds(c.licenseApi.scrapeInterval), evalEvery });
   const rule = alertRule(c, "SeatLimitForecast");
   const horizon = seconds(t.forecast.horizon);
   const lookback = seconds(t.forecast.lookback);
   const limit = c.licenseApi.seatLimit;
-  const forecastSeries = SEAT_FORECAST_SERIES.utilisation;
-  /** The first evaluation at which a license's recorded sessions span half the lookback. */
-  const seasoned = evalAtOrAfter(lookback / 2, evalEvery);
-  /** Where the alert fires once its history suffices; a silent case checks there too. */
-  const seasonedFires = fireTime(rule, seasoned, evalEvery);
+  // One series per license, as the alert reads it: the seats exporter's also carry its target labels.
+  const forecast = `max by (${PER_LICENSE}) (${seatSeries(c).forecast})`;
   /**
-   * Where a forecast from a license's first two samples, one evaluation in, would fire: a case in which
-   * only that is wrong stays silent there.
+   * The first evaluation at which a license's samples span half the lookback: for the seats exporter,
+   * half the lookback of its scrapes; for ADR-019's replicas, of the forecast's own evaluations.
    */
+  const seasoned = {
+    exporter: firstEvalWith((x) => Math.floor(x / exporter.step) + 1 >= Math.floor(lookback / 2 / exporter.step)),
+    replicas: firstEvalWith((x) => x / evalEvery + 1 >= Math.ceil(lookback / 2 / evalEvery) + 1),
+  };
+  /** Where a forecast from a license's first samples, one evaluation in, would fire: silent cases check there. */
   const rawFires = fireTime(rule, evalEvery, evalEvery);
-  /** Sessions per sample: a dyadic step keeps the series, and so the regression, exact. */
-  const dyadic = (perSecond: number) => Math.ceil(perSecond * step * 1024) / 1024;
-  /** A steep rise from half the seat threshold: its forecast crosses the limit from its first two points. */
-  const steepStart = Math.floor((limit * t.seatUtilisation.threshold) / 2);
-  const steep = { start: steepStart, perStep: dyadic((limit + 1 - steepStart) / horizon) };
   const acme = { license_key: "lic-ent-0001", tenant_id: "tenant-acme" };
   const hooli = { license_id: "lic-7f3a91", tenant_id: "tenant-hooli" };
-  const noForecast = (at: number) => expr(forecastSeries, at, []);
+  const initech = { license_id: "lic-0c5e02", tenant_id: "tenant-initech" };
+  const noForecast = (x: number) => expr(forecast, x, []);
 
-  return testFile(c, every, [steadyRamp(), freshPrometheus(), newLicense(), ownLimit(), atLimit()]);
+  /** A license's two seats exporter series, its limit `limit` seats. */
+  const exported = (license: Record<string, string>, start: number, perStep: number, steps: number) =>
+    f.seatsOf(license, linear(start, perStep, steps), linear(start / limit, perStep / limit, steps));
+
+  return testFile(c, every, [steadyRamp(), steadyRampReplicas(), freshPrometheus(), newLicense(), atLimit()]);
+
+  function firstEvalWith(holds: (x: number) => boolean): number {
+    for (let x = 0; ; x += evalEvery) if (holds(x)) return x;
+  }
 
   /**
-   * A rise that stays below the seat threshold until `until` (never SeatExhaustion's) and is forecast
-   * to reach the limit within the horizon from the first evaluation the forecast may speak at on.
+   * Sessions rising at a dyadic step (the regression stays exact) from a quarter of the seat threshold,
+   * below the threshold until `until` (never SeatExhaustion's), forecast to reach the limit within the
+   * horizon from `from` on.
    */
-  function ramp(until: number) {
+  function ramp(step: number, from: number, until: number) {
     const start = Math.floor((limit * t.seatUtilisation.threshold) / 4);
-    const perStep = Math.floor((((limit * t.seatUtilisation.threshold * 0.95 - start) / until) * step * 1024)) / 1024;
+    const perStep = Math.floor(((limit * t.seatUtilisation.threshold * 0.95 - start) / until) * step * 1024) / 1024;
     const sessions = (x: number) => start + (perStep * x) / step;
-    if (sessions(seasoned) + (perStep / step) * horizon < limit) throw new Error("the ramp reaches no limit within the horizon: choose another for this config");
-    return { start, perStep, sessions, forecast: (x: number) => (sessions(x) + (perStep / step) * horizon) / limit };
+    if (sessions(from) + (perStep / step) * horizon < limit) throw new Error("the ramp reaches no limit within the horizon: choose another for this config");
+    return { start, perStep, forecast: (x: number) => (sessions(x) + (perStep / step) * horizon) / limit };
   }
 
   function steadyRamp(): TestGroup {
-    const end = seasonedFires;
-    const r = ramp(end);
+    const onset = seasoned.exporter;
+    const end = fireTime(rule, onset, evalEvery);
+    const r = ramp(exporter.step, onset, end);
     return {
-      name: "SeatLimitForecast: sessions rising steadily since Prometheus started reach the limit within the horizon; forecast once they span half the lookback",
-      interval: at(step),
-      input_series: [f.activeSessions(acme.license_key, acme.tenant_id, linear(r.start, r.perStep, stepsUntil(end)))],
-      alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: seasoned, alert: firing(rule, acme, r.forecast(end)) }]),
+      name: "SeatLimitForecast (seats exporter): utilisation rising steadily since Prometheus started reaches the limit within the horizon; forecast once its samples span half the lookback",
+      interval: at(exporter.step),
+      input_series: exported(hooli, r.start, r.perStep, exporter.stepsUntil(end)),
+      alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset, alert: firing(rule, hooli, r.forecast(end)) }]),
       promql_expr_test: [
-        noForecast(seasoned - evalEvery),
-        expr(SEAT_FORECAST_SERIES.fullest, seasoned - evalEvery, []),
-        approx(forecastSeries, seasoned, acme, r.forecast(seasoned)),
-        // The one series the capacity dashboard draws by default.
-        approx(SEAT_FORECAST_SERIES.fullest, seasoned, {}, r.forecast(seasoned)),
+        noForecast(onset - evalEvery),
+        expr(SEAT_FORECAST.fullest, onset - evalEvery, []),
+        approx(forecast, onset, hooli, r.forecast(onset)),
+        // The two series the capacity dashboard draws by default.
+        approx(SEAT_FORECAST.fullest, onset, {}, r.forecast(onset)),
+        approx(SEAT_FORECAST.atLimit, onset, {}, 1),
       ],
     };
   }
 
+  function steadyRampReplicas(): TestGroup {
+    const onset = seasoned.replicas;
+    const end = fireTime(rule, onset, evalEvery);
+    const r = ramp(replicas.step, onset, end);
+    return {
+      name: "SeatLimitForecast (ADR-019's labels): the same ramp on two replicas is forecast from the busiest, once it spans half the lookback",
+      interval: at(replicas.step),
+      input_series: ["10.4.0.17:9100", "10.4.1.23:9100"].map((instance) => f.activeSessions(acme.license_key, acme.tenant_id, linear(r.start, r.perStep, replicas.stepsUntil(end)), { instance })),
+      alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset, alert: firing(rule, acme, r.forecast(end)) }]),
+      promql_expr_test: [noForecast(onset - evalEvery), approx(forecast, onset, acme, r.forecast(onset))],
+    };
+  }
+
   function freshPrometheus(): TestGroup {
+    // A steep rise from half the seat threshold: its forecast crosses the limit from its first samples.
+    const start = Math.floor((limit * t.seatUtilisation.threshold) / 2);
+    const perStep = Math.ceil(((limit + 1 - start) / horizon) * exporter.step * 1024) / 1024;
     return {
       name: "SeatLimitForecast silent, no forecast: minutes of steeply rising sessions on a Prometheus just started",
-      interval: at(step),
-      input_series: [f.activeSessions(acme.license_key, acme.tenant_id, linear(steep.start, steep.perStep, stepsUntil(rawFires)))],
+      interval: at(exporter.step),
+      input_series: exported(hooli, start, perStep, exporter.stepsUntil(rawFires)),
       alert_rule_test: [check(rule.alert, rawFires)],
-      promql_expr_test: [noForecast(evalEvery), noForecast(rawFires)],
+      // No license has a forecast yet: nothing is counted (the panel reads that as 0).
+      promql_expr_test: [noForecast(evalEvery), noForecast(rawFires), expr(SEAT_FORECAST.atLimit, rawFires, [])],
     };
   }
 
@@ -81,41 +110,32 @@ export function seatForecastTests(c: StackConfig): PromtoolTestFile {
     // One license with a full lookback of steady sessions, then another appears and climbs steeply.
     const appears = evalAtOrAfter(lookback, evalEvery);
     const end = appears + rawFires;
-    const level = steep.start;
-    const missing = appears / step;
+    const level = Math.floor((limit * t.seatUtilisation.threshold) / 2);
+    const perStep = Math.ceil(((limit + 1 - level) / horizon) * exporter.step * 1024) / 1024;
+    const missing = appears / exporter.step;
+    const steps = exporter.stepsUntil(end) - missing - 1;
     return {
       name: "SeatLimitForecast silent: a license that appears on a Prometheus with a lookback of others' history is no trend yet",
-      interval: at(step),
+      interval: at(exporter.step),
       input_series: [
-        f.activeSessions(acme.license_key, acme.tenant_id, linear(level, 0, stepsUntil(end))),
-        f.sessionsOf(hooli, `_x${missing} ${linear(steep.start, steep.perStep, stepsUntil(end) - missing - 1)}`),
+        ...exported(initech, level, 0, exporter.stepsUntil(end)),
+        ...f.seatsOf(hooli, `_x${missing} ${linear(level, perStep, steps)}`, `_x${missing} ${linear(level / limit, perStep / limit, steps)}`),
       ],
       alert_rule_test: [check(rule.alert, end)],
       // The steady license's forecast, and only it: promtool compares the whole result.
-      promql_expr_test: [approx(forecastSeries, appears + evalEvery, acme, level / limit), approx(forecastSeries, end, acme, level / limit)],
-    };
-  }
-
-  function ownLimit(): TestGroup {
-    const seats = limit * 10;
-    const r = ramp(seasonedFires);
-    return {
-      name: `SeatLimitForecast silent: a trend to ${limit} sessions on a license sold with ${seats} seats`,
-      interval: at(step),
-      input_series: [f.sessionsOf(hooli, linear(r.start, r.perStep, stepsUntil(seasonedFires))), f.seatLimit(hooli, linear(seats, 0, stepsUntil(seasonedFires)))],
-      alert_rule_test: [check(rule.alert, seasonedFires)],
-      promql_expr_test: [approx(forecastSeries, seasonedFires, hooli, (r.forecast(seasonedFires) * limit) / seats)],
+      promql_expr_test: [approx(forecast, appears + evalEvery, initech, level / limit), approx(forecast, end, initech, level / limit)],
     };
   }
 
   function atLimit(): TestGroup {
     const busy = Math.floor(limit * t.seatUtilisation.threshold) + 1;
+    const end = fireTime(rule, seasoned.exporter, evalEvery);
     return {
       name: "SeatLimitForecast silent: a license already past the seat threshold is SeatExhaustion's, not a forecast",
-      interval: at(step),
-      input_series: [f.activeSessions(acme.license_key, acme.tenant_id, linear(busy, 1 / 64, stepsUntil(seasonedFires)))],
-      alert_rule_test: [check(rule.alert, seasonedFires)],
-      promql_expr_test: [expr(`${forecastSeries} >= bool 1`, seasonedFires, [{ labels: `{license_key="${acme.license_key}", tenant_id="${acme.tenant_id}"}`, value: 1 }])],
+      interval: at(exporter.step),
+      input_series: exported(hooli, busy, 1 / 64, exporter.stepsUntil(end)),
+      alert_rule_test: [check(rule.alert, end)],
+      promql_expr_test: [expr(`${forecast} >= bool 1`, end, [{ labels: `{license_id="${hooli.license_id}", tenant_id="${hooli.tenant_id}"}`, value: 1 }])],
     };
   }
 }

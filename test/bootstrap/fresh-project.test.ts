@@ -63,7 +63,8 @@ describe.each(STACKS)("stack %s on a fresh project and cluster", (stack) => {
 
   test("what goes into that namespace waits for it", () => {
     const inNamespace = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== NAMESPACE_PATCH && r.inputs.metadata?.namespace === c.namespaces.licenseApi);
-    expect(inNamespace.map((r) => r.type).sort()).toEqual(["kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "kubernetes:networking.k8s.io/v1:NetworkPolicy"]);
+    // The API's ServiceMonitor and the seats exporter's, and the policy guarding /metrics.
+    expect(inNamespace.map((r) => r.type).sort()).toEqual(["kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "kubernetes:networking.k8s.io/v1:NetworkPolicy"]);
     const [ns] = run.ofType(NAMESPACE_PATCH);
     for (const r of inNamespace) {
       const component = run.resources.find((x) => x.name === r.parent && x.type === r.parentType)!;

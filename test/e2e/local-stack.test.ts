@@ -16,7 +16,7 @@ import { METRIC_CONTRACT } from "../../rules/metric-contract";
 import { HA_CLUSTER_LABEL, PER_LICENSE_LABELS, REPLICA_LABEL } from "../../render/remote-write";
 import { RECEIVERS, SLACK_RECEIVERS } from "../../render/alertmanager-config";
 import { seconds } from "../../lib/duration";
-import { SEAT_AGGREGATES, SEAT_FORECAST_SERIES, SLI_SERIES } from "../../lib/identities";
+import { SEAT_AGGREGATES, SEAT_FORECAST, SLI_SERIES } from "../../lib/identities";
 import { PROJECT_ROOT } from "../../lib/stack-file";
 import type { Report } from "../../report/compute";
 import { longRangePanelSeries, longTermSeries, REPORT_SERIES } from "../../lib/long-term";
@@ -95,7 +95,7 @@ async function dashboardState() {
   const longTerm = dataSources(local.config).longTerm.uid;
   const queries = renderDashboards(local.config)
     .flatMap(({ model }) => promQueries(model))
-    .filter((q) => ![SEAT_FORECAST_SERIES.utilisation, SEAT_FORECAST_SERIES.fullest].some((f) => q.expr.includes(f)) || q.expr.endsWith("or vector(0)"));
+    .filter((q) => !(q.expr.includes("predict_linear") || q.expr.includes(SEAT_FORECAST.fullest)) || q.expr.endsWith("or vector(0)"));
   const state = { empty: [] as string[], zero: [] as string[], failures: [] as string[] };
   for (const q of queries) {
     const where = `${q.where}${q.datasource === longTerm ? " (long-term store)" : ""}: ${q.expr}`;

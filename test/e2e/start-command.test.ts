@@ -5,7 +5,9 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SEAT_AGGREGATES, seatsJob } from "../../lib/identities";
 import { PROJECT_ROOT } from "../../lib/stack-file";
+import { stackConfigForRender } from "../../render/cli";
 
 const BASE_PORT = 30400;
 let workDir: string;
@@ -67,28 +69,36 @@ test("npm start shows the URLs, then Ctrl-C stops every process it started", asy
   expect(leftovers()).toEqual([]);
 }, 150_000);
 
-test("with --labels contract the API labels licenses by license_id, and the rules record each license under it", async () => {
+test("with --labels contract the seats exporter reports each license once by license_id, and the seat rules read it", async () => {
   const run = start("--labels", "contract");
   await until(() => run.output().includes("Ctrl-C stops everything."), 120_000, "the stack to come up");
   expect(run.output()).toContain("the metric contract's labels: license_id");
-  const metricsUrl = /metrics: (http:\/\/\S+)/.exec(run.output())![1];
-  const exported = await (await fetch(metricsUrl)).text();
-  expect(exported).toMatch(/^active_sessions\{[^}]*license_id="/m);
-  expect(exported).not.toContain("license_key");
-  // The per-license group's first evaluation: each license's utilisation, keyed by its id.
-  let utilisation: { metric: Record<string, string> }[] = [];
-  const deadline = Date.now() + 90_000;
-  while (utilisation.length === 0 && Date.now() < deadline) {
+  const url = (label: string) => new RegExp(`${label}:?\\s+(http:\\/\\/\\S+)`).exec(run.output())![1];
+  const [api, seats] = await Promise.all([url("metrics"), url("Seats exporter")].map(async (u) => (await fetch(u)).text()));
+  // The API's replicas no longer export any license's gauges; the seats exporter does, once each.
+  expect(api).not.toMatch(/^(active_sessions|license_seat_utilisation_ratio)\{/m);
+  expect(api).not.toContain("license_key");
+  expect(seats).toMatch(/^active_sessions\{[^}]*license_id="/m);
+  expect(seats).toMatch(/^license_seat_utilisation_ratio\{[^}]*license_id="/m);
+  // Prometheus stores them under the seats job, named after its Service, and the seat panels' aggregate reads them.
+  const query = async (q: string) =>
+    ((await (await fetch(`http://127.0.0.1:${BASE_PORT}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { metric: Record<string, string> }[] } }).data.result;
+  let fullest: { metric: Record<string, string> }[] = [];
+  const deadline = Date.now() + 150_000;
+  while (fullest.length === 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 2000));
-    const q = await fetch(`http://127.0.0.1:${BASE_PORT}/api/v1/query?query=${encodeURIComponent("license_tenant:seat_utilisation:ratio")}`);
-    utilisation = ((await q.json()) as { data: { result: { metric: Record<string, string> }[] } }).data.result;
+    fullest = await query(SEAT_AGGREGATES.utilisationFullest);
   }
-  expect(utilisation.length).toBeGreaterThan(0);
-  for (const s of utilisation) expect({ id: s.metric.license_id, key: s.metric.license_key }).toEqual({ id: expect.stringMatching(/.+/), key: undefined });
+  expect(fullest.length).toBe(1);
+  // npm start runs the prod stack unless told otherwise.
+  const c = stackConfigForRender("prod");
+  const stored = await query(`license_seat_utilisation_ratio{job="${seatsJob(c)}"}`);
+  expect(stored.length).toBeGreaterThan(0);
+  for (const s of stored) expect({ id: s.metric.license_id, key: s.metric.license_key, instance: s.metric.instance }).toEqual({ id: expect.stringMatching(/.+/), key: undefined, instance: c.licenseApi.seats.service });
   run.child.kill("SIGINT");
   expect(await run.exited).toBe(0);
   expect(leftovers()).toEqual([]);
-}, 240_000);
+}, 300_000);
 
 test("an unknown label scheme is refused before anything starts", () => {
   const r = spawnSync(process.execPath, ["--import", "tsx", "local/start.ts", "--labels", "mine", "--work-dir", workDir], { cwd: PROJECT_ROOT, encoding: "utf8" });

@@ -12,6 +12,8 @@ export interface ParsedQuery {
   selectors: { metric: string; node: SyntaxNode }[];
   /** Grouping labels of every `by (...)` clause. */
   byLabels: string[][];
+  /** Those of the `by (...)` clauses whose aggregation no other aggregation wraps: the labels a query's result keeps. */
+  outerByLabels: string[][];
   /** Aggregations using `without (...)`, which keep every label not named. */
   withoutCount: number;
   text: string;
@@ -22,6 +24,7 @@ export function parsePromql(text: string): ParsedQuery {
   const errors: string[] = [];
   const selectors: ParsedQuery["selectors"] = [];
   const byLabels: string[][] = [];
+  const outerByLabels: string[][] = [];
   let withoutCount = 0;
   tree.iterate({
     enter(ref) {
@@ -34,11 +37,13 @@ export function parsePromql(text: string): ParsedQuery {
         const node = ref.node;
         const labels = node.getChild("GroupingLabels")?.getChildren("LabelName").map((l) => text.slice(l.from, l.to)) ?? [];
         if (node.getChild("By")) byLabels.push(labels);
+        // The modifier's parent is its aggregation: wrapped when an aggregation encloses that.
+        if (node.getChild("By") && node.parent && !isAggregated(node.parent)) outerByLabels.push(labels);
         if (node.getChild("Without")) withoutCount++;
       }
     },
   });
-  return { errors, metrics: selectors.map((s) => s.metric), selectors, byLabels, withoutCount, text };
+  return { errors, metrics: selectors.map((s) => s.metric), selectors, byLabels, outerByLabels, withoutCount, text };
 }
 
 /** Whether a node sits inside an aggregation (sum, max, count, quantile, ...). */

@@ -1,6 +1,7 @@
 // The monthly report against a real Prometheus holding backfilled months of both environments with
 // known outcomes, as the long-term store they share would (scenario.ts), and the month running now with silences created in a real Alertmanager
 // (alertmanager.ts): every figure asserted is what the scenario implies, worked out here by hand.
+import { seconds } from "../../lib/duration";
 import { spawn } from "child_process";
 import * as http from "http";
 import { createHash } from "crypto";
@@ -65,8 +66,9 @@ async function silenceInAlertmanager() {
   const slack = Object.fromEntries(SLACK_WEBHOOK_SECRETS.map((key) => [key, `${NOWHERE}/slack/${key}`])) as Record<SlackWebhookSecret, string>;
   await alertmanager.start(c, dir, { pagerdutyRoutingKey: "test-routing-key", ...slack, heartbeatUrl: `${NOWHERE}/heartbeat` }, { pagerdutyUrl: `${NOWHERE}/pagerduty` });
   const monthStart = DateTime.utc().startOf("month");
-  // SeatExhaustion fires a minute before the silence: the month must have begun by then.
-  const wait = monthStart.toMillis() + 120_000 - Date.now();
+  // SeatExhaustion fires three of its evaluations before the silence (apart from the firing inside it,
+  // so the report counts two): the month must have begun by then.
+  const wait = monthStart.toMillis() + (3 * seconds(c.alerts.perLicense.evaluationInterval) + 60) * 1000 - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   running.month = monthStart.toFormat("yyyy-MM");
   running.seatLabels = { alertname: "SeatExhaustion", ...alertRule(c, "SeatExhaustion").labels };
@@ -90,8 +92,8 @@ async function silenceInAlertmanager() {
     start: monthStart.toSeconds(),
     // Past the report's run, so that the month's last evaluations are there when it runs.
     end: now + 600,
-    // Once a minute before the silence began, once while it was active.
-    seatExhaustion: [running.seat.startsAt - 60, (running.seat.startsAt + running.seat.endsAt) / 2],
+    // Once three evaluations before the silence began, once while it was active.
+    seatExhaustion: [running.seat.startsAt - 3 * seconds(testStackConfig("prod").alerts.perLicense.evaluationInterval), (running.seat.startsAt + running.seat.endsAt) / 2],
   };
 }
 
