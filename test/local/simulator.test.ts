@@ -1,14 +1,15 @@
 // The simulated API exports what the metric contract says, by name, type and labels, for every metric
-// the API, cAdvisor and kube-state-metrics are expected to export, under either label scheme: it builds
-// its metrics from the contract, and this reads them back from its real /metrics endpoint.
+// the API, its seats exporter, cAdvisor and kube-state-metrics are expected to export, under either
+// label scheme: it builds its metrics from the contract, and this reads them back from its real
+// /metrics endpoints (the seats exporter's only under the contract, as only a migrated API has one).
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../lib/stack-file";
-import { LABEL_SCHEMES, labelsOf, METRIC_CONTRACT, type LabelScheme } from "../../rules/metric-contract";
+import { exportedUnder, LABEL_SCHEMES, labelsOf, METRIC_CONTRACT, sourceOf, type LabelScheme } from "../../rules/metric-contract";
 
-const PORTS: Record<LabelScheme, { apiPort: number; metricsPort: number; publicPort: number; controlPort: number }> = {
-  contract: { apiPort: 30230, metricsPort: 30231, publicPort: 30236, controlPort: 30232 },
-  adr: { apiPort: 30233, metricsPort: 30234, publicPort: 30237, controlPort: 30235 },
+const PORTS: Record<LabelScheme, { apiPort: number; metricsPort: number; publicPort: number; controlPort: number; seatsPort: number }> = {
+  contract: { apiPort: 30230, metricsPort: 30231, publicPort: 30236, controlPort: 30232, seatsPort: 30238 },
+  adr: { apiPort: 30233, metricsPort: 30234, publicPort: 30237, controlPort: 30235, seatsPort: 30239 },
 };
 const simulators: ChildProcess[] = [];
 
@@ -30,7 +31,12 @@ afterAll(() => {
   for (const s of simulators) s.kill();
 });
 
-const metricsOf = async (scheme: LabelScheme) => (await fetch(`http://127.0.0.1:${PORTS[scheme].metricsPort}/metrics`)).text();
+/** Everything the API's pods export: its /metrics and, under the contract, the seats exporter's. */
+const metricsOf = async (scheme: LabelScheme) => {
+  const ports = scheme === "contract" ? [PORTS[scheme].metricsPort, PORTS[scheme].seatsPort] : [PORTS[scheme].metricsPort];
+  return (await Promise.all(ports.map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()))).join("\n");
+};
+const apiMetricsOf = async (scheme: LabelScheme) => (await fetch(`http://127.0.0.1:${PORTS[scheme].metricsPort}/metrics`)).text();
 
 /**
  * The metrics once every labelled series of the API has a sample: a counter such as
@@ -49,9 +55,9 @@ async function metricsOnceTrafficFlowed(scheme: LabelScheme, names: string[]): P
 /** Series of failures, which appear at the first failure (docs/metrics.md), as the API's do. */
 const FAILURE_SERIES = ["\nlicense_validation_errors_total{", "\nseat_denials_total{", 'status="error"'];
 
-test.each(LABEL_SCHEMES)("%s labels: no failure series before the first failure; then every metric of the API, cAdvisor and kube-state-metrics in the contract is exported with its type and labels", async (scheme) => {
-  const expected = METRIC_CONTRACT.filter((m) => ["license-api", "cadvisor", "kube-state-metrics"].includes(m.source));
-  const labelled = expected.filter((x) => x.source === "license-api" && x.type !== "histogram");
+test.each(LABEL_SCHEMES)("%s labels: no failure series before the first failure; then every metric of the API, its seats exporter, cAdvisor and kube-state-metrics in the contract is exported with its type and labels", async (scheme) => {
+  const expected = METRIC_CONTRACT.filter((m) => ["license-api", "license-seats", "cadvisor", "kube-state-metrics"].includes(sourceOf(m, scheme)) && exportedUnder(m, scheme));
+  const labelled = expected.filter((x) => ["license-api", "license-seats"].includes(sourceOf(x, scheme)) && x.type !== "histogram");
   // As the API's: a counter of failures has no series before the first failure.
   const before = await metricsOnceTrafficFlowed(scheme, ["license_validation_requests_total"]);
   expect(FAILURE_SERIES.filter((series) => before.includes(series))).toEqual([]);
@@ -72,5 +78,8 @@ test.each(LABEL_SCHEMES)("%s labels: no failure series before the first failure;
 
 test("the contract's labels carry no license key anywhere; ADR-019's carry it on the request counter", async () => {
   expect(await metricsOf("contract")).not.toMatch(/license_key=/);
+  // Each license's seat gauges come from the seats exporter alone, not from the API's replicas.
+  expect(await apiMetricsOf("contract")).not.toMatch(/^(active_sessions|license_seat_utilisation_ratio)\{/m);
+  expect(await metricsOf("contract")).toMatch(/^license_seat_utilisation_ratio\{license_id="lic-/m);
   expect(await metricsOf("adr")).toMatch(/^license_validation_requests_total\{license_key="LIC-/m);
 });
