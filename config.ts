@@ -47,6 +47,10 @@ const routeTiming = z
 
 const threshold = <T extends z.ZodTypeAny>(value: T) => z.object({ threshold: value, for: duration }).strict();
 
+/** Where the per-license and seat forecast rule groups are evaluated (alerts.perLicense.evaluator). */
+export const PER_LICENSE_EVALUATORS = ["prometheus", "managed"] as const;
+export type PerLicenseEvaluator = (typeof PER_LICENSE_EVALUATORS)[number];
+
 export const GCP_UPTIME_REGIONS = ["USA", "EUROPE", "SOUTH_AMERICA", "ASIA_PACIFIC", "USA_OREGON", "USA_IOWA", "USA_VIRGINIA"] as const;
 
 export const schema = z
@@ -147,7 +151,15 @@ export const schema = z
         databaseP95Seconds: threshold(positive),
         cpuUtilisation: threshold(ratio),
         memoryUtilisation: threshold(ratio),
-        perLicense: z.object({ evaluationInterval: duration }).strict(),
+        perLicense: z
+          .object({
+            evaluationInterval: duration,
+            // Where the per-license and seat forecast groups run: in the cluster's Prometheus, or in
+            // Managed Service for Prometheus' rule evaluator over Monarch, past what one Prometheus
+            // evaluates within its interval (docs/capacity.md).
+            evaluator: z.enum(PER_LICENSE_EVALUATORS, { message: `must be one of ${PER_LICENSE_EVALUATORS.map((e) => `"${e}"`).join(", ")}` }),
+          })
+          .strict(),
         forecast: z.object({ lookback: duration, horizon: duration, for: duration, evaluationInterval: duration }).strict(),
         failedValidationSpike: z
           .object({ factor: positive, minPerSecond: positive, baseline: duration, for: duration })

@@ -10,6 +10,7 @@ import { Grafana } from "./components/grafana";
 import { GrafanaCloud } from "./components/grafana-cloud";
 import { LicenseApiNamespace } from "./components/license-api-namespace";
 import { LicenseApiScraping } from "./components/license-api-scraping";
+import { ManagedRuleEvaluation } from "./components/managed-rule-evaluation";
 import { Logging } from "./components/logging";
 import { OnCall } from "./components/on-call";
 import { PdcAgent } from "./components/pdc-agent";
@@ -68,6 +69,17 @@ const scraping = new LicenseApiScraping(
   { config, monitoringNamespace: prometheus.namespace },
   { provider: k8sProvider, dependsOn: [prometheus, apiNamespace] },
 );
+// The per-license and seat forecast groups in Managed Service for Prometheus' rule evaluator, when the
+// config places them there (alerts.perLicense.evaluator); the cluster's Prometheus then leaves them out.
+if (config.alerts.perLicense.evaluator === "managed") {
+  new ManagedRuleEvaluation(
+    "managed-rules",
+    { config, cluster },
+    // Its IAM needs the project's APIs; the PodMonitoring goes into the API's namespace; the alerts go to the
+    // Alertmanagers kube-prometheus-stack runs.
+    { providers: [gcpProvider, k8sProvider], dependsOn: [services, apiNamespace, prometheus] },
+  );
+}
 const logging = new Logging("logging", { config }, { provider: gcpProvider, dependsOn: [services] });
 // dependsOn prometheus: the ServiceMonitor CRD comes with kube-prometheus-stack.
 const tracing = new Tracing("tracing", { config, jaegerStoragePassword: secrets.jaegerStoragePassword }, { provider: k8sProvider, dependsOn: [prometheus] });

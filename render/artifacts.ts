@@ -4,6 +4,7 @@ import type { StackConfig } from "../config";
 import { toYaml } from "../lib/yaml";
 import { renderRuleGroups } from "../rules";
 import { alertmanagerConfig } from "./alertmanager-config";
+import { managedPrometheusObjects } from "./managed-prometheus";
 import { inClusterTargets, prometheusConfig } from "./prometheus-config";
 import { PLACEHOLDER_RECEIVER_SECRETS } from "./secrets";
 import { BLACKBOX_EXPORTER, blackboxValues } from "./values/blackbox";
@@ -30,6 +31,8 @@ export function renderArtifacts(c: StackConfig): Artifacts {
         [`helm/${tier.release}.values.yaml`, toYaml(otelCollectorValues(c, tier))],
       ]),
     ),
+    // The managed rule evaluator's objects, when the per-license groups run there (none by default).
+    ...Object.fromEntries(managedPrometheusObjects(c).map((o) => [`managed-prometheus/${o.kind.toLowerCase()}.yaml`, toYaml(o)])),
     // Exactly the configJson components/grafana.ts uploads.
     ...Object.fromEntries(renderDashboards(c).map((d) => [`grafana/dashboards/${d.uid}.json`, dashboardJson(d.model)])),
   };

@@ -12,7 +12,7 @@ import type { StackConfig } from "../config";
 import { seconds } from "../lib/duration";
 import { errorBudget, sliBad } from "../lib/identities";
 import { RECEIVERS } from "../render/alertmanager-config";
-import { isAlert, renderRuleGroups } from "../rules";
+import { isAlert, allRuleGroups } from "../rules";
 import { DEFAULT_RETENTION_SECONDS, type AlertmanagerView, type Silence } from "./alertmanager";
 import type { MonthData, Rates } from "./data";
 import { count, runs, type State } from "./merge";
@@ -164,7 +164,7 @@ interface RuleInfo {
 }
 
 function ruleOf(c: StackConfig, labels: Record<string, string>): RuleInfo {
-  for (const g of renderRuleGroups(c)) {
+  for (const g of allRuleGroups(c)) {
     for (const r of g.rules.filter(isAlert)) {
       if (r.alert === labels.alertname && Object.entries(r.labels).every(([k, v]) => labels[k] === v))
         return { forSeconds: seconds(r.for ?? "0s"), keepFiringSeconds: seconds(r.keep_firing_for ?? "0s"), intervalSeconds: seconds(g.interval ?? c.prometheus.evaluationInterval) };

@@ -1,7 +1,7 @@
 // A healthy API, long enough for the slowest alert's `for:` to pass: nothing pages but the Watchdog,
 // and the recording rules dashboards and the SLO read hold the values the traffic implies.
 import type { StackConfig } from "../../config";
-import { isAlert, renderRuleGroups } from "..";
+import { isAlert, allRuleGroups } from "..";
 import { bucketBelow, cadence, fixtures, PODS, quantileOf } from "./fixtures";
 import { alertRule, approx, at, check, fireTime, firing, linear, selector, series, type Labels, type TestGroup } from "./promtool";
 import { errorBudget, healthUrl, probeJob, quantileName, QUANTILES, SEAT_AGGREGATES, SLI_WINDOWS, sliRatio, SLO_NAME } from "../../lib/identities";
@@ -14,7 +14,7 @@ export function healthyTests(c: StackConfig): TestGroup[] {
   const f = fixtures(c);
   const { step, evalEvery, rateOnset, stepsUntil, rateAt } = cadence(c);
   const t = c.alerts;
-  const alerts = renderRuleGroups(c)
+  const alerts = allRuleGroups(c)
     .flatMap((g) => g.rules)
     .filter(isAlert);
   const end = Math.max(...alerts.map((r) => fireTime(r, rateOnset, evalEvery))) + evalEvery;

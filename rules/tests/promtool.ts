@@ -3,7 +3,7 @@
 // rule's templates expanded the way Prometheus expands them.
 import type { StackConfig } from "../../config";
 import { duration, seconds } from "../../lib/duration";
-import { isAlert, renderRuleGroups, type AlertingRule } from "..";
+import { isAlert, allRuleGroups, type AlertingRule } from "..";
 import { EXPECTED_COMMON_LABELS, expectedRow } from "./expected-alerts";
 
 export interface InputSeries {
@@ -52,7 +52,7 @@ export function testFile(c: StackConfig, evaluationInterval: string, tests: Test
     evaluation_interval: evaluationInterval,
     // promtool evaluates groups in no fixed order unless told; in this order a recording rule is
     // always fresh when the alert that reads it is evaluated, so "fires at" times are exact.
-    group_eval_order: renderRuleGroups(c).map((g) => g.name),
+    group_eval_order: allRuleGroups(c).map((g) => g.name),
     tests,
   };
 }
@@ -89,7 +89,7 @@ export const evalAfter = (t: number, every: number) => Math.max(0, Math.floor(t 
 
 /** The alerting rule named so, with these static labels among its own (e.g. `{ signal: "probe" }`). */
 export function alertRule(c: StackConfig, alertname: string, match: Labels = {}): AlertingRule {
-  const found = renderRuleGroups(c)
+  const found = allRuleGroups(c)
     .flatMap((g) => g.rules)
     .filter(isAlert)
     .filter((r) => r.alert === alertname && Object.entries(match).every(([k, v]) => r.labels[k] === v));

@@ -20,7 +20,7 @@ const local = new LocalStack({
   stack: "prod",
   workDir: path.join(os.tmpdir(), `coditect-e2e-seat-forecast-${process.pid}`),
   basePort: 22090,
-  adjust: (c) => ({ config: { ...c, alerts: { ...c.alerts, perLicense: { evaluationInterval: EVERY }, forecast: FORECAST } } }),
+  adjust: (c) => ({ config: { ...c, alerts: { ...c.alerts, perLicense: { ...c.alerts.perLicense, evaluationInterval: EVERY }, forecast: FORECAST } } }),
 });
 stackForSuite(local);
 

@@ -9,7 +9,7 @@ import { ENVIRONMENT_LABEL, longRangePanelSeries, longTermSeries } from "../../l
 import { STACKS } from "../../lib/stack-file";
 import { renderArtifacts } from "../../render/artifacts";
 import { entryCollectorConfig } from "../../render/collector-config";
-import { isAlert, renderRuleGroups } from "../../rules";
+import { isAlert, allRuleGroups } from "../../rules";
 import { METRIC_CONTRACT, seriesNames } from "../../rules/metric-contract";
 import { promQueries, variableDefaults, type Target } from "./dashboard-queries";
 import { isAggregated, parsePromql, substitute, unaggregatedQuantiles } from "./promql";
@@ -22,7 +22,7 @@ describe.each(STACKS)("%s dashboards", (stack) => {
   const built = renderDashboards(c);
   const byKey = Object.fromEntries(built.map((d) => [d.key, d.model])) as Record<DashboardKey, DashboardModel>;
   const ds = dataSources(c);
-  const rules = renderRuleGroups(c).flatMap((g) => g.rules);
+  const rules = allRuleGroups(c).flatMap((g) => g.rules);
   const recorded = new Set(rules.flatMap((r) => (isAlert(r) ? [] : [r.record])));
   const spanMetrics = [SPAN_METRICS.calls, SPAN_METRICS.durationBucket];
   const known = new Set([...METRIC_CONTRACT.flatMap(seriesNames), ...recorded, ...spanMetrics]);

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT, STACKS } from "../../lib/stack-file";
 import { renderDashboards } from "../../dashboards";
-import { isAlert, renderRuleGroups } from "../../rules";
+import { isAlert, allRuleGroups } from "../../rules";
 import { METRIC_CONTRACT, seriesNames } from "../../rules/metric-contract";
 import { headingAnchors } from "../docs/markdown";
 import { parsePromql } from "../grafana/promql";
@@ -15,7 +15,7 @@ const doc = (name: string) => fs.readFileSync(path.join(PROJECT_ROOT, "docs", na
 
 describe.each(STACKS)("rule expressions of %s", (stack) => {
   const c = testStackConfig(stack);
-  const rules = renderRuleGroups(c).flatMap((g) => g.rules);
+  const rules = allRuleGroups(c).flatMap((g) => g.rules);
   const alerts = rules.filter(isAlert);
   const recorded = new Set(rules.flatMap((r) => (isAlert(r) ? [] : [r.record])));
   const known = new Set([...METRIC_CONTRACT.flatMap(seriesNames), ...recorded]);
@@ -55,9 +55,9 @@ describe("docs/metrics.md", () => {
 
 test("the SLO-window ratio is named for the window it covers: a 28-day SLO records ratio_rate28d over [28d]", () => {
   const c = testStackConfig("prod", { slo: (s) => (s.window = "28d") });
-  const rules = JSON.stringify(renderRuleGroups(c));
+  const rules = JSON.stringify(allRuleGroups(c));
   const dashboards = JSON.stringify(renderDashboards(c).map((d) => d.model));
-  const ratio = renderRuleGroups(c).flatMap((g) => g.rules).find((r) => "record" in r && r.record === "slo:sli_error:ratio_rate28d");
+  const ratio = allRuleGroups(c).flatMap((g) => g.rules).find((r) => "record" in r && r.record === "slo:sli_error:ratio_rate28d");
   expect(ratio && "expr" in ratio ? ratio.expr : "").toContain("[28d]");
   expect(rules).not.toContain("rate30d");
   expect(dashboards).toContain("slo:sli_error:ratio_rate28d");

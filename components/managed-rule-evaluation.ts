@@ -1,0 +1,95 @@
+// The per-license and seat forecast groups in Managed Service for Prometheus' rule evaluator
+// (alerts.perLicense.evaluator: managed): the managed collector scrapes the seats exporter into Monarch,
+// the evaluator runs the groups over it and sends its alerts to this stack's Alertmanagers, and reads
+// and writes Monarch as a Google service account of its own. The objects are rendered in
+// render/managed-prometheus.ts. A preflight reads the cluster first: without managed collection (or
+// without Workload Identity, through which the evaluator gets its roles) the preview fails with what
+// to change, instead of deploying rules nothing evaluates.
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config";
+import { managedEvaluatorProblem, operatorConfigPatch, RULE_EVALUATOR_KSA, seatRules, seatsPodMonitoring } from "../render/managed-prometheus";
+
+/**
+ * The evaluator queries Monarch (monitoring.viewer) and writes the recorded aggregates back to it
+ * (monitoring.metricWriter); collection alone needs only the latter.
+ */
+export const RULE_EVALUATOR_ROLES = ["roles/monitoring.viewer", "roles/monitoring.metricWriter"] as const;
+
+/** What the preflight reads of the cluster (gcp.container.getCluster's result). */
+export type ClusterMonitoring = Parameters<typeof managedEvaluatorProblem>[1];
+
+export interface ManagedRuleEvaluationArgs {
+  config: StackConfig;
+  /** The cluster as GKE describes it (gcp.container.getClusterOutput). */
+  cluster: pulumi.Input<ClusterMonitoring>;
+}
+
+export class ManagedRuleEvaluation extends pulumi.ComponentResource {
+  /** The Google service account the evaluator acts as. */
+  readonly serviceAccountEmail: pulumi.Output<string>;
+
+  constructor(name: string, args: ManagedRuleEvaluationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("coditect:monitoring:ManagedRuleEvaluation", name, {}, opts);
+    const c = args.config;
+    const child = { parent: this };
+
+    // Every object the evaluator acts on waits for the preflight: a cluster it cannot run on fails
+    // their registration, so the preview, with the preflight's message.
+    const ready = pulumi.output(args.cluster).apply((cluster) => {
+      const problem = managedEvaluatorProblem(c, cluster);
+      if (problem) throw new Error(problem);
+      return true;
+    });
+    const gated = <T>(value: T): pulumi.Output<T> => ready.apply(() => value);
+
+    const account = new gcp.serviceaccount.Account(
+      `${name}-account`,
+      {
+        project: c.gcp.project,
+        accountId: `gmp-rules-${c.environment}`.slice(0, 30),
+        displayName: `Managed Prometheus rule evaluator (${c.environment})`,
+        description: "The managed rule evaluator of GKE (gmp-system/collector): reads Monarch for the seat rules, writes their recorded aggregates.",
+      },
+      child,
+    );
+    for (const role of RULE_EVALUATOR_ROLES) {
+      new gcp.projects.IAMMember(`${name}-${role.split(".").pop()!.toLowerCase()}`, { project: c.gcp.project, role, member: account.member }, child);
+    }
+    const ksa = `${RULE_EVALUATOR_KSA.namespace}/${RULE_EVALUATOR_KSA.name}`;
+    new gcp.serviceaccount.IAMMember(
+      `${name}-workload-identity`,
+      {
+        serviceAccountId: account.name,
+        role: "roles/iam.workloadIdentityUser",
+        member: `serviceAccount:${c.gcp.project}.svc.id.goog[${RULE_EVALUATOR_KSA.namespace}/${RULE_EVALUATOR_KSA.name}]`,
+      },
+      child,
+    );
+    // GKE creates the evaluator's Kubernetes service account (shared with the collectors, which then
+    // write as this account too: it holds metricWriter). Only the annotation is this stack's.
+    new k8s.core.v1.ServiceAccountPatch(
+      `${name}-ksa`,
+      {
+        metadata: {
+          name: RULE_EVALUATOR_KSA.name,
+          namespace: RULE_EVALUATOR_KSA.namespace,
+          annotations: pulumi.all([ready, account.email]).apply(([, email]) => ({ "iam.gke.io/gcp-service-account": email })),
+        },
+      },
+      child,
+    );
+
+    const podMonitoring = seatsPodMonitoring(c);
+    new k8s.apiextensions.CustomResource(`${name}-seats-podmonitoring`, { ...podMonitoring, spec: gated(podMonitoring.spec) }, child);
+    const rules = seatRules(c);
+    new k8s.apiextensions.CustomResource(`${name}-rules`, { ...rules, spec: gated(rules.spec) }, child);
+    // GKE creates the OperatorConfig with managed collection; this stack owns only the fields it sets.
+    const operatorConfig = operatorConfigPatch(c);
+    new k8s.apiextensions.CustomResourcePatch(`${name}-operatorconfig`, { ...operatorConfig, rules: gated(operatorConfig.rules) }, child);
+
+    this.serviceAccountEmail = account.email;
+    this.registerOutputs({ serviceAccountEmail: this.serviceAccountEmail, evaluator: ksa });
+  }
+}

@@ -1,0 +1,187 @@
+// The objects of Google Cloud Managed Service for Prometheus this stack creates when the per-license and
+// seat forecast groups run in the managed rule evaluator (alerts.perLicense.evaluator: managed), as pure
+// functions of the config: the managed collector's scrape of the seats exporter, the rule groups, and
+// what the evaluator's OperatorConfig must say to reach this stack's Alertmanagers with the labels its
+// routes and inhibitions read. Written for the operator GKE runs, monitoring.googleapis.com/v1
+// (test/rules/managed-prometheus.test.ts holds them to that API's schema and admission checks).
+import type { StackConfig } from "../config";
+import { seatsJob } from "../lib/identities";
+import { isAlert, managedRuleGroups, type RuleGroup } from "../rules";
+import { externalLabels } from "./prometheus-config";
+
+export const GMP_API_VERSION = "monitoring.googleapis.com/v1";
+const PART_OF = { "app.kubernetes.io/part-of": "coditect-monitoring" };
+
+/**
+ * The labels the managed collector and evaluator set on every series and every rule result themselves,
+ * from the cluster they run in: a PodMonitoring cannot write them, a Rules object may not set them on a
+ * rule, and every selector of a namespaced Rules object is narrowed to its own namespace and cluster.
+ */
+export const MANAGED_TARGET_LABELS = ["project_id", "location", "cluster", "namespace", "job", "instance"] as const;
+/** The labels the evaluator adds to each rule result and alert of a namespaced Rules object. */
+export const MANAGED_RESULT_LABELS = ["project_id", "location", "cluster", "namespace"] as const;
+
+/** The OperatorConfig of GKE's managed collection: one per cluster, at this name and namespace. */
+export const OPERATOR_CONFIG = { name: "config", namespace: "gmp-public" } as const;
+
+/**
+ * The Kubernetes service account the managed rule evaluator runs as (it shares the collectors'): the
+ * identity whose Google service account must be allowed to read Monarch and write the recorded series.
+ */
+export const RULE_EVALUATOR_KSA = { name: "collector", namespace: "gmp-system" } as const;
+
+/**
+ * kube-prometheus-stack's Service in front of the Alertmanagers, named after the release's
+ * fullnameOverride "kps" (render/values/kube-prometheus-stack.ts), with its web port (9093) by name:
+ * the evaluator discovers the Service's endpoints and keeps those whose port has this name, so every
+ * Alertmanager replica receives each alert, as from the cluster's Prometheus.
+ */
+export const ALERTMANAGER_SERVICE = { name: "kps-alertmanager", portName: "http-web", port: 9093 } as const;
+
+/** Rule fields the Rules API carries; keep_firing_for is not one of them. */
+interface ManagedRule {
+  record?: string;
+  alert?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface ManagedObject {
+  apiVersion: typeof GMP_API_VERSION;
+  kind: "PodMonitoring" | "Rules" | "OperatorConfig";
+  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+}
+
+export interface PodMonitoringObject extends ManagedObject {
+  kind: "PodMonitoring";
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    endpoints: { port: string; path: string; interval: string; timeout: string }[];
+    limits: { samples: number };
+    targetLabels: { metadata: string[] };
+  };
+}
+
+export interface RulesObject extends ManagedObject {
+  kind: "Rules";
+  spec: { groups: { name: string; interval?: string; rules: ManagedRule[] }[] };
+}
+
+export interface OperatorConfigPatch extends ManagedObject {
+  kind: "OperatorConfig";
+  rules: {
+    externalLabels: Record<string, string>;
+    alerting: { alertmanagers: { namespace: string; name: string; port: string }[] };
+  };
+}
+
+/**
+ * The managed collector's scrape of the seats exporter, and of nothing else: the API's own /metrics
+ * (license keys under ADR-019's labels) never reaches Monarch; the exporter's license ids do. The
+ * collector names the job after this object, so it is named after the seats job every seat rule
+ * selects. No metadata labels: a license's series carry the pod in `instance` anyway (the collector
+ * always sets it), and adding `pod`, `container` and the controller would only lengthen every series.
+ */
+export function seatsPodMonitoring(c: StackConfig): PodMonitoringObject {
+  const s = c.licenseApi.seats;
+  return {
+    apiVersion: GMP_API_VERSION,
+    kind: "PodMonitoring",
+    metadata: { name: seatsJob(c), namespace: c.namespaces.licenseApi, labels: PART_OF },
+    spec: {
+      selector: { matchLabels: s.selector },
+      endpoints: [{ port: s.metricsPortName, path: s.metricsPath, interval: s.scrapeInterval, timeout: s.scrapeTimeout }],
+      limits: { samples: s.sampleLimit },
+      targetLabels: { metadata: [] },
+    },
+  };
+}
+
+/** A rule group as the Rules API takes it; fails on what it cannot carry rather than dropping it. */
+export function managedGroup(g: RuleGroup): RulesObject["spec"]["groups"][number] {
+  return {
+    name: g.name,
+    ...(g.interval ? { interval: g.interval } : {}),
+    rules: g.rules.map((r) => {
+      if (!isAlert(r)) return { record: r.record, expr: r.expr, ...(r.labels ? { labels: r.labels } : {}) };
+      if (r.keep_firing_for) {
+        throw new Error(`${g.name}/${r.alert}: keep_firing_for cannot run in the managed rule evaluator (the Rules API has no such field); keep the group in the cluster's Prometheus`);
+      }
+      for (const label of MANAGED_RESULT_LABELS) {
+        if (label in r.labels) throw new Error(`${g.name}/${r.alert}: the managed rule evaluator sets the ${label} label itself and refuses a rule that sets it`);
+      }
+      return { alert: r.alert, expr: r.expr, ...(r.for ? { for: r.for } : {}), labels: r.labels, annotations: r.annotations };
+    }),
+  };
+}
+
+/**
+ * The groups the managed evaluator runs, in the license API's namespace: it narrows every selector of
+ * a namespaced Rules object to its namespace, where the PodMonitoring puts the seats exporter's series.
+ */
+export function seatRules(c: StackConfig): RulesObject {
+  return {
+    apiVersion: GMP_API_VERSION,
+    kind: "Rules",
+    metadata: { name: `${c.licenseApi.job}-seats`, namespace: c.namespaces.licenseApi, labels: PART_OF },
+    spec: { groups: managedRuleGroups(c).map(managedGroup) },
+  };
+}
+
+/**
+ * The external labels the managed evaluator's alerts carry besides its own (MANAGED_RESULT_LABELS):
+ * those of the cluster's Prometheus (render/prometheus-config.ts) that Alertmanager's grouping and
+ * inhibitions, the Slack titles and the report read, less the ones the evaluator sets itself. It sets
+ * `cluster` to the GKE cluster's name, which is `cluster.name`, the value the cluster's Prometheus
+ * gives it; writing it here would also override the cluster every Rules selector is narrowed to.
+ */
+export function managedExternalLabels(c: StackConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(externalLabels(c)).filter(([k]) => !(MANAGED_RESULT_LABELS as readonly string[]).includes(k)));
+}
+
+/**
+ * What this stack sets in the cluster's one OperatorConfig (its other fields belong to GKE and to
+ * whoever else configures managed collection): the evaluator's alerts go to this stack's Alertmanagers
+ * with this stack's external labels. Its fields are top level; an OperatorConfig has no spec.
+ */
+export function operatorConfigPatch(c: StackConfig): OperatorConfigPatch {
+  return {
+    apiVersion: GMP_API_VERSION,
+    kind: "OperatorConfig",
+    metadata: { name: OPERATOR_CONFIG.name, namespace: OPERATOR_CONFIG.namespace },
+    rules: {
+      externalLabels: managedExternalLabels(c),
+      alerting: { alertmanagers: [{ namespace: c.namespaces.monitoring, name: ALERTMANAGER_SERVICE.name, port: ALERTMANAGER_SERVICE.portName }] },
+    },
+  };
+}
+
+/** Every managed object of a stack, none unless its per-license groups run in the managed evaluator. */
+export function managedPrometheusObjects(c: StackConfig): ManagedObject[] {
+  if (c.alerts.perLicense.evaluator !== "managed") return [];
+  return [seatsPodMonitoring(c), seatRules(c), operatorConfigPatch(c)];
+}
+
+/**
+ * Why the managed evaluator cannot run on a cluster as GKE describes it, or undefined: the stack's
+ * preflight, before anything is registered. GKE runs the operator, the collectors and the evaluator
+ * only with managed collection on; and the evaluator reads and writes Monarch as the Google service
+ * account its Kubernetes service account is bound to through Workload Identity.
+ */
+export function managedEvaluatorProblem(
+  c: StackConfig,
+  cluster: { monitoringConfigs?: { managedPrometheuses?: { enabled?: boolean }[] }[]; workloadIdentityConfigs?: { workloadPool?: string }[] },
+): string | undefined {
+  const where = `GKE cluster ${c.cluster.name} (${c.cluster.location}, project ${c.gcp.project})`;
+  const setting = 'alerts.perLicense.evaluator is "managed"';
+  if (cluster.monitoringConfigs?.[0]?.managedPrometheuses?.[0]?.enabled !== true) {
+    return `${setting}, but Managed Service for Prometheus' managed collection is not enabled on the ${where}: without it there is no operator to run the rule evaluator, and SeatExhaustion would never be evaluated. Enable it (gcloud container clusters update ${c.cluster.name} --location ${c.cluster.location} --enable-managed-prometheus) or set the evaluator to "prometheus"`;
+  }
+  const pool = `${c.gcp.project}.svc.id.goog`;
+  if (cluster.workloadIdentityConfigs?.[0]?.workloadPool !== pool) {
+    return `${setting}, but Workload Identity (pool ${pool}) is not enabled on the ${where}: the rule evaluator could not act as the Google service account this stack grants monitoring.viewer and monitoring.metricWriter. Enable it (gcloud container clusters update ${c.cluster.name} --location ${c.cluster.location} --workload-pool=${pool}) or set the evaluator to "prometheus"`;
+  }
+  return undefined;
+}
