@@ -39,7 +39,8 @@ export class ManagedRuleEvaluation extends pulumi.ComponentResource {
     // their registration, so the preview, with the preflight's message.
     const ready = pulumi.output(args.cluster).apply((cluster) => {
       const problem = managedEvaluatorProblem(c, cluster);
-      if (problem) throw new Error(problem);
+      // A RunError: the engine shows the message alone, without a stack, and fails the preview.
+      if (problem) throw new pulumi.RunError(problem);
       return true;
     });
     const gated = <T>(value: T): pulumi.Output<T> => ready.apply(() => value);

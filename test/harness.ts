@@ -112,6 +112,8 @@ export interface RunOptions {
   /** Config keys to remove. */
   without?: string[];
   secrets?: Record<string, string>;
+  /** Replaces fields of the GKE cluster as gcp.container.getCluster describes it. */
+  cluster?: Record<string, unknown>;
 }
 
 export async function runProgram(stack: StackName, options: RunOptions = {}): Promise<ProgramRun> {
@@ -149,7 +151,7 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
           return { id: `${args.name}-id`, state: { ...args.inputs, ...computed(args.type, args.name) } };
         },
         call(args) {
-          return mockCall(args.token, args.inputs);
+          return mockCall(args.token, args.inputs, options.cluster);
         },
       },
       "coditect-monitoring",
@@ -223,7 +225,7 @@ async function settle(count: () => number): Promise<void> {
   }
 }
 
-function mockCall(token: string, inputs: Record<string, any>): Record<string, unknown> {
+function mockCall(token: string, inputs: Record<string, any>, cluster: Record<string, unknown> = {}): Record<string, unknown> {
   switch (token) {
     case "gcp:container/getCluster:getCluster":
       return {
@@ -231,6 +233,10 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, un
         location: inputs.location,
         endpoint: "203.0.113.10",
         masterAuths: [{ clusterCaCertificate: Buffer.from("test-ca").toString("base64") }],
+        // A GKE cluster as GKE creates one today: managed collection and Workload Identity on.
+        monitoringConfigs: [{ enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheuses: [{ enabled: true, autoMonitoringConfigs: [] }], advancedDatapathObservabilityConfigs: [] }],
+        workloadIdentityConfigs: [{ workloadPool: `${inputs.project}.svc.id.goog` }],
+        ...cluster,
       };
     case "pagerduty:index/getUser:getUser":
       return { id: `PU-${String(inputs.email).split("@")[0]}`, email: inputs.email, name: inputs.email };

@@ -13,3 +13,12 @@ export function testStackConfig(stack: StackName, patch: Partial<Record<keyof St
     }
   });
 }
+
+/** A stack's config with its per-license and seat forecast groups on the managed rule evaluator. */
+export function managedEvaluatorConfig(stack: StackName): StackConfig {
+  return testStackConfig(stack, {
+    alerts: (alerts) => {
+      alerts.perLicense = { ...(alerts.perLicense as Record<string, unknown>), evaluator: "managed" };
+    },
+  });
+}
