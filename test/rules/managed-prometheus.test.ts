@@ -1,0 +1,304 @@
+// The managed rule evaluator's objects (render/managed-prometheus.ts) held to what the operator GKE runs
+// accepts: the API of GoogleCloudPlatform/prometheus-engine at tag v0.17.2. The tests run without a
+// network, so its CRDs cannot be fetched here; each constraint below is written down from the file it
+// comes from (paths at that tag), and each has a mutation that breaks it, showing the check can fail.
+// The groups' PromQL passes `promtool check rules` like the cluster's own.
+import { allRuleGroups, isAlert, managedRuleGroups, renderRuleGroups } from "../../rules";
+import { selectors, seatsJob } from "../../lib/identities";
+import { seconds } from "../../lib/duration";
+import { STACKS } from "../../lib/stack-file";
+import { toYaml } from "../../lib/yaml";
+import { externalLabels } from "../../render/prometheus-config";
+import {
+  ALERTMANAGER_SERVICE,
+  managedGroup,
+  MANAGED_RESULT_LABELS,
+  operatorConfigPatch,
+  seatRules,
+  seatsPodMonitoring,
+  type ManagedObject,
+} from "../../render/managed-prometheus";
+import { renderStack } from "../../render/cli";
+import { renderArtifacts } from "../../render/artifacts";
+import { PROMTOOL } from "../../tools/binaries";
+import { run, writeTemp } from "../tools";
+import { managedEvaluatorConfig, testStackConfig } from "../stack-config";
+import { parseAllDocuments } from "yaml";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT } from "../../lib/stack-file";
+
+const CRD = "charts/operator/crds/monitoring.googleapis.com_";
+const TYPES = "pkg/operator/apis/monitoring/v1/";
+const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const PROTECTED_TARGET_LABELS = ["project_id", "location", "cluster", "namespace", "job", "instance", "top_level_controller", "top_level_controller_type", "__address__"];
+
+type Obj = Record<string, any>;
+/** A constraint: where it is written, and the problems it finds in an object (none: it holds). */
+interface Constraint {
+  source: string;
+  check: (o: Obj) => string[];
+  /** Breaks the constraint in a copy of a valid object. */
+  mutate: (o: Obj) => void;
+}
+
+const onlyKeys = (o: Obj | undefined, allowed: string[], where: string) => Object.keys(o ?? {}).filter((k) => !allowed.includes(k)).map((k) => `${where}.${k}: not a field of the schema (pruned, or refused under strict field validation)`);
+const stringMap = (m: unknown, where: string) =>
+  m === undefined ? [] : typeof m !== "object" || m === null ? [`${where}: must be a map`] : Object.entries(m).filter(([, v]) => typeof v !== "string").map(([k]) => `${where}.${k}: must be a string`);
+
+const podMonitoring: Record<string, Constraint> = {
+  "served as monitoring.googleapis.com/v1, kind PodMonitoring, namespaced, a DNS subdomain name": {
+    source: `${CRD}podmonitorings.yaml (group, names, scope: Namespaced, versions v1 served)`,
+    check: (o) => [
+      ...(o.apiVersion === "monitoring.googleapis.com/v1" ? [] : ["apiVersion"]),
+      ...(o.kind === "PodMonitoring" ? [] : ["kind"]),
+      ...(o.metadata?.namespace ? [] : ["metadata.namespace: required for a namespaced kind"]),
+      ...(DNS_SUBDOMAIN.test(o.metadata?.name ?? "") ? [] : ["metadata.name"]),
+    ],
+    mutate: (o) => delete o.metadata.namespace,
+  },
+  "spec requires selector and endpoints; no field outside the schema": {
+    source: `${CRD}podmonitorings.yaml (spec.required: [endpoints, selector]; spec.properties), ${TYPES}pod_types.go (PodMonitoringSpec)`,
+    check: (o) => [
+      ...["selector", "endpoints"].filter((k) => !(k in (o.spec ?? {}))).map((k) => `spec.${k}: required`),
+      ...onlyKeys(o.spec, ["selector", "endpoints", "targetLabels", "limits", "filterRunning"], "spec"),
+      ...onlyKeys(o.spec?.selector, ["matchLabels", "matchExpressions"], "spec.selector"),
+      ...stringMap(o.spec?.selector?.matchLabels, "spec.selector.matchLabels"),
+    ],
+    mutate: (o) => (o.spec.sampleLimit = 1000),
+  },
+  "1 to 10 endpoints, each with port and interval, ports unique": {
+    source: `${CRD}podmonitorings.yaml (endpoints minItems 1, maxItems 10; endpoints[].required: [interval, port]), charts/operator/templates/validating-admission-policy.yaml (unique-ports)`,
+    check: (o) => {
+      const eps: Obj[] = o.spec?.endpoints ?? [];
+      const ports = eps.map((e) => e.port);
+      return [
+        ...(eps.length >= 1 && eps.length <= 10 ? [] : ["spec.endpoints: 1 to 10"]),
+        ...eps.flatMap((e, i) => ["port", "interval"].filter((k) => e[k] === undefined).map((k) => `spec.endpoints[${i}].${k}: required`)),
+        ...eps.flatMap((e, i) => onlyKeys(e, ["port", "scheme", "path", "params", "interval", "timeout", "metricRelabeling", "proxyUrl", "authorization", "basicAuth", "oauth2", "tls"], `spec.endpoints[${i}]`)),
+        ...(new Set(ports).size === ports.length ? [] : ["spec.endpoints: ports must be unique"]),
+      ];
+    },
+    mutate: (o) => delete o.spec.endpoints[0].interval,
+  },
+  "port: a non-zero number or a name of at most 253 characters": {
+    source: `${CRD}podmonitorings.yaml (port: x-kubernetes-int-or-string, maxLength 253, CEL self != 0 'Port is required')`,
+    check: (o) => (o.spec?.endpoints ?? []).flatMap((e: Obj, i: number) => ((typeof e.port === "string" && e.port.length > 0 && e.port.length <= 253) || (Number.isInteger(e.port) && e.port !== 0) ? [] : [`spec.endpoints[${i}].port`])),
+    mutate: (o) => (o.spec.endpoints[0].port = 0),
+  },
+  "interval and timeout are durations, the timeout no longer than the interval": {
+    source: `${CRD}podmonitorings.yaml (interval, timeout: format duration; endpoints[] CEL !has(self.timeout) || self.timeout <= self.interval), ${TYPES}common_types.go`,
+    check: (o) =>
+      (o.spec?.endpoints ?? []).flatMap((e: Obj, i: number) => [
+        ...(DURATION.test(e.interval ?? "") ? [] : [`spec.endpoints[${i}].interval: duration`]),
+        ...(e.timeout === undefined || DURATION.test(e.timeout) ? [] : [`spec.endpoints[${i}].timeout: duration`]),
+        ...(e.timeout !== undefined && DURATION.test(e.timeout) && DURATION.test(e.interval ?? "") && seconds(e.timeout) > seconds(e.interval) ? [`spec.endpoints[${i}].timeout: must not be greater than the interval`] : []),
+      ]),
+    mutate: (o) => (o.spec.endpoints[0].timeout = "2m"),
+  },
+  "scheme, where set, is http or https": {
+    source: `${CRD}podmonitorings.yaml (scheme enum [http, https])`,
+    check: (o) => (o.spec?.endpoints ?? []).flatMap((e: Obj, i: number) => (e.scheme === undefined || ["http", "https"].includes(e.scheme) ? [] : [`spec.endpoints[${i}].scheme`])),
+    mutate: (o) => (o.spec.endpoints[0].scheme = "HTTP"),
+  },
+  "the sample limit is spec.limits.samples, an integer": {
+    source: `${CRD}podmonitorings.yaml (spec.limits: samples, labels, labelNameLength, labelValueLength, integers), ${TYPES}pod_types.go (ScrapeLimits)`,
+    check: (o) => [...onlyKeys(o.spec?.limits, ["samples", "labels", "labelNameLength", "labelValueLength"], "spec.limits"), ...(Number.isInteger(o.spec?.limits?.samples) ? [] : ["spec.limits.samples: integer"])],
+    mutate: (o) => (o.spec.limits = { sampleLimit: o.spec.limits.samples }),
+  },
+  "targetLabels.metadata lists only the allowed metadata labels": {
+    source: `${CRD}podmonitorings.yaml (targetLabels.metadata items enum [container, node, pod, top_level_controller_name, top_level_controller_type])`,
+    check: (o) => [
+      ...onlyKeys(o.spec?.targetLabels, ["metadata", "fromPod"], "spec.targetLabels"),
+      ...((o.spec?.targetLabels?.metadata ?? []) as string[]).filter((m) => !["container", "node", "pod", "top_level_controller_name", "top_level_controller_type"].includes(m)).map((m) => `spec.targetLabels.metadata: ${m} is not allowed on a PodMonitoring`),
+    ],
+    mutate: (o) => (o.spec.targetLabels.metadata = ["namespace"]),
+  },
+  "no relabelling or pod label may write a protected label": {
+    source: `${CRD}podmonitorings.yaml (metricRelabeling[].targetLabel and targetLabels.fromPod[].to CEL), charts/operator/templates/validating-admission-policy.yaml (protected-labels), ${TYPES}pod_config.go (convertRelabelingRule)`,
+    check: (o) => [
+      ...((o.spec?.targetLabels?.fromPod ?? []) as Obj[]).filter((f) => PROTECTED_TARGET_LABELS.includes(f.to ?? f.from)).map((f) => `spec.targetLabels.fromPod: ${f.to ?? f.from} is protected`),
+      ...(o.spec?.endpoints ?? []).flatMap((e: Obj) => ((e.metricRelabeling ?? []) as Obj[]).filter((m) => PROTECTED_TARGET_LABELS.includes(m.targetLabel) || (m.regex !== undefined && PROTECTED_TARGET_LABELS.some((l) => new RegExp(m.regex).test(l)))).map((m) => `metricRelabeling ${JSON.stringify(m)} touches a protected label`)),
+    ],
+    mutate: (o) => (o.spec.targetLabels.fromPod = [{ from: "app", to: "job" }]),
+  },
+};
+
+const rules: Record<string, Constraint> = {
+  "served as monitoring.googleapis.com/v1, kind Rules, namespaced": {
+    source: `${CRD}rules.yaml (scope: Namespaced, versions v1 served)`,
+    check: (o) => [...(o.apiVersion === "monitoring.googleapis.com/v1" && o.kind === "Rules" ? [] : ["apiVersion/kind"]), ...(o.metadata?.namespace ? [] : ["metadata.namespace"]), ...(DNS_SUBDOMAIN.test(o.metadata?.name ?? "") ? [] : ["metadata.name"])],
+    mutate: (o) => (o.kind = "PrometheusRule"),
+  },
+  "groups have a name, a duration interval and at least one rule, and nothing else": {
+    source: `${CRD}rules.yaml (spec.required [groups]; groups[].required [name, rules]; interval format duration; rules minItems 1), ${TYPES}rules_types.go (RuleGroup)`,
+    check: (o) => {
+      const groups: Obj[] = o.spec?.groups ?? [];
+      return [
+        ...(Array.isArray(o.spec?.groups) ? [] : ["spec.groups: required"]),
+        ...groups.flatMap((g, i) => [
+          ...onlyKeys(g, ["name", "interval", "rules"], `spec.groups[${i}]`),
+          ...(typeof g.name === "string" && g.name ? [] : [`spec.groups[${i}].name: required`]),
+          ...(g.interval === undefined || DURATION.test(g.interval) ? [] : [`spec.groups[${i}].interval: duration`]),
+          ...(Array.isArray(g.rules) && g.rules.length >= 1 ? [] : [`spec.groups[${i}].rules: at least one`]),
+        ]),
+      ];
+    },
+    mutate: (o) => (o.spec.groups[0].limit = 10),
+  },
+  "group names are unique within the object (one rule file of the evaluator)": {
+    source: "pkg/operator/rules.go (one file rules__<namespace>__<name>.yaml per Rules object), cmd/rule-evaluator/main.go (Prometheus' rules manager, which refuses a file repeating a group name)",
+    check: (o) => {
+      const names = ((o.spec?.groups ?? []) as Obj[]).map((g) => g.name);
+      return names.filter((n, i) => names.indexOf(n) !== i).map((n) => `spec.groups: ${n} repeated`);
+    },
+    mutate: (o) => o.spec.groups.push({ ...o.spec.groups[0] }),
+  },
+  "each rule: an expr, exactly one of record and alert, annotations only on alerts, durations, string maps, no other field (no keep_firing_for)": {
+    source: `${CRD}rules.yaml (rules[].required [expr]; CEL 'Must set exactly one of Record or Alert', 'Annotations are only allowed for alerting rules'; record pattern; for format duration), ${TYPES}rules_types.go (Rule), ${TYPES}rules_config.go (fromAPIRules)`,
+    check: (o) =>
+      ((o.spec?.groups ?? []) as Obj[]).flatMap((g) =>
+        ((g.rules ?? []) as Obj[]).flatMap((r, i) => {
+          const at = `${g.name}[${i}]`;
+          return [
+            ...onlyKeys(r, ["record", "alert", "expr", "for", "labels", "annotations"], at),
+            ...(typeof r.expr === "string" && r.expr ? [] : [`${at}.expr: required`]),
+            ...(("record" in r ? 1 : 0) + ("alert" in r ? 1 : 0) === 1 ? [] : [`${at}: exactly one of record and alert`]),
+            ...(!("annotations" in r) || "alert" in r ? [] : [`${at}: annotations only on alerts`]),
+            ...(r.record === undefined || /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(r.record) ? [] : [`${at}.record: pattern`]),
+            ...(r.for === undefined || DURATION.test(r.for) ? [] : [`${at}.for: duration`]),
+            ...stringMap(r.labels, `${at}.labels`),
+            ...stringMap(r.annotations, `${at}.annotations`),
+          ];
+        }),
+      ),
+    mutate: (o) => (o.spec.groups[0].rules.find((r: Obj) => "alert" in r).keep_firing_for = "1m"),
+  },
+  "no rule sets a label the evaluator scopes by, and no selector matches on one": {
+    source: `${TYPES}rules_config.go (scope, setLabel: 'label already set on rule'; setSelector: 'conflicting label matcher'), pkg/operator/webhook.go (Rules validated with empty project, location and cluster)`,
+    check: (o) =>
+      ((o.spec?.groups ?? []) as Obj[]).flatMap((g) =>
+        ((g.rules ?? []) as Obj[]).flatMap((r) => [
+          ...MANAGED_RESULT_LABELS.filter((l) => l in (r.labels ?? {})).map((l) => `${g.name}/${r.alert ?? r.record}: sets ${l}`),
+          ...MANAGED_RESULT_LABELS.filter((l) => new RegExp(`[{,]\\s*${l}\\s*(=|!=|=~|!~)`).test(r.expr) && !(l === "namespace" && new RegExp(`[{,]\\s*namespace\\s*=\\s*"${o.metadata.namespace}"`).test(r.expr))).map((l) => `${g.name}/${r.alert ?? r.record}: selects on ${l}`),
+        ]),
+      ),
+    mutate: (o) => (o.spec.groups[0].rules[0].labels = { ...o.spec.groups[0].rules[0].labels, cluster: "x" }),
+  },
+};
+
+const operatorConfig: Record<string, Constraint> = {
+  "the one OperatorConfig: gmp-public/config": {
+    source: "charts/operator/templates/validating-admission-policy.yaml (operatorconfigs.monitoring.googleapis.com: name 'config', namespace 'gmp-public'), pkg/operator/webhook.go",
+    check: (o) => (o.metadata?.name === "config" && o.metadata?.namespace === "gmp-public" && o.apiVersion === "monitoring.googleapis.com/v1" && o.kind === "OperatorConfig" ? [] : ["gmp-public/config"]),
+    mutate: (o) => (o.metadata.namespace = "gmp-system"),
+  },
+  "its fields are top level: no spec": {
+    source: `${CRD}operatorconfigs.yaml (properties: rules, collection, exports, managedAlertmanager, features, scaling), ${TYPES}operator_types.go (OperatorConfig)`,
+    check: (o) => onlyKeys(o, ["apiVersion", "kind", "metadata", "rules", "collection", "exports", "managedAlertmanager", "features", "scaling"], "(root)"),
+    mutate: (o) => (o.spec = { rules: o.rules }),
+  },
+  "rules: external labels a string map, alertmanagers each with namespace, name and port": {
+    source: `${CRD}operatorconfigs.yaml (rules.externalLabels additionalProperties string; rules.alerting.alertmanagers[].required [name, namespace, port], port int-or-string), ${TYPES}operator_types.go (RuleEvaluatorSpec, AlertmanagerEndpoints)`,
+    check: (o) => [
+      ...onlyKeys(o.rules, ["externalLabels", "queryProjectID", "generatorUrl", "alerting", "credentials"], "rules"),
+      ...stringMap(o.rules?.externalLabels, "rules.externalLabels"),
+      ...((o.rules?.alerting?.alertmanagers ?? []) as Obj[]).flatMap((am, i) => [
+        ...["namespace", "name", "port"].filter((k) => am[k] === undefined || am[k] === "").map((k) => `rules.alerting.alertmanagers[${i}].${k}: required`),
+        ...onlyKeys(am, ["namespace", "name", "port", "scheme", "pathPrefix", "tls", "authorization", "apiVersion", "timeout"], `rules.alerting.alertmanagers[${i}]`),
+      ]),
+    ],
+    mutate: (o) => delete o.rules.alerting.alertmanagers[0].port,
+  },
+  "external labels leave project_id, location and cluster to the operator": {
+    source: "pkg/operator/labels.go (resolveLabels: a value set here overrides the cluster's own), pkg/operator/webhook.go (operatorConfigDefaulter upserts them)",
+    check: (o) => ["project_id", "location", "cluster"].filter((k) => k in (o.rules?.externalLabels ?? {})).map((k) => `rules.externalLabels.${k}`),
+    mutate: (o) => (o.rules.externalLabels.cluster = "another"),
+  },
+};
+
+function holds(constraints: Record<string, Constraint>, object: () => ManagedObject) {
+  describe.each(Object.entries(constraints))("%s", (_, constraint) => {
+    test(`holds (${constraint.source})`, () => {
+      expect(constraint.check(JSON.parse(JSON.stringify(object())))).toEqual([]);
+    });
+    test("a mutation breaking it is caught", () => {
+      const broken = JSON.parse(JSON.stringify(object()));
+      constraint.mutate(broken);
+      expect(constraint.check(broken).length).toBeGreaterThan(0);
+    });
+  });
+}
+
+describe.each(STACKS)("%s, per-license groups on the managed evaluator", (stack) => {
+  const c = managedEvaluatorConfig(stack);
+
+  describe("PodMonitoring", () => holds(podMonitoring, () => seatsPodMonitoring(c)));
+  describe("Rules", () => holds(rules, () => seatRules(c)));
+  describe("OperatorConfig", () => holds(operatorConfig, () => operatorConfigPatch(c)));
+
+  test("the collector's job (the PodMonitoring's name) is the seats job every seat rule selects, in the namespace the Rules narrow to", () => {
+    // pkg/operator/apis/monitoring/v1/pod_config.go: job is replaced by the PodMonitoring's name; the
+    // namespace label is always the PodMonitoring's; rules_config.go narrows each selector to the Rules' namespace.
+    const pm = seatsPodMonitoring(c);
+    expect(pm.metadata.name).toBe(seatsJob(c));
+    expect(selectors(c).seats).toBe(`job="${pm.metadata.name}"`);
+    expect(seatRules(c).metadata.namespace).toBe(pm.metadata.namespace);
+    expect(pm.spec.endpoints).toEqual([{ port: c.licenseApi.seats.metricsPortName, path: c.licenseApi.seats.metricsPath, interval: c.licenseApi.seats.scrapeInterval, timeout: c.licenseApi.seats.scrapeTimeout }]);
+    expect(pm.spec.limits.samples).toBe(c.licenseApi.seats.sampleLimit);
+    expect(pm.spec.targetLabels.metadata).toEqual([]);
+  });
+
+  test("the Rules hold exactly the groups the cluster's Prometheus leaves out, rule for rule", () => {
+    const placed = managedRuleGroups(c);
+    expect(placed.map((g) => g.name)).toEqual(["license-api.per-license", "license-api.seat-forecast"]);
+    expect(seatRules(c).spec.groups).toEqual(placed.map(managedGroup));
+    for (const g of placed) for (const r of g.rules) expect("keep_firing_for" in r).toBe(false);
+  });
+
+  test("a group using keep_firing_for cannot be placed on the evaluator", () => {
+    const [g] = managedRuleGroups(c);
+    const held = { ...g, rules: g.rules.map((r) => (isAlert(r) ? { ...r, keep_firing_for: "1m" } : r)) };
+    expect(() => managedGroup(held)).toThrow(/keep_firing_for cannot run in the managed rule evaluator/);
+  });
+
+  test("the evaluator's alerts go to every Alertmanager replica through the Service kube-prometheus-stack renders, by its port's name", () => {
+    // pkg/operator/operator_config.go: endpoints discovery in the namespace, kept by Service name and by endpoint port name.
+    const am = operatorConfigPatch(c).rules.alerting.alertmanagers;
+    expect(am).toEqual([{ namespace: c.namespaces.monitoring, name: ALERTMANAGER_SERVICE.name, port: ALERTMANAGER_SERVICE.portName }]);
+    const golden = path.join(PROJECT_ROOT, "test", "golden", stack, "manifests", "kube-prometheus-stack.yaml");
+    const services = parseAllDocuments(fs.readFileSync(golden, "utf8"))
+      .map((d) => d.toJS() as Obj)
+      .filter((d) => d?.kind === "Service" && d.metadata?.name === ALERTMANAGER_SERVICE.name);
+    expect(services).toHaveLength(1);
+    expect(services[0].metadata.namespace).toBe(c.namespaces.monitoring);
+    expect(services[0].spec.ports).toEqual(expect.arrayContaining([expect.objectContaining({ name: ALERTMANAGER_SERVICE.portName, port: ALERTMANAGER_SERVICE.port })]));
+  });
+
+  test("the evaluator's alerts carry the cluster's Prometheus' external labels, cluster set by the evaluator itself", () => {
+    const { cluster, ...rest } = externalLabels(c);
+    expect(cluster).toBe(c.cluster.name);
+    expect(operatorConfigPatch(c).rules.externalLabels).toEqual(rest);
+  });
+
+  test("the managed groups pass promtool check rules", () => {
+    const dir = writeTemp({ "managed-rules.yml": toYaml({ groups: seatRules(c).spec.groups }) });
+    const r = run(PROMTOOL, ["check", "rules", "managed-rules.yml"], dir);
+    expect(r.output).toContain("SUCCESS");
+    expect(r.code).toBe(0);
+  });
+
+  test("the cluster's Prometheus and the managed evaluator together run every group once", () => {
+    const inCluster = renderRuleGroups(c).map((g) => g.name);
+    const managed = managedRuleGroups(c).map((g) => g.name);
+    expect([...inCluster, ...managed].sort()).toEqual(allRuleGroups(c).map((g) => g.name).sort());
+    expect(allRuleGroups(c)).toEqual(allRuleGroups(testStackConfig(stack)));
+  });
+
+  test("rendered as artifacts of their own, and only when the groups are placed on the evaluator", () => {
+    const managed = (o: Record<string, string>) => Object.keys(o).filter((f) => f.startsWith("managed-prometheus/"));
+    expect(managed(renderArtifacts(c))).toEqual(["managed-prometheus/operatorconfig.yaml", "managed-prometheus/podmonitoring.yaml", "managed-prometheus/rules.yaml"]);
+    expect(managed(renderStack(stack))).toEqual([]);
+  });
+});
