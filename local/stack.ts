@@ -2,7 +2,9 @@
 // (one per configured replica), two clustered Alertmanagers, the blackbox exporter, the license API
 // simulator, the stand-in receivers, and a second Prometheus that receives the replicas' remote write
 // in place of the long-term store. Only the receivers' URLs and the targets' addresses differ from
-// what the cluster runs.
+// what the cluster runs. Where the config places the per-license groups on Managed Service for
+// Prometheus' rule evaluator, one more Prometheus stands in for it (render/managed-prometheus.ts,
+// managedStandInConfig) and the replicas leave those groups out.
 import { ChildProcess, spawn } from "child_process";
 import { EventEmitter } from "events";
 import * as fs from "fs";
@@ -13,10 +15,12 @@ import { seconds } from "../lib/duration";
 import { PROJECT_ROOT, readStackConfig, type StackName } from "../lib/stack-file";
 import { toYaml } from "../lib/yaml";
 import { alertmanagerConfig } from "../render/alertmanager-config";
+import { seatsJob } from "../lib/identities";
+import { managedStandInConfig } from "../render/managed-prometheus";
 import { prometheusConfig } from "../render/prometheus-config";
 import { PLACEHOLDER_SECRETS } from "../render/secrets";
 import { blackboxModules } from "../render/values/blackbox";
-import { renderRuleGroups, type RuleGroup } from "../rules";
+import { managedRuleGroups, renderRuleGroups, type RuleGroup } from "../rules";
 import { ALERTMANAGER, BLACKBOX_EXPORTER, PROMETHEUS } from "../tools/binaries";
 import type { LabelScheme } from "../rules/metric-contract";
 import type { Fault } from "./faults";
@@ -32,7 +36,7 @@ export interface LocalStackOptions {
   /** First of the ports this stack uses (about 50 above it). */
   basePort: number;
   /** Adjusts the stack's config (tests shorten slow alerts' `for:`; the benchmark applies the ADR's timings). */
-  adjust?: (c: StackConfig) => { config: StackConfig; rules?: RuleGroup[] };
+  adjust?: (c: StackConfig) => { config: StackConfig; rules?: RuleGroup[]; managedRules?: RuleGroup[] };
   deliveriesFile?: string;
   /** The Alertmanagers' `--cluster.peer-timeout`; the cluster's unless a benchmark reproduces an older setup. */
   peerTimeout?: string;
@@ -75,6 +79,8 @@ async function portsFree(ports: number[]): Promise<void> {
 export class LocalStack extends EventEmitter {
   readonly config: StackConfig;
   readonly rules: RuleGroup[];
+  /** The groups the managed evaluator's stand-in runs: none unless alerts.perLicense.evaluator is "managed". */
+  readonly managedRules: RuleGroup[];
   readonly receivers: Receivers;
   readonly uptimeCheck: UptimeCheck;
   readonly heartbeat: HeartbeatMonitor;
@@ -90,6 +96,7 @@ export class LocalStack extends EventEmitter {
     const adjusted = options.adjust ? options.adjust(base) : { config: base };
     this.config = adjusted.config;
     this.rules = adjusted.rules ?? renderRuleGroups(this.config);
+    this.managedRules = adjusted.managedRules ?? managedRuleGroups(this.config);
     const p = options.basePort;
     const alertmanagers = Array.from({ length: this.config.alertmanager.replicas }, (_, i) => i);
     this.ports = {
@@ -108,6 +115,8 @@ export class LocalStack extends EventEmitter {
       metricsNext: p + 45,
       /** The seats exporter beside the API (the metric contract's labels only). */
       seats: p + 46,
+      /** The managed rule evaluator's stand-in, where the config places groups there. */
+      managedEvaluator: p + 47,
     };
     this.receivers = new Receivers(this.ports.receivers, options.deliveriesFile ?? path.join(options.workDir, "deliveries.jsonl"));
     this.receivers.on("delivery", (d: Delivery) => {
@@ -135,6 +144,7 @@ export class LocalStack extends EventEmitter {
       seats: `http://127.0.0.1:${this.ports.seats}${this.config.licenseApi.metricsPath}`,
       receivers: `http://127.0.0.1:${this.ports.receivers}`,
       longTermStore: `http://127.0.0.1:${this.ports.longTermStore}`,
+      managedEvaluator: `http://127.0.0.1:${this.ports.managedEvaluator}`,
     };
   }
 
@@ -197,8 +207,45 @@ export class LocalStack extends EventEmitter {
       this.file(`prometheus/prometheus-${i}.yml`, toYaml(config));
       this.startPrometheus(i);
     });
+    if (this.managed) this.startManagedEvaluator();
     this.uptimeCheck.start();
     this.heartbeat.start();
+  }
+
+  /** Whether the config places groups on the managed rule evaluator, which a stand-in then runs. */
+  get managed(): boolean {
+    return this.config.alerts.perLicense.evaluator === "managed";
+  }
+
+  /**
+   * The managed rule evaluator's stand-in: the managed collector's scrape of the seats exporter (served
+   * under the metric contract only) and the evaluator's groups, sending to every Alertmanager.
+   */
+  private startManagedEvaluator() {
+    const config = managedStandInConfig(this.config, {
+      seatsTarget: `127.0.0.1:${this.ports.seats}`,
+      seatsPod: `${this.config.licenseApi.seats.service}-local-0`,
+      alertmanagers: this.ports.alertmanager.map((p) => `127.0.0.1:${p}`),
+      rulesFile: "managed-rules.yml",
+    });
+    this.file("managed-evaluator/managed-rules.yml", toYaml({ groups: this.managedRules }));
+    this.spawn("managed-evaluator", PROMETHEUS, [
+      `--config.file=${this.file("managed-evaluator/prometheus.yml", toYaml(config))}`,
+      `--storage.tsdb.path=${path.join(this.options.workDir, "data/managed-evaluator")}`,
+      `--web.listen-address=127.0.0.1:${this.ports.managedEvaluator}`,
+      `--log.level=${process.env.LOCAL_STACK_LOG_LEVEL ?? "warn"}`,
+    ]);
+  }
+
+  /** A query of the managed evaluator's stand-in. */
+  async queryManaged(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+    return this.api(this.urls.managedEvaluator, "query", { query: expr });
+  }
+
+  /** The rule groups a Prometheus has loaded (a replica's, or the managed stand-in's), by name. */
+  async ruleGroups(base: string): Promise<string[]> {
+    const data = await this.api<{ groups: { name: string }[] }>(base, "rules", {});
+    return data.groups.map((g) => g.name);
   }
 
   /** Milliseconds since the epoch at which a process of this kind last ran: now while one runs. */
@@ -448,6 +495,10 @@ export class LocalStack extends EventEmitter {
       await this.until(async () => (await this.query(`probe_success{job="${job}-health"} == 1`, i).catch(() => [])).length > 0, timeoutMs, `prometheus-${i} to probe the API`);
       progress(`prometheus-${i}: waiting for the rules to load`);
       await this.until(async () => (await this.query("ALERTS{alertname=\"Watchdog\"}", i).catch(() => [])).length > 0 || !this.rules.some((g) => g.rules.some((r) => "alert" in r && r.alert === "Watchdog")), timeoutMs, `prometheus-${i} to load the rules`);
+    }
+    if (this.managed && this.options.labelScheme === "contract") {
+      progress("managed-evaluator: waiting for the first scrape of the seats exporter");
+      await this.until(async () => (await this.queryManaged(`up{job="${seatsJob(this.config)}"} == 1`).catch(() => [])).length > 0, timeoutMs, "the managed evaluator's stand-in to scrape the seats exporter");
     }
     await this.alertmanagersReady(timeoutMs, progress);
   }

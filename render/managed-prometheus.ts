@@ -185,3 +185,54 @@ export function managedEvaluatorProblem(
   }
   return undefined;
 }
+
+/** Where a stand-in for the managed evaluator finds what it needs outside a cluster (the local stack). */
+export interface ManagedStandInTargets {
+  /** The seats exporter's address. */
+  seatsTarget: string;
+  /** The pod the seats exporter runs in: the collector names its target after the pod and the port. */
+  seatsPod: string;
+  alertmanagers: string[];
+  /** The rule file beside the config. */
+  rulesFile: string;
+}
+
+/**
+ * A standalone Prometheus config that does what GKE's managed collector and rule evaluator do for these
+ * objects, for a stack outside a cluster: it scrapes the seats exporter as the PodMonitoring says, with
+ * the target labels the collector sets (job the PodMonitoring's name, instance `<pod>:<port name>`,
+ * namespace its namespace, project_id, location and cluster), evaluates the Rules' groups, and sends
+ * alerts with the labels the evaluator gives them (its scope labels and the OperatorConfig's external
+ * labels) to the Alertmanagers the OperatorConfig names. Scoping of the selectors is left out: only
+ * this job's series are in it.
+ */
+export function managedStandInConfig(c: StackConfig, t: ManagedStandInTargets) {
+  const pm = seatsPodMonitoring(c);
+  const [endpoint] = pm.spec.endpoints;
+  const cluster = { project_id: c.gcp.project, location: c.cluster.location, cluster: c.cluster.name };
+  const [firstGroup] = seatRules(c).spec.groups;
+  return {
+    global: {
+      evaluation_interval: firstGroup?.interval ?? c.alerts.perLicense.evaluationInterval,
+      external_labels: { ...cluster, namespace: pm.metadata.namespace, ...operatorConfigPatch(c).rules.externalLabels },
+    },
+    rule_files: [t.rulesFile],
+    alerting: { alertmanagers: [{ static_configs: [{ targets: t.alertmanagers }] }] },
+    scrape_configs: [
+      {
+        job_name: pm.metadata.name,
+        scrape_interval: endpoint.interval,
+        scrape_timeout: endpoint.timeout,
+        metrics_path: endpoint.path,
+        sample_limit: pm.spec.limits.samples,
+        static_configs: [{ targets: [t.seatsTarget] }],
+        relabel_configs: [
+          { action: "replace", target_label: "job", replacement: pm.metadata.name },
+          { action: "replace", target_label: "instance", replacement: `${t.seatsPod}:${endpoint.port}` },
+          { action: "replace", target_label: "namespace", replacement: pm.metadata.namespace },
+          ...Object.entries(cluster).map(([label, value]) => ({ action: "replace", target_label: label, replacement: value })),
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,83 @@
+// The per-license groups placed on Managed Service for Prometheus' rule evaluator
+// (alerts.perLicense.evaluator: managed), on the local stack: a Prometheus stands in for the managed
+// collector and evaluator (render/managed-prometheus.ts, managedStandInConfig), scraping the seats
+// exporter of an API under the metric contract with the collector's target labels and sending its
+// alerts, with the evaluator's labels, to the stack's Alertmanagers. A license running out of seats
+// fires SeatExhaustion there, and it reaches the Slack receiver it reaches from the cluster's
+// Prometheus; the Prometheus replicas evaluate neither group. The seat alert's for: and the seats
+// exporter's scrape are shortened so that the test takes a couple of minutes.
+import * as os from "os";
+import * as path from "path";
+import { RECEIVERS, SLACK_RECEIVERS } from "../../render/alertmanager-config";
+import { seatsJob } from "../../lib/identities";
+import { LocalStack } from "../../local/stack";
+import type { Delivery } from "../../local/receivers";
+import { EXPECTED_ALERTS } from "../../rules/tests/expected-alerts";
+import { stackForSuite } from "./suite-stack";
+
+const EVERY = "15s";
+const local = new LocalStack({
+  stack: "prod",
+  workDir: path.join(os.tmpdir(), `coditect-e2e-managed-evaluator-${process.pid}`),
+  basePort: 28090,
+  labelScheme: "contract",
+  adjust: (c) => ({
+    config: {
+      ...c,
+      licenseApi: { ...c.licenseApi, seats: { ...c.licenseApi.seats, scrapeInterval: EVERY, scrapeTimeout: "10s" } },
+      alerts: { ...c.alerts, perLicense: { evaluationInterval: EVERY, evaluator: "managed" }, seatUtilisation: { ...c.alerts.seatUtilisation, for: "30s" } },
+    },
+  }),
+});
+stackForSuite(local);
+
+const MANAGED_GROUPS = ["license-api.per-license", "license-api.seat-forecast"];
+
+test("the stand-in runs the per-license and forecast groups, and the Prometheus replicas do not", async () => {
+  expect((await local.ruleGroups(local.urls.managedEvaluator)).sort()).toEqual(MANAGED_GROUPS);
+  for (const url of local.urls.prometheus) {
+    const groups = await local.ruleGroups(url);
+    expect(groups.length).toBeGreaterThan(5);
+    for (const g of MANAGED_GROUPS) expect(groups).not.toContain(g);
+  }
+  // The collector's target labels: the job named after the PodMonitoring, the pod and port name in instance.
+  const [up] = await local.queryManaged(`up{job="${seatsJob(local.config)}"}`);
+  expect(up.metric).toMatchObject({ job: seatsJob(local.config), namespace: local.config.namespaces.licenseApi, instance: `${local.config.licenseApi.seats.service}-local-0:${local.config.licenseApi.seats.metricsPortName}`, cluster: local.config.cluster.name });
+});
+
+test("a license out of seats fires SeatExhaustion from the stand-in, to the Slack receiver it reaches from the cluster's Prometheus", async () => {
+  const since = Date.now();
+  await local.fault("seats");
+  const isSeat = (d: Delivery) => d.receiver === "slack" && d.status === "firing" && d.alerts.includes("SeatExhaustion");
+  const delivery = await local.waitForDelivery(isSeat, since, 180_000);
+  expect(delivery).toBeDefined();
+  console.log(`managed evaluator: SeatExhaustion delivered ${((delivery!.at - since) / 1000).toFixed(0)} s after the fault`);
+  // The receiver, and the webhook (so the channel), of SeatExhaustion as the routing expects it.
+  expect(EXPECTED_ALERTS.find((a) => a.alert === "SeatExhaustion")?.receiver).toBe(RECEIVERS.slack);
+  expect(delivery!.webhook).toBe(SLACK_RECEIVERS[RECEIVERS.slack]);
+
+  // It is the stand-in's: firing there, held by Alertmanager with the evaluator's labels.
+  expect(await local.queryManaged('ALERTS{alertname="SeatExhaustion", alertstate="firing"}')).not.toEqual([]);
+  const held = (await local.alertmanagerAlerts()).filter((a) => a.labels.alertname === "SeatExhaustion");
+  expect(held.length).toBeGreaterThan(0);
+  for (const a of held) {
+    expect(a.labels).toMatchObject({
+      project_id: local.config.gcp.project,
+      location: local.config.cluster.location,
+      cluster: local.config.cluster.name,
+      namespace: local.config.namespaces.licenseApi,
+      environment: local.config.environment,
+      team: "license-api",
+      severity: "warning",
+    });
+    expect(a.labels.prometheus).toBeUndefined();
+  }
+
+  // Neither replica evaluated it, not even pending; both still scrape the seats exporter (the
+  // Selected license panels read it there).
+  const window = `${Math.ceil((Date.now() - since) / 1000) + 60}s`;
+  for (let i = 0; i < local.urls.prometheus.length; i++) {
+    expect(await local.query(`count_over_time(ALERTS{alertname="SeatExhaustion"}[${window}])`, i)).toEqual([]);
+    expect(await local.query(`up{job="${seatsJob(local.config)}"} == 1`, i)).not.toEqual([]);
+  }
+}, 240_000);
