@@ -13,6 +13,7 @@ import {
   ALERTMANAGER_SERVICE,
   managedGroup,
   MANAGED_RESULT_LABELS,
+  managedStandInConfig,
   operatorConfigPatch,
   seatRules,
   seatsPodMonitoring,
@@ -285,6 +286,18 @@ describe.each(STACKS)("%s, per-license groups on the managed evaluator", (stack)
   test("the managed groups pass promtool check rules", () => {
     const dir = writeTemp({ "managed-rules.yml": toYaml({ groups: seatRules(c).spec.groups }) });
     const r = run(PROMTOOL, ["check", "rules", "managed-rules.yml"], dir);
+    expect(r.output).toContain("SUCCESS");
+    expect(r.code).toBe(0);
+  });
+
+  test("the local stand-in for the collector and evaluator passes promtool check config, scraping as the PodMonitoring says", () => {
+    const config = managedStandInConfig(c, { seatsTarget: "127.0.0.1:9101", seatsPod: "license-seats-0", alertmanagers: ["127.0.0.1:9093"], rulesFile: "managed-rules.yml" });
+    const [job] = config.scrape_configs;
+    const pm = seatsPodMonitoring(c);
+    expect(job).toMatchObject({ job_name: pm.metadata.name, scrape_interval: pm.spec.endpoints[0].interval, scrape_timeout: pm.spec.endpoints[0].timeout, sample_limit: pm.spec.limits.samples });
+    expect(config.global.external_labels).toEqual({ project_id: c.gcp.project, location: c.cluster.location, cluster: c.cluster.name, namespace: c.namespaces.licenseApi, ...operatorConfigPatch(c).rules.externalLabels });
+    const dir = writeTemp({ "prometheus.yml": toYaml(config), "managed-rules.yml": toYaml({ groups: seatRules(c).spec.groups }) });
+    const r = run(PROMTOOL, ["check", "config", "prometheus.yml"], dir);
     expect(r.output).toContain("SUCCESS");
     expect(r.code).toBe(0);
   });
