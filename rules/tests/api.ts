@@ -3,8 +3,8 @@
 import type { StackConfig } from "../../config";
 import { seconds } from "../../lib/duration";
 import { bucketAbove, bucketBelow, cadence, fixtures, PODS, quantileOf } from "./fixtures";
-import { alertRule, approx, at, check, evalAtOrAfter, expr, firesAfterFor, fireTime, firing, linear, samples, type TestGroup } from "./promtool";
-import { quantileName, QUANTILES, SEAT_AGGREGATES } from "../../lib/identities";
+import { alertRule, approx, at, check, evalAtOrAfter, expr, firesAfterFor, fireTime, firing, linear, samples, series, type TestGroup } from "./promtool";
+import { quantileName, QUANTILES, SEAT_AGGREGATES, seatsJob } from "../../lib/identities";
 
 const VALIDATE = "/api/v1/licenses/validate/";
 
@@ -124,6 +124,15 @@ export function apiTests(c: StackConfig): TestGroup[] {
       const values = (v: number) => samples(Array.from({ length: steps }, (_, k) => (k === gap ? "stale" : v)));
       return f.seatsOf(license, values(sessions), values(sessions / seats));
     };
+    // Under Managed Service for Prometheus' collector (alerts.perLicense.evaluator: managed) `instance`
+    // names the pod, so a rollout of the exporter ends each license's series and starts another; Monarch
+    // keeps no staleness marker, the old series just stops. The new pod is first scraped a sample later.
+    const rolledOut = (license: Record<string, string>, sessions: number, seats: number) =>
+      ["license-seats-5f7c9-abcde:metrics", "license-seats-6d8b4-fghij:metrics"].flatMap((instance, pod) => {
+        const values = (v: number) => samples(Array.from({ length: steps }, (_, k) => ((pod === 0 ? k < gap : k > gap) ? v : null)));
+        const target = { ...license, job: seatsJob(c), instance, namespace: c.namespaces.licenseApi };
+        return [series("active_sessions", target, values(sessions)), series("license_seat_utilisation_ratio", target, values(sessions / seats))];
+      });
     return [
       {
         name: `SeatExhaustion (ADR-019's labels): each license is measured against the configured ${fallback}; one above its threshold on both replicas fires`,
@@ -165,6 +174,12 @@ export function apiTests(c: StackConfig): TestGroup[] {
         name: "SeatExhaustion (seats exporter): the exporter's pod replaced while the alert is pending fires when it would have without the restart",
         interval: at(step),
         input_series: restarted(small, 5, 5),
+        alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: 0, alert: firing(rule, small, 1) }]),
+      },
+      {
+        name: "SeatExhaustion (seats exporter, the managed collector's labels): a rollout ending each license's series and starting one for the new pod while the alert is pending fires when it would have without the rollout",
+        interval: at(step),
+        input_series: rolledOut(small, 5, 5),
         alert_rule_test: firesAfterFor(evalEvery, [{ rule, onset: 0, alert: firing(rule, small, 1) }]),
       },
     ];
