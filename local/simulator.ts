@@ -98,7 +98,10 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   let blipHealth = false;
   /** The public path (load balancer, DNS, TLS, ingress) fails while the pods answer. */
   let edgeDown = false;
-  const seatsOf = (l: (typeof LICENSES)[number]) => l.seats ?? o.seatLimit;
+  // ADR-019's metrics.py reports no seat limit and its rules measure every license against 50: an API
+  // still on its labels sells every license with the configured limit. Under the contract each
+  // license has its tier's seats, and a record without a count the API's default.
+  const seatsOf = (l: (typeof LICENSES)[number]) => (adr ? o.seatLimit : (l.seats ?? o.seatLimit));
   const levels = new Map(LICENSES.map((l) => [l.key, Math.floor(seatsOf(l) * between(0.2, 0.6))]));
   const sessions = new Map(levels);
   m.info.set({ version: "1.0.0", environment: "local", region: "loopback" }, 1);
