@@ -23,6 +23,7 @@ export interface SimulatorOptions {
   metricsPath: string;
   /** The seats exporter's /metrics: each license's seat gauges, once (the metric contract's labels only). */
   seatsPort: number;
+  seatsPath: string;
   /** Seats of a license whose record has none: what the API enforces for it. */
   seatLimit: number;
   namespace: string;
@@ -211,7 +212,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   };
   // The seats exporter runs beside the API's pods: only a metric contract API has one.
   const seatsHandler: http.RequestListener = async (req, res) => {
-    if (req.url !== o.metricsPath) return void res.writeHead(404).end();
+    if (req.url !== o.seatsPath) return void res.writeHead(404).end();
     res.writeHead(200, { "content-type": seatsRegistry.contentType }).end(await seatsRegistry.metrics());
   };
 

@@ -132,7 +132,7 @@ export class LocalStack extends EventEmitter {
       api: `http://127.0.0.1:${this.ports.api}${this.config.licenseApi.healthPath}`,
       public: `http://127.0.0.1:${this.ports.public}${this.config.uptime.path}`,
       metrics: `http://127.0.0.1:${this.ports.metrics}${this.config.licenseApi.metricsPath}`,
-      seats: `http://127.0.0.1:${this.ports.seats}${this.config.licenseApi.metricsPath}`,
+      seats: `http://127.0.0.1:${this.ports.seats}${this.config.licenseApi.seats.metricsPath}`,
       receivers: `http://127.0.0.1:${this.ports.receivers}`,
       longTermStore: `http://127.0.0.1:${this.ports.longTermStore}`,
     };
@@ -336,6 +336,7 @@ export class LocalStack extends EventEmitter {
         healthPath: c.licenseApi.healthPath,
         metricsPath: c.licenseApi.metricsPath,
         seatsPort: this.ports.seats,
+        seatsPath: c.licenseApi.seats.metricsPath,
         seatLimit: c.licenseApi.seatLimit,
         namespace: c.namespaces.licenseApi,
         container: c.licenseApi.container,
