@@ -18,8 +18,8 @@ export interface LicenseFilter {
   adr: string;
 }
 
-export const UTILISATION = "license_seat_utilisation_ratio";
-export const SESSIONS = "active_sessions";
+const UTILISATION = "license_seat_utilisation_ratio";
+const SESSIONS = "active_sessions";
 
 /** Each expression comes in parentheses: one operand wherever it is put. */
 export function seatSeries(c: StackConfig, filter?: LicenseFilter) {

@@ -23,6 +23,7 @@ export interface SimulatorOptions {
   metricsPath: string;
   /** The seats exporter's /metrics: each license's seat gauges, once (the metric contract's labels only). */
   seatsPort: number;
+  seatsPath: string;
   /** Seats of a license whose record has none: what the API enforces for it. */
   seatLimit: number;
   namespace: string;
@@ -98,7 +99,10 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   let blipHealth = false;
   /** The public path (load balancer, DNS, TLS, ingress) fails while the pods answer. */
   let edgeDown = false;
-  const seatsOf = (l: (typeof LICENSES)[number]) => l.seats ?? o.seatLimit;
+  // ADR-019's metrics.py reports no seat limit and its rules measure every license against 50: an API
+  // still on its labels sells every license with the configured limit. Under the contract each
+  // license has its tier's seats, and a record without a count the API's default.
+  const seatsOf = (l: (typeof LICENSES)[number]) => (adr ? o.seatLimit : (l.seats ?? o.seatLimit));
   const levels = new Map(LICENSES.map((l) => [l.key, Math.floor(seatsOf(l) * between(0.2, 0.6))]));
   const sessions = new Map(levels);
   m.info.set({ version: "1.0.0", environment: "local", region: "loopback" }, 1);
@@ -208,7 +212,7 @@ export function startSimulator(o: SimulatorOptions): Promise<void> {
   };
   // The seats exporter runs beside the API's pods: only a metric contract API has one.
   const seatsHandler: http.RequestListener = async (req, res) => {
-    if (req.url !== o.metricsPath) return void res.writeHead(404).end();
+    if (req.url !== o.seatsPath) return void res.writeHead(404).end();
     res.writeHead(200, { "content-type": seatsRegistry.contentType }).end(await seatsRegistry.metrics());
   };
 

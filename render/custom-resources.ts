@@ -27,50 +27,43 @@ export function licenseApiRules(c: StackConfig): CustomResourceObject {
   };
 }
 
-export function licenseApiServiceMonitor(c: StackConfig): CustomResourceObject {
-  const api = c.licenseApi;
+/** A ServiceMonitor of one of the license API's Services, in its namespace, with one endpoint. */
+function licenseApiNamespaceMonitor(c: StackConfig, name: string, selector: Record<string, string>, limits: Record<string, number>, endpoint: Record<string, unknown>): CustomResourceObject {
   return {
     apiVersion: MONITORING_API_VERSION,
     kind: "ServiceMonitor",
-    metadata: { name: api.service, namespace: c.namespaces.licenseApi, labels: PART_OF },
-    spec: {
-      selector: { matchLabels: api.selector },
-      namespaceSelector: { matchNames: [c.namespaces.licenseApi] },
-      // A scrape over any of these fails whole (nothing stored, up 0): what bounds the series a client
-      // presenting random keys can create under ADR-019's labels (rules/cardinality.ts warns first).
-      // Relabelling the key away instead would make the series of two keys collide, and Prometheus
-      // drops colliding samples as duplicates.
-      sampleLimit: api.scrapeLimits.samples,
-      labelLimit: api.scrapeLimits.labels,
-      labelValueLengthLimit: api.scrapeLimits.labelValueLength,
-      endpoints: [
-        {
-          port: api.metricsPortName,
-          path: api.metricsPath,
-          interval: api.scrapeInterval,
-          scrapeTimeout: api.scrapeTimeout,
-          // The job label is what every rule selects on; pin it instead of inheriting the Service name.
-          relabelings: [{ targetLabel: "job", replacement: api.job, action: "replace" }],
-        },
-      ],
-    },
+    metadata: { name, namespace: c.namespaces.licenseApi, labels: PART_OF },
+    spec: { selector: { matchLabels: selector }, namespaceSelector: { matchNames: [c.namespaces.licenseApi] }, ...limits, endpoints: [endpoint] },
   };
+}
+
+export function licenseApiServiceMonitor(c: StackConfig): CustomResourceObject {
+  const api = c.licenseApi;
+  // A scrape over any of these fails whole (nothing stored, up 0): what bounds the series a client
+  // presenting random keys can create under ADR-019's labels (rules/cardinality.ts warns first).
+  // Relabelling the key away instead would make the series of two keys collide, and Prometheus drops
+  // colliding samples as duplicates.
+  const limits = { sampleLimit: api.scrapeLimits.samples, labelLimit: api.scrapeLimits.labels, labelValueLengthLimit: api.scrapeLimits.labelValueLength };
+  return licenseApiNamespaceMonitor(c, api.service, api.selector, limits, {
+    port: api.metricsPortName,
+    path: api.metricsPath,
+    interval: api.scrapeInterval,
+    scrapeTimeout: api.scrapeTimeout,
+    // The job label is what every rule selects on; pin it instead of inheriting the Service name.
+    relabelings: [{ targetLabel: "job", replacement: api.job, action: "replace" }],
+  });
 }
 
 /** The seats exporter's ServiceMonitor: its own job, cadence and sample limit (docs/metrics.md). */
 export function licenseSeatsServiceMonitor(c: StackConfig): CustomResourceObject {
   const seats = c.licenseApi.seats;
-  return {
-    apiVersion: MONITORING_API_VERSION,
-    kind: "ServiceMonitor",
-    metadata: { name: seats.service, namespace: c.namespaces.licenseApi, labels: PART_OF },
-    spec: {
-      selector: { matchLabels: seats.selector },
-      namespaceSelector: { matchNames: [c.namespaces.licenseApi] },
-      sampleLimit: seats.sampleLimit,
-      endpoints: [{ port: seats.metricsPortName, path: seats.metricsPath, interval: seats.scrapeInterval, scrapeTimeout: seats.scrapeTimeout, relabelings: seatsRelabelings(c) }],
-    },
-  };
+  return licenseApiNamespaceMonitor(c, seats.service, seats.selector, { sampleLimit: seats.sampleLimit }, {
+    port: seats.metricsPortName,
+    path: seats.metricsPath,
+    interval: seats.scrapeInterval,
+    scrapeTimeout: seats.scrapeTimeout,
+    relabelings: seatsRelabelings(c),
+  });
 }
 
 function probe(c: StackConfig, name: string, job: string, module: string, url: string): CustomResourceObject {

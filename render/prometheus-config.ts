@@ -88,7 +88,9 @@ export function prometheusConfig(c: StackConfig, t: PrometheusTargets) {
  * The seats exporter's series keep their identity when its pod is replaced: a rollout must not start a
  * new series per license, or every forecast would wait half its lookback again and every held seat
  * alert would start over. So the target is named after the Service, not the pod, and the pod label is
- * dropped; the job is pinned like the API's.
+ * dropped; the job is pinned like the API's. The Operator appends an endpoint's relabelings after
+ * the ones it writes itself (pod, container, job, endpoint: prometheus-operator's
+ * pkg/prometheus/promcfg.go), so these have the last word.
  */
 export function seatsRelabelings(c: StackConfig): Relabeling[] {
   return [

@@ -85,10 +85,13 @@ async function testNotifications(c: StackConfig, am: Api, loaded: Record<string,
   const metrics = () => request(am, "/metrics");
   const before = await metrics();
   const sent = (now: string, integration: string) => successfulRequests(now, integration) - successfulRequests(before, integration);
+  // One start for the alert and its resolution: a resolution stamped with a later start than its own
+  // end (the two clocks read a millisecond apart) is refused with a 400.
+  const startsAt = new Date().toISOString();
   const alert = (labels: Record<string, string>, endsAt: Date) => ({
     labels,
     annotations: { summary: `Deploy verification of ${c.environment}: a test notification, nothing is wrong`, description: "Sent by npm run verify after a deploy; resolved a moment later." },
-    startsAt: new Date().toISOString(),
+    startsAt,
     endsAt: endsAt.toISOString(),
   });
   await request(am, "/api/v2/alerts", tests.map((t) => alert(t.labels, new Date(Date.now() + timeoutMs + 60_000))));

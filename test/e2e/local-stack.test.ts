@@ -41,6 +41,9 @@ const local = new LocalStack({
         seatDenialsPerSecond: { ...c.alerts.seatDenialsPerSecond, for: SHORT_FOR },
         redisErrorsPerSecond: { ...c.alerts.redisErrorsPerSecond, for: SHORT_FOR },
         databaseP95Seconds: { ...c.alerts.databaseP95Seconds, for: SHORT_FOR },
+        // The seat alerts' groups evaluate once a minute in prod: with their for: shortened, at the
+        // pace of the others, so that they fire within the test's wait.
+        perLicense: { ...c.alerts.perLicense, evaluationInterval: SHORT_FOR },
       },
     },
   }),

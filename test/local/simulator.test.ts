@@ -16,7 +16,7 @@ const simulators: ChildProcess[] = [];
 beforeAll(async () => {
   await Promise.all(
     LABEL_SCHEMES.map((labelScheme) => {
-      const options = { ...PORTS[labelScheme], healthPath: "/health/", publicPath: "/health/", metricsPath: "/metrics", seatLimit: 50, namespace: "license-api", container: "license-api", labelScheme };
+      const options = { ...PORTS[labelScheme], healthPath: "/health/", publicPath: "/health/", metricsPath: "/metrics", seatsPath: "/metrics", seatLimit: 50, namespace: "license-api", container: "license-api", labelScheme };
       const simulator = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "local", "simulator.ts"), JSON.stringify(options)], { cwd: PROJECT_ROOT });
       simulators.push(simulator);
       return new Promise<void>((resolve, reject) => {
