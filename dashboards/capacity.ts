@@ -3,6 +3,7 @@
 // enforces, and the seat forecast the SeatLimitForecast alert pages on.
 import type { StackConfig } from "../config";
 import {
+  aggregateQuery,
   buildDashboard,
   Layout,
   panels,
@@ -71,8 +72,8 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
           min: 0,
           steps: seatUtilisationSteps(t),
           queries: [
-            { expr: SEAT_AGGREGATES.utilisationFullest, legend: "fullest license now" },
-            { expr: SEAT_FORECAST.fullest, legend: `fullest license in ${f.horizon}` },
+            aggregateQuery(c, SEAT_AGGREGATES.utilisationFullest, { legend: "fullest license now" }),
+            aggregateQuery(c, SEAT_FORECAST.fullest, { legend: `fullest license in ${f.horizon}` }),
           ],
         },
       ],
@@ -86,7 +87,7 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
           w: 6,
           base: "green",
           steps: [[1, "orange"]],
-          queries: [{ expr: `${SEAT_FORECAST.atLimit} or vector(0)`, legend: "licenses", instant: true }],
+          queries: [aggregateQuery(c, SEAT_FORECAST.atLimit, { legend: "licenses", instant: true }, (selected) => `${selected} or vector(0)`)],
         },
       ],
       [

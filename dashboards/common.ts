@@ -6,12 +6,14 @@ import * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
+import * as googlecloudmonitoring from "@grafana/grafana-foundation-sdk/googlecloudmonitoring";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import type { StackConfig } from "../config";
-import { dataSources } from "./datasources";
+import { dataSources, MIXED_DATASOURCE } from "./datasources";
 import { DASHBOARD_REFRESH, type DashboardKey, dashboardUid, selectors } from "../lib/identities";
+import { inManagedScope, recordedInMonarch } from "../lib/managed-scope";
 
 /** The JSON model Grafana stores; what `grafana.oss.Dashboard` takes as `configJson`. */
 export type DashboardModel = dashboard.Dashboard;
@@ -49,6 +51,22 @@ export interface Query {
    * against an axis of its own on the right, so that neither flattens the other.
    */
   unit?: string;
+  /**
+   * Read from Monarch, through the Cloud Monitoring data source's PromQL, not from a Prometheus data
+   * source: the series the managed rule evaluator records there (lib/managed-scope.ts).
+   */
+  monarch?: { datasource: common.DataSourceRef; projectName: string };
+}
+
+/**
+ * A query of a recorded seat aggregate where the stack records it: by name in the cluster's
+ * Prometheus, or in Monarch, this stack's scope only, when the managed rule evaluator runs its group
+ * (alerts.perLicense.evaluator). `around` makes the query of the selected series (`s or vector(0)`).
+ */
+export function aggregateQuery(c: StackConfig, name: string, q: Omit<Query, "expr" | "monarch">, around = (selected: string) => selected): Query {
+  if (!recordedInMonarch(c, name)) return { ...q, expr: around(name) };
+  const gcm = dataSources(c).cloudMonitoring;
+  return { ...q, expr: around(inManagedScope(c, name)), monarch: { datasource: { type: gcm.type, uid: gcm.uid }, projectName: c.gcp.project } };
 }
 
 export type Color = "green" | "yellow" | "orange" | "red" | "dark-red" | "blue" | "text";
@@ -83,9 +101,12 @@ export interface PanelSpec {
 
 const REF_IDS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-function targets(queries: Query[], datasource?: common.DataSourceRef): prometheus.DataqueryBuilder[] {
+type Target = prometheus.DataqueryBuilder | googlecloudmonitoring.CloudMonitoringQueryBuilder;
+
+function targets(queries: Query[], datasource?: common.DataSourceRef): Target[] {
   if (queries.length > REF_IDS.length) throw new Error("too many queries in one panel");
   return queries.map((q, i) => {
+    if (q.monarch) return monarchTarget(REF_IDS[i], q, q.monarch);
     const b = new prometheus.DataqueryBuilder().refId(REF_IDS[i]);
     if (datasource) b.datasource(datasource);
     b
@@ -97,6 +118,32 @@ function targets(queries: Query[], datasource?: common.DataSourceRef): prometheu
   });
 }
 
+/**
+ * A PromQL query of Monarch through Grafana's Cloud Monitoring data source. What Grafana does with it
+ * (grafana/grafana, public/app/plugins/datasource/cloud-monitoring/datasource.ts and
+ * pkg/tsdb/cloud-monitoring): it drops a PromQL query without a project, expression and step
+ * (`filterQuery`); it rewrites a query that has none of timeSeriesList, timeSeriesQuery, sloQuery or
+ * metricQuery into a time series list (`migrateQuery`, `migrateRequest`), so a time series list rides
+ * along unused; it substitutes template variables in every PromQL field, so the step follows the
+ * panel's interval; and it always asks for a range (promql_query.go), whose series it names by their
+ * labels, never by aliasBy, so the legend is set as each series' display name.
+ */
+function monarchTarget(refId: string, q: Query, m: NonNullable<Query["monarch"]>): googlecloudmonitoring.CloudMonitoringQueryBuilder {
+  return new googlecloudmonitoring.CloudMonitoringQueryBuilder()
+    .refId(refId)
+    .datasource(m.datasource)
+    .queryType(googlecloudmonitoring.QueryType.PROMQL)
+    .promQLQuery(new googlecloudmonitoring.PromQLQueryBuilder().projectName(m.projectName).expr(q.expr).step("$__interval"))
+    .timeSeriesList(new googlecloudmonitoring.TimeSeriesListBuilder().projectName(m.projectName).crossSeriesReducer("REDUCE_NONE"));
+}
+
+/** The data source of a panel: its queries' own when they all read one, Grafana's mixed one when they do not. */
+function panelDatasource(s: PanelSpec): common.DataSourceRef | undefined {
+  const monarch = s.queries.filter((q) => q.monarch);
+  if (monarch.length === 0) return s.datasource;
+  return monarch.length === s.queries.length ? monarch[0].monarch!.datasource : MIXED_DATASOURCE;
+}
+
 function thresholds(base: Color, steps: Steps): dashboard.ThresholdsConfigBuilder {
   return new dashboard.ThresholdsConfigBuilder()
     .mode(dashboard.ThresholdsMode.Absolute)
@@ -105,7 +152,11 @@ function thresholds(base: Color, steps: Steps): dashboard.ThresholdsConfigBuilde
 
 function common_<P extends timeseries.PanelBuilder | stat.PanelBuilder | gauge.PanelBuilder>(p: P, s: PanelSpec): P {
   p.id(s.id).title(s.title).description(s.description).unit(s.unit).targets(targets(s.queries, s.datasource));
-  if (s.datasource) p.datasource(s.datasource);
+  const datasource = panelDatasource(s);
+  if (datasource) p.datasource(datasource);
+  s.queries.forEach((q, i) => {
+    if (q.monarch) p.overrideByQuery(REF_IDS[i], [{ id: "displayName", value: q.legend }]);
+  });
   p.thresholds(thresholds(s.base ?? "green", s.steps ?? []));
   if (s.min !== undefined) p.min(s.min);
   if (s.max !== undefined) p.max(s.max);
@@ -291,7 +342,9 @@ export function buildDashboard(c: StackConfig, spec: DashboardSpec): DashboardMo
     // A panel that names no other data source reads this environment's in-cluster Prometheus, and so
     // does each of its queries: Grafana sends a target without one to the panel's, or to the default.
     panel.datasource ??= promDatasource(c);
-    for (const target of (panel.targets ?? []) as { datasource?: common.DataSourceRef }[]) target.datasource ??= panel.datasource;
+    // In a panel of mixed data sources, a query naming none reads the in-cluster Prometheus too.
+    const fallback = panel.datasource.uid === MIXED_DATASOURCE.uid ? promDatasource(c) : panel.datasource;
+    for (const target of (panel.targets ?? []) as { datasource?: common.DataSourceRef }[]) target.datasource ??= fallback;
     for (const link of (panel.fieldConfig?.defaults?.links ?? []) as { placement?: unknown }[]) withoutPlacement(link);
   }
   return model;

@@ -42,3 +42,6 @@ export function timeIntervals(c: Pick<StackConfig, "prometheus">): Record<"prome
 
 /** Grafana limits a uid to 40 characters. */
 export const MAX_UID_LENGTH = 40;
+
+/** Grafana's own data source of a panel whose queries each name theirs. */
+export const MIXED_DATASOURCE = { type: "datasource", uid: "-- Mixed --" } as const;

@@ -16,7 +16,7 @@ import { PROJECT_ROOT, readStackConfig, type StackName } from "../lib/stack-file
 import { toYaml } from "../lib/yaml";
 import { alertmanagerConfig } from "../render/alertmanager-config";
 import { seatsJob } from "../lib/identities";
-import { managedStandInConfig } from "../render/managed-prometheus";
+import { managedStandInConfig, managedStandInRules } from "../render/managed-prometheus";
 import { prometheusConfig } from "../render/prometheus-config";
 import { PLACEHOLDER_SECRETS } from "../render/secrets";
 import { blackboxModules } from "../render/values/blackbox";
@@ -228,7 +228,7 @@ export class LocalStack extends EventEmitter {
       alertmanagers: this.ports.alertmanager.map((p) => `127.0.0.1:${p}`),
       rulesFile: "managed-rules.yml",
     });
-    this.file("managed-evaluator/managed-rules.yml", toYaml({ groups: this.managedRules }));
+    this.file("managed-evaluator/managed-rules.yml", toYaml(managedStandInRules(this.config, this.managedRules)));
     this.spawn("managed-evaluator", PROMETHEUS, [
       `--config.file=${this.file("managed-evaluator/prometheus.yml", toYaml(config))}`,
       `--storage.tsdb.path=${path.join(this.options.workDir, "data/managed-evaluator")}`,

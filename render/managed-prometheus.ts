@@ -6,6 +6,7 @@
 // (test/rules/managed-prometheus.test.ts holds them to that API's schema and admission checks).
 import type { StackConfig } from "../config";
 import { seatsJob } from "../lib/identities";
+import { MANAGED_SCOPE_LABELS, managedScope } from "../lib/managed-scope";
 import { isAlert, managedRuleGroups, type RuleGroup } from "../rules";
 import { externalLabels } from "./prometheus-config";
 
@@ -18,8 +19,6 @@ const PART_OF = { "app.kubernetes.io/part-of": "coditect-monitoring" };
  * rule, and every selector of a namespaced Rules object is narrowed to its own namespace and cluster.
  */
 export const MANAGED_TARGET_LABELS = ["project_id", "location", "cluster", "namespace", "job", "instance"] as const;
-/** The labels the evaluator adds to each rule result and alert of a namespaced Rules object. */
-export const MANAGED_RESULT_LABELS = ["project_id", "location", "cluster", "namespace"] as const;
 
 /** The OperatorConfig of GKE's managed collection: one per cluster, at this name and namespace. */
 export const OPERATOR_CONFIG = { name: "config", namespace: "gmp-public" } as const;
@@ -109,7 +108,7 @@ export function managedGroup(g: RuleGroup): RulesObject["spec"]["groups"][number
       if (r.keep_firing_for) {
         throw new Error(`${g.name}/${r.alert}: keep_firing_for cannot run in the managed rule evaluator (the Rules API has no such field); keep the group in the cluster's Prometheus`);
       }
-      for (const label of MANAGED_RESULT_LABELS) {
+      for (const label of MANAGED_SCOPE_LABELS) {
         if (label in r.labels) throw new Error(`${g.name}/${r.alert}: the managed rule evaluator sets the ${label} label itself and refuses a rule that sets it`);
       }
       return { alert: r.alert, expr: r.expr, ...(r.for ? { for: r.for } : {}), labels: r.labels, annotations: r.annotations };
@@ -131,14 +130,14 @@ export function seatRules(c: StackConfig): RulesObject {
 }
 
 /**
- * The external labels the managed evaluator's alerts carry besides its own (MANAGED_RESULT_LABELS):
+ * The external labels the managed evaluator's alerts carry besides its own (MANAGED_SCOPE_LABELS):
  * those of the cluster's Prometheus (render/prometheus-config.ts) that Alertmanager's grouping and
  * inhibitions, the Slack titles and the report read, less the ones the evaluator sets itself. It sets
  * `cluster` to the GKE cluster's name, which is `cluster.name`, the value the cluster's Prometheus
  * gives it; writing it here would also override the cluster every Rules selector is narrowed to.
  */
 export function managedExternalLabels(c: StackConfig): Record<string, string> {
-  return Object.fromEntries(Object.entries(externalLabels(c)).filter(([k]) => !(MANAGED_RESULT_LABELS as readonly string[]).includes(k)));
+  return Object.fromEntries(Object.entries(externalLabels(c)).filter(([k]) => !(MANAGED_SCOPE_LABELS as readonly string[]).includes(k)));
 }
 
 /**
@@ -209,12 +208,12 @@ export interface ManagedStandInTargets {
 export function managedStandInConfig(c: StackConfig, t: ManagedStandInTargets) {
   const pm = seatsPodMonitoring(c);
   const [endpoint] = pm.spec.endpoints;
-  const cluster = { project_id: c.gcp.project, location: c.cluster.location, cluster: c.cluster.name };
+  const scope = managedScope(c);
   const [firstGroup] = seatRules(c).spec.groups;
   return {
     global: {
       evaluation_interval: firstGroup?.interval ?? c.alerts.perLicense.evaluationInterval,
-      external_labels: { ...cluster, namespace: pm.metadata.namespace, ...operatorConfigPatch(c).rules.externalLabels },
+      external_labels: { ...scope, ...operatorConfigPatch(c).rules.externalLabels },
     },
     rule_files: [t.rulesFile],
     alerting: { alertmanagers: [{ static_configs: [{ targets: t.alertmanagers }] }] },
@@ -229,10 +228,20 @@ export function managedStandInConfig(c: StackConfig, t: ManagedStandInTargets) {
         relabel_configs: [
           { action: "replace", target_label: "job", replacement: pm.metadata.name },
           { action: "replace", target_label: "instance", replacement: `${t.seatsPod}:${endpoint.port}` },
-          { action: "replace", target_label: "namespace", replacement: pm.metadata.namespace },
-          ...Object.entries(cluster).map(([label, value]) => ({ action: "replace", target_label: label, replacement: value })),
+          ...Object.entries(scope).map(([label, value]) => ({ action: "replace", target_label: label, replacement: value })),
         ],
       },
     ],
   };
+}
+
+/**
+ * The groups as the managed evaluator runs them (as the Rules API carries them), for its stand-in: every rule result carries the scope
+ * labels (lib/managed-scope.ts), as the evaluator's `scope` adds them to each rule, so that recorded
+ * series are stored with them and read back as from Monarch. The matchers `scope` adds to selectors are
+ * left out: the stand-in holds this stack's series only.
+ */
+export function managedStandInRules(c: StackConfig, groups: RuleGroup[]): RulesObject["spec"] {
+  const scope = managedScope(c);
+  return { groups: groups.map(managedGroup).map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels, ...scope } })) })) };
 }

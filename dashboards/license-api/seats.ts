@@ -1,9 +1,9 @@
 // Seats and keys: sessions and denials, seat utilisation against the limit, invalid and revoked keys, the licenses nearest their limit.
 // Every panel here reads the recorded aggregates (rules/per-license.ts, rules/seat-denials.ts), never a
-// per-license series:
-// the license filter narrows the "Selected license" row instead.
+// per-license series, where they are recorded (aggregateQuery): the license filter narrows the
+// "Selected license" row instead.
 import { DASHBOARDS, SEAT_AGGREGATES as A } from "../../lib/identities";
-import { seatUtilisationSteps, statPanel, timeSeriesPanel, type PanelEntry } from "../common";
+import { aggregateQuery, seatUtilisationSteps, statPanel, timeSeriesPanel, type PanelEntry } from "../common";
 import type { RowContext } from "./context";
 
 export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
@@ -17,10 +17,10 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
         unit: "short",
         min: 0,
         queries: [
-          { expr: A.sessionsTotal, legend: "active sessions (all licenses)" },
-          { expr: A.sessionsBusiest, legend: "busiest license" },
+          aggregateQuery(c, A.sessionsTotal, { legend: "active sessions (all licenses)" }),
+          aggregateQuery(c, A.sessionsBusiest, { legend: "busiest license" }),
           // Units per second against sessions in the hundreds: on an axis of their own.
-          { expr: A.denialsWorst, legend: "seat denials (worst license)", unit: "reqps" },
+          aggregateQuery(c, A.denialsWorst, { legend: "seat denials (worst license)", unit: "reqps" }),
         ],
       },
     ],
@@ -36,8 +36,8 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
         base: "green",
         steps: seatUtilisationSteps(t),
         queries: [
-          { expr: A.utilisationFullest, legend: "fullest license" },
-          { expr: A.utilisationMedian, legend: "median license" },
+          aggregateQuery(c, A.utilisationFullest, { legend: "fullest license" }),
+          aggregateQuery(c, A.utilisationMedian, { legend: "median license" }),
         ],
       },
     ],
@@ -69,11 +69,7 @@ export function seatPanels({ c, t, tier }: RowContext): PanelEntry[] {
         base: "green",
         steps: [[1, "orange"]],
         queries: [
-          {
-            expr: A.nearLimit,
-            legend: "licenses",
-            instant: true,
-          },
+          aggregateQuery(c, A.nearLimit, { legend: "licenses", instant: true }),
         ],
       },
     ],

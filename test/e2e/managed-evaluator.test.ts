@@ -9,13 +9,18 @@
 import * as os from "os";
 import * as path from "path";
 import { RECEIVERS, SLACK_RECEIVERS } from "../../render/alertmanager-config";
-import { seatsJob } from "../../lib/identities";
-import { LocalStack } from "../../local/stack";
+import { renderDashboards } from "../../dashboards";
+import { seconds } from "../../lib/duration";
+import { SEAT_AGGREGATES, seatsJob } from "../../lib/identities";
+import { inManagedScope, PLACED_AGGREGATES } from "../../lib/managed-scope";
+import { LocalStack, sleep } from "../../local/stack";
+import { monarchQueries } from "../grafana/dashboard-queries";
 import type { Delivery } from "../../local/receivers";
 import { EXPECTED_ALERTS } from "../../rules/tests/expected-alerts";
 import { stackForSuite } from "./suite-stack";
 
 const EVERY = "15s";
+const FORECAST_LOOKBACK = "5m";
 const local = new LocalStack({
   stack: "prod",
   workDir: path.join(os.tmpdir(), `coditect-e2e-managed-evaluator-${process.pid}`),
@@ -25,7 +30,14 @@ const local = new LocalStack({
     config: {
       ...c,
       licenseApi: { ...c.licenseApi, seats: { ...c.licenseApi.seats, scrapeInterval: EVERY, scrapeTimeout: "10s" } },
-      alerts: { ...c.alerts, perLicense: { evaluationInterval: EVERY, evaluator: "managed" }, seatUtilisation: { ...c.alerts.seatUtilisation, for: "30s" } },
+      alerts: {
+        ...c.alerts,
+        perLicense: { evaluationInterval: EVERY, evaluator: "managed" },
+        seatUtilisation: { ...c.alerts.seatUtilisation, for: "30s" },
+        // The shortest lookback the config allows at this scrape (20 samples), so that the forecast's
+        // aggregates exist within the test: a license is forecast once it holds half of it.
+        forecast: { lookback: FORECAST_LOOKBACK, horizon: "20m", for: "30s", evaluationInterval: EVERY },
+      },
     },
   }),
 });
@@ -81,3 +93,23 @@ test("a license out of seats fires SeatExhaustion from the stand-in, to the Slac
     expect(await local.query(`up{job="${seatsJob(local.config)}"} == 1`, i)).not.toEqual([]);
   }
 }, 240_000);
+
+test("the seat panels' queries of Monarch read one series each from what the stand-in records; the cluster's Prometheus holds none of it", async () => {
+  const queries = renderDashboards(local.config).flatMap((d) => monarchQueries(d.model));
+  expect(queries.length).toBeGreaterThanOrEqual(PLACED_AGGREGATES.length);
+  // The forecast's aggregates exist once a license holds half the lookback.
+  const deadline = Date.now() + (seconds(FORECAST_LOOKBACK) / 2 + 90) * 1000;
+  let counts: { where: string; series: number }[] = [];
+  for (;;) {
+    counts = await Promise.all(queries.map(async (q) => ({ where: q.where, series: (await local.queryManaged(q.expr)).length })));
+    if (counts.every((x) => x.series === 1) || Date.now() > deadline) break;
+    await sleep(5_000);
+  }
+  expect(counts).toEqual(queries.map((q) => ({ where: q.where, series: 1 })));
+  // After the seats fault, the fullest license is past SeatExhaustion's threshold there.
+  const [fullest] = await local.queryManaged(inManagedScope(local.config, SEAT_AGGREGATES.utilisationFullest));
+  expect(Number(fullest.value[1])).toBeGreaterThan(local.config.alerts.seatUtilisation.threshold);
+  for (let i = 0; i < local.urls.prometheus.length; i++) {
+    for (const name of PLACED_AGGREGATES) expect({ name, series: await local.query(name, i) }).toEqual({ name, series: [] });
+  }
+}, 300_000);

@@ -39,3 +39,12 @@ export function promQueries(model: DashboardModel, values: Record<string, string
   return [...fromPanels, ...fromVariables];
 }
 
+
+/** Every PromQL query a dashboard sends to Monarch through the Cloud Monitoring data source. */
+export function monarchQueries(model: DashboardModel): { where: string; expr: string }[] {
+  return allPanels(model).flatMap((p) =>
+    ((p.targets ?? []) as (Target & { queryType?: string; promQLQuery?: { expr?: string } })[])
+      .filter((t) => t.queryType === "promQL")
+      .map((t) => ({ where: `${model.uid} panel ${p.id} ${t.refId}`, expr: t.promQLQuery?.expr ?? "" })),
+  );
+}

@@ -5,6 +5,7 @@
 // The groups' PromQL passes `promtool check rules` like the cluster's own.
 import { allRuleGroups, isAlert, managedRuleGroups, renderRuleGroups } from "../../rules";
 import { selectors, seatsJob } from "../../lib/identities";
+import { MANAGED_SCOPE_LABELS } from "../../lib/managed-scope";
 import { seconds } from "../../lib/duration";
 import { STACKS } from "../../lib/stack-file";
 import { toYaml } from "../../lib/yaml";
@@ -12,7 +13,6 @@ import { externalLabels } from "../../render/prometheus-config";
 import {
   ALERTMANAGER_SERVICE,
   managedGroup,
-  MANAGED_RESULT_LABELS,
   managedStandInConfig,
   operatorConfigPatch,
   seatRules,
@@ -181,8 +181,8 @@ const rules: Record<string, Constraint> = {
     check: (o) =>
       ((o.spec?.groups ?? []) as Obj[]).flatMap((g) =>
         ((g.rules ?? []) as Obj[]).flatMap((r) => [
-          ...MANAGED_RESULT_LABELS.filter((l) => l in (r.labels ?? {})).map((l) => `${g.name}/${r.alert ?? r.record}: sets ${l}`),
-          ...MANAGED_RESULT_LABELS.filter((l) => new RegExp(`[{,]\\s*${l}\\s*(=|!=|=~|!~)`).test(r.expr) && !(l === "namespace" && new RegExp(`[{,]\\s*namespace\\s*=\\s*"${o.metadata.namespace}"`).test(r.expr))).map((l) => `${g.name}/${r.alert ?? r.record}: selects on ${l}`),
+          ...MANAGED_SCOPE_LABELS.filter((l) => l in (r.labels ?? {})).map((l) => `${g.name}/${r.alert ?? r.record}: sets ${l}`),
+          ...MANAGED_SCOPE_LABELS.filter((l) => new RegExp(`[{,]\\s*${l}\\s*(=|!=|=~|!~)`).test(r.expr) && !(l === "namespace" && new RegExp(`[{,]\\s*namespace\\s*=\\s*"${o.metadata.namespace}"`).test(r.expr))).map((l) => `${g.name}/${r.alert ?? r.record}: selects on ${l}`),
         ]),
       ),
     mutate: (o) => (o.spec.groups[0].rules[0].labels = { ...o.spec.groups[0].rules[0].labels, cluster: "x" }),
