@@ -142,6 +142,20 @@ export function managedExternalLabels(c: StackConfig): Record<string, string> {
 }
 
 /**
+ * The labels the managed evaluator gives every alert and result of this stack's Rules object: its own,
+ * from the cluster it runs in and the Rules object's namespace, and the OperatorConfig's external labels.
+ */
+export function managedEvaluatorLabels(c: StackConfig): Record<string, string> {
+  const own: Record<(typeof MANAGED_RESULT_LABELS)[number], string> = {
+    project_id: c.gcp.project,
+    location: c.cluster.location,
+    cluster: c.cluster.name,
+    namespace: seatRules(c).metadata.namespace,
+  };
+  return { ...own, ...managedExternalLabels(c) };
+}
+
+/**
  * What this stack sets in the cluster's one OperatorConfig (its other fields belong to GKE and to
  * whoever else configures managed collection): the evaluator's alerts go to this stack's Alertmanagers
  * with this stack's external labels. Its fields are top level; an OperatorConfig has no spec.
@@ -214,7 +228,7 @@ export function managedStandInConfig(c: StackConfig, t: ManagedStandInTargets) {
   return {
     global: {
       evaluation_interval: firstGroup?.interval ?? c.alerts.perLicense.evaluationInterval,
-      external_labels: { ...cluster, namespace: pm.metadata.namespace, ...operatorConfigPatch(c).rules.externalLabels },
+      external_labels: managedEvaluatorLabels(c),
     },
     rule_files: [t.rulesFile],
     alerting: { alertmanagers: [{ static_configs: [{ targets: t.alertmanagers }] }] },
