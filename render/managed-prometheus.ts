@@ -141,6 +141,15 @@ export function managedExternalLabels(c: StackConfig): Record<string, string> {
 }
 
 /**
+ * The labels the managed evaluator gives every alert and result of this stack's Rules object: its scope
+ * (lib/managed-scope.ts), and the OperatorConfig's external labels ("attached to any rule results and
+ * alerts produced by rules": RuleEvaluatorSpec.ExternalLabels, pkg/operator/apis/monitoring/v1/operator_types.go).
+ */
+export function managedEvaluatorLabels(c: StackConfig): Record<string, string> {
+  return { ...managedScope(c), ...managedExternalLabels(c) };
+}
+
+/**
  * What this stack sets in the cluster's one OperatorConfig (its other fields belong to GKE and to
  * whoever else configures managed collection): the evaluator's alerts go to this stack's Alertmanagers
  * with this stack's external labels. Its fields are top level; an OperatorConfig has no spec.
@@ -213,7 +222,7 @@ export function managedStandInConfig(c: StackConfig, t: ManagedStandInTargets) {
   return {
     global: {
       evaluation_interval: firstGroup?.interval ?? c.alerts.perLicense.evaluationInterval,
-      external_labels: { ...scope, ...operatorConfigPatch(c).rules.externalLabels },
+      external_labels: managedEvaluatorLabels(c),
     },
     rule_files: [t.rulesFile],
     alerting: { alertmanagers: [{ static_configs: [{ targets: t.alertmanagers }] }] },
@@ -236,12 +245,13 @@ export function managedStandInConfig(c: StackConfig, t: ManagedStandInTargets) {
 }
 
 /**
- * The groups as the managed evaluator runs them (as the Rules API carries them), for its stand-in: every rule result carries the scope
- * labels (lib/managed-scope.ts), as the evaluator's `scope` adds them to each rule, so that recorded
- * series are stored with them and read back as from Monarch. The matchers `scope` adds to selectors are
- * left out: the stand-in holds this stack's series only.
+ * The groups as the managed evaluator runs them (as the Rules API carries them), for its stand-in: every
+ * rule result carries the evaluator's labels (managedEvaluatorLabels: its scope, which `scope` adds to
+ * each rule, and the OperatorConfig's external labels), so that what it records and its ALERTS are
+ * stored with them and read back as from Monarch. The matchers `scope` adds to selectors are left out:
+ * the stand-in holds this stack's series only.
  */
 export function managedStandInRules(c: StackConfig, groups: RuleGroup[]): RulesObject["spec"] {
-  const scope = managedScope(c);
-  return { groups: groups.map(managedGroup).map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels, ...scope } })) })) };
+  const labels = managedEvaluatorLabels(c);
+  return { groups: groups.map(managedGroup).map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels, ...labels } })) })) };
 }

@@ -14,6 +14,7 @@ import { errorBudget, sliBad } from "../lib/identities";
 import { RECEIVERS } from "../render/alertmanager-config";
 import { isAlert, allRuleGroups } from "../rules";
 import { DEFAULT_RETENTION_SECONDS, type AlertmanagerView, type Silence } from "./alertmanager";
+import { managedAlertNames } from "./managed";
 import type { MonthData, Rates } from "./data";
 import { count, runs, type State } from "./merge";
 import type { Month, Period } from "./month";
@@ -124,6 +125,8 @@ export interface Report {
   impact: { tier: string; failed: number; minutesAffected: number; availability: number }[];
   licenses: { id: string; tier: string; failed: number; minutesAffected: number }[];
   alerts: AlertStats[];
+  /** The alerts read from the managed rule evaluator's record (the groups the stack places there), not the cluster's Prometheus'. */
+  managedEvaluatorAlerts: string[];
   /** Where the routing and inhibit rules came from. */
   routing: string;
   silences: SilencesReport;
@@ -405,6 +408,7 @@ export function computeReport(c: StackConfig, stack: string, month: Month, data:
       .map((l) => ({ id: licenseId(l.licenseKey), tier: l.tier, failed: Math.round(l.failed), minutesAffected: Math.round(l.minutesAffected) }))
       .sort((a, b) => b.failed - a.failed),
     alerts,
+    managedEvaluatorAlerts: managedAlertNames(c),
     routing: routing.source,
     silences: silencesReport(c, month, data.alerts, alertmanager),
     businessHours: { zone: c.pagerduty.schedule.timeZone, ...BUSINESS_HOURS },

@@ -64,7 +64,7 @@ export function sections(r: Report): Section[] {
       title: "Alert effectiveness",
       paragraphs: [
         `${r.incidents.opened} PagerDuty incident(s) opened (pages); ${r.incidents.joined} time(s) an alert fired into an incident already open, updating it without paging anyone. ` +
-          `From Prometheus's ALERTS series (but for alerts of severity none, which notify nobody: the Watchdog and the inhibition sources). Receiver, Alertmanager groups, inhibit rules and which receivers deliver anything from ${r.routing}. ` +
+          `From Prometheus's ALERTS series${alertsFromTheManagedEvaluator(r)} (but for alerts of severity none, which notify nobody: the Watchdog and the inhibition sources). Receiver, Alertmanager groups, inhibit rules and which receivers deliver anything from ${r.routing}. ` +
           `A page is a PagerDuty incident opened: an alert opens one unless another alert of its Alertmanager group (one dedup_key) is firing, whose incident it joins. ` +
           `The uptime check pages through Cloud Monitoring, which Prometheus does not see: its incidents are not counted here. ` +
           `Business hours: Monday to Friday, ${r.businessHours.from}:00 to ${r.businessHours.to}:00 ${r.businessHours.zone}. ` +
@@ -115,6 +115,13 @@ export function sections(r: Report): Section[] {
       chart: "alerts",
     },
   ];
+}
+
+/** Where the alerts of the groups the stack places in the managed rule evaluator came from, if it places any. */
+function alertsFromTheManagedEvaluator(r: Report): string {
+  const names = r.managedEvaluatorAlerts;
+  if (!names.length) return "";
+  return `, and for ${names.join(", ")}, which this stack evaluates in Managed Service for Prometheus' rule evaluator, from that evaluator's ALERTS series in Monarch`;
 }
 
 function silencesNote(r: Report): string {

@@ -1,7 +1,8 @@
 // Every query the report makes, and nothing else: the month's history as plain data for compute.ts.
 // The SLI is read raw from every Prometheus replica (a day per query) and merged per evaluation
 // (merge.ts); the rates come from the replica that recorded the most of the day, the month's figures
-// from the one that recorded the most of the month, the alert history from all of them. Ranges cover
+// from the one that recorded the most of the month, the alert history from all of them, and that of the
+// rule groups placed in the managed rule evaluator from Managed Service for Prometheus (managed.ts). Ranges cover
 // [start, end) exactly: Prometheus 3's range selectors and subqueries leave out their start, so each
 // is evaluated 1 ms before the end and reaches back to 1 ms before the start.
 import type { StackConfig } from "../config";
@@ -9,6 +10,7 @@ import { seconds } from "../lib/duration";
 import { selectors, SLO_NAME } from "../lib/identities";
 import { REPORT_SERIES } from "../lib/long-term";
 import { regexLiteral } from "../lib/regex";
+import { likeClusterAlerts, managedAlertMatchers, managedAlertNames } from "./managed";
 import { mergeReplicas, type State } from "./merge";
 import type { Month, Period } from "./month";
 import type { QueryApi, Series } from "./prometheus";
@@ -60,6 +62,7 @@ export interface MonthData {
    * Raw samples of ALERTS (pending and firing) of every replica, one series per alert, the Watchdog
    * excepted: the stack's own alerts and the chart's, since both reach this stack's Alertmanager and
    * whether they reached anyone is the question, and the inhibition sources, which say what was muted.
+   * Those of the groups placed in the managed rule evaluator come from its record instead.
    */
   alerts: Series[];
   /** The replica the month's figures (tiers' failures, licenses) came from. */
@@ -77,7 +80,8 @@ const of = (r: Replica, name: string, ...matchers: string[]) => `${name}{${[...m
 /** The label names a replica's selector sets, which series of several replicas are merged across. */
 const replicaLabels = (replicas: Replica[]) => new Set(replicas.map((r) => /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=/.exec(r.selector)?.[1]).filter((l): l is string => !!l));
 
-export async function fetchMonth(c: StackConfig, month: Month, replicas: Replica[], concurrency = 8): Promise<MonthData> {
+/** `managed`: Managed Service for Prometheus' query API, where the stack places rule groups in its rule evaluator. */
+export async function fetchMonth(c: StackConfig, month: Month, replicas: Replica[], managed?: QueryApi, concurrency = 8): Promise<MonthData> {
   const { api: job } = selectors(c);
   const slo = `slo="${SLO_NAME}"`;
   const step = seconds(c.prometheus.evaluationInterval);
@@ -123,7 +127,10 @@ export async function fetchMonth(c: StackConfig, month: Month, replicas: Replica
     // Only an API labelled as ADR-019 has license_key on the request counter; the metric contract has no
     // per-license label there, and its series must not be summed into one license with an empty key.
     r.api.vector(`topk(${TOP_LICENSES}, sum by (license_key, tier) (increase(${of(r, "license_validation_requests_total", job, 'status="error"', 'license_key!=""')}[${range}])) > 0)`, time),
-    Promise.all(replicas.map((x) => x.api.matrix(`${of(x, S.alerts, 'alertname!="Watchdog"')}[${range}]`, time))).then((all) => unionByAlert(all.flat(), replicaLabels(replicas))),
+    Promise.all([
+      Promise.all(replicas.map((x) => x.api.matrix(`${of(x, S.alerts, 'alertname!="Watchdog"', ...notFromTheEvaluator(c))}[${range}]`, time))).then((all) => unionByAlert(all.flat(), replicaLabels(replicas))),
+      managed ? evaluatorAlerts(c, managed, month, replicas) : [],
+    ]).then((all) => all.flat()),
   ]);
   // Minutes affected only for the top licenses: a month of 5-minute steps over every license's series
   // would be the one slow query of the report.
@@ -146,6 +153,30 @@ export async function fetchMonth(c: StackConfig, month: Month, replicas: Replica
   };
 }
 
+/**
+ * The evaluator is the one source of its alerts: a cluster source holding them as well (a store that
+ * also keeps Monarch's series) must not count them twice.
+ */
+const notFromTheEvaluator = (c: StackConfig) => {
+  const names = managedAlertNames(c);
+  return names.length ? [`alertname!~"${names.map(promqlRegexLiteral).join("|")}"`] : [];
+};
+
+/**
+ * Raw samples of the managed evaluator's ALERTS of this stack over the month, with the labels the
+ * cluster's alerts have (managed.ts). The same range as every other: Monarch's PromQL is Prometheus
+ * 2.44's, whose ranges include their start, which only an evaluation exactly 1 ms before the month's
+ * start would fall on.
+ */
+async function evaluatorAlerts(c: StackConfig, api: QueryApi, month: Month, replicas: Replica[]): Promise<Series[]> {
+  const { range, time } = span(month);
+  const names = managedAlertNames(c).map(promqlRegexLiteral).join("|");
+  const found = await api.matrix(`${S.alerts}{${[`alertname=~"${names}"`, ...managedAlertMatchers(c)].join(", ")}}[${range}]`, time);
+  // A replica's environment matcher is set exactly where its series carry the external labels (replicas.ts).
+  const external = replicas.every((r) => r.environment !== "");
+  return found.map((s) => ({ metric: likeClusterAlerts(c, s.metric, external), values: s.values }));
+}
+
 /** One series per alert, the replicas' samples together (each replica evaluates at a phase of its own). */
 export function unionByAlert(series: Series[], replicaLabelNames: Set<string>): Series[] {
   const byKey = new Map<string, Series>();
@@ -165,4 +196,4 @@ export function unionByAlert(series: Series[], replicaLabelNames: Set<string>): 
 export const promqlRegexLiteral = (s: string) => regexLiteral(s).replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 
 /** Queries fetchMonth makes, for the progress line (the licenses' minutes only when a license had failures). */
-export const queryCount = (month: Month, replicas: number) => month.days.length * (replicas + 4) + 3 + replicas;
+export const queryCount = (month: Month, replicas: number, managed: boolean) => month.days.length * (replicas + 4) + 3 + replicas + (managed ? 1 : 0);

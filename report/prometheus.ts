@@ -1,6 +1,7 @@
 // A client of the Prometheus HTTP query API (the in-cluster Prometheus, Thanos, Mimir, Cortex, Google
 // Managed Prometheus: anything that answers /api/v1/query). Credentials come from the environment only:
-// PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD for basic auth.
+// PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD for basic auth (another
+// prefix for another query API: MANAGED_PROMETHEUS_BEARER_TOKEN for Managed Service for Prometheus).
 import { EXIT, ReportError } from "./errors";
 
 export interface Sample {
@@ -38,8 +39,10 @@ interface ApiAnswer {
   data?: { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] };
 }
 
-export function prometheusClient(baseUrl: string, headers: Record<string, string>, onQuery: () => void = () => {}, timeoutMs = 60_000): QueryApi {
+/** A client of the query API at `baseUrl`, authenticated with the environment variables of `prefix` (authHeaders). */
+export function prometheusClient(baseUrl: string, env: NodeJS.ProcessEnv, prefix = "PROMETHEUS", onQuery: () => void = () => {}, timeoutMs = 60_000): QueryApi {
   const url = `${baseUrl.replace(/\/$/, "")}/api/v1/query`;
+  const headers = authHeaders(env, prefix);
   async function query(expr: string, time: number) {
     let response: Response;
     try {
@@ -54,7 +57,7 @@ export function prometheusClient(baseUrl: string, headers: Record<string, string
       throw new ReportError(`cannot reach the Prometheus query API at ${baseUrl}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, EXIT.unreachable);
     }
     if (response.status === 401 || response.status === 403)
-      throw new ReportError(`${baseUrl} refused the credentials (HTTP ${response.status}); set PROMETHEUS_BEARER_TOKEN or PROMETHEUS_USERNAME/PROMETHEUS_PASSWORD`, EXIT.unreachable);
+      throw new ReportError(`${baseUrl} refused the credentials (HTTP ${response.status}); set ${prefix}_BEARER_TOKEN or ${prefix}_USERNAME/${prefix}_PASSWORD`, EXIT.unreachable);
     const text = await response.text();
     let answer: ApiAnswer;
     try {

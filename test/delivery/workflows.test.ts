@@ -52,6 +52,9 @@ interface Parsed {
 }
 
 interface RawStep {
+  id?: string;
+  name?: string;
+  if?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -396,26 +399,53 @@ describe("monthly-report.yml", () => {
     expect(JSON.stringify(j.steps.map((s) => s.run ?? ""))).not.toContain("inputs.");
   });
 
-  it("reads only: contents read, no id-token, no Google Cloud or Pulumi identity; one read-only secret per stack's environment", () => {
+  const reportStep = () => j.steps.find((s) => s.run?.includes("npm run report"))!;
+
+  it("reads only: contents read, no Pulumi or deploy identity; one read-only secret per stack's environment", () => {
     expect(w.raw.permissions).toEqual({ contents: "read" });
-    expect(j.permissions).toEqual({ contents: "read" });
+    expect(j.permissions).toEqual({ contents: "read", "id-token": "write" });
     expect(j.environment).toBe("report-${{ matrix.stack }}");
     const text = fs.readFileSync(file, "utf8");
     expect([...new Set([...text.matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]))]).toEqual(["PROMETHEUS_PASSWORD"]);
     expect(mentionsDeployIdentity(j)).toBe(false);
-    expect(j.steps.some((s) => s.uses?.startsWith("google-github-actions/") || s.uses?.startsWith("pulumi/"))).toBe(false);
+    expect(text).not.toMatch(/GCP_PREVIEW_SERVICE_ACCOUNT|credentials_json|GOOGLE_CREDENTIALS/);
+    expect(j.steps.filter((s) => s.uses && !s.uses.startsWith("actions/")).map((s) => s.uses)).toEqual(["google-github-actions/auth@v3"]);
+  });
+
+  it("gets a Google access token only where the stack's managed query API is set, keyless, as the report's account, for the report's step alone", () => {
+    expect(j.strategy?.matrix?.include).toEqual(
+      STACKS.map((stack) => ({ stack, "workload-identity-provider": `\${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER_${stack.toUpperCase()} }}` })),
+    );
+    const at = j.steps.findIndex((s) => s.uses?.startsWith("google-github-actions/auth@"));
+    const auth = j.steps[at];
+    expect(auth.if).toBe("vars.MANAGED_PROMETHEUS_URL != ''");
+    expect(auth.with).toEqual({
+      workload_identity_provider: "${{ matrix.workload-identity-provider }}",
+      service_account: "${{ vars.GCP_REPORT_SERVICE_ACCOUNT }}",
+      token_format: "access_token",
+      create_credentials_file: false,
+      export_environment_variables: false,
+    });
+    // After the dependencies' install scripts have run, before the report.
+    expect(at).toBeGreaterThan(j.steps.findIndex((s) => s.run?.trim() === "npm ci"));
+    expect(at).toBeLessThan(j.steps.indexOf(reportStep()));
+    expect(reportStep().env).toEqual({ MANAGED_PROMETHEUS_BEARER_TOKEN: `\${{ steps.${auth.id}.outputs.access_token }}` });
+    expect(j.steps.filter((s) => JSON.stringify(s).includes(`steps.${auth.id}.`))).toEqual([reportStep()]);
   });
 
   it("passes the URLs and credentials in the environment variables the report reads", () => {
-    // Each variable the job sets, given a value, as the report command reads its environment.
-    const env = Object.fromEntries(Object.keys(j.env ?? {}).map((k) => [k, `value-of-${k}`]));
+    // Each variable the job and the report's step set, given a value, as the report command reads its environment.
+    const names = [...Object.keys(j.env ?? {}), ...Object.keys(reportStep().env ?? {})];
+    const env = Object.fromEntries(names.map((k) => [k, `value-of-${k}`]));
     const o = parseOptions(["--stack", "prod", "--month", "2026-11"], env);
-    expect([o.prometheus, o.alertmanager]).toEqual([["value-of-PROMETHEUS_URL"], "value-of-ALERTMANAGER_URL"]);
+    expect([o.prometheus, o.managedPrometheus, o.alertmanager]).toEqual([["value-of-PROMETHEUS_URL"], "value-of-MANAGED_PROMETHEUS_URL", "value-of-ALERTMANAGER_URL"]);
     expect(authHeaders(env)).toEqual({ Authorization: `Basic ${Buffer.from("value-of-PROMETHEUS_USERNAME:value-of-PROMETHEUS_PASSWORD").toString("base64")}` });
-    // Unset variables arrive as empty strings: no Alertmanager, then, and no auth.
-    const unset = Object.fromEntries(Object.keys(j.env ?? {}).map((k) => [k, ""]));
-    expect(parseOptions(["--stack", "prod", "--month", "2026-11"], unset).alertmanager).toBeUndefined();
-    expect(authHeaders(unset)).toEqual({});
+    expect(authHeaders(env, "MANAGED_PROMETHEUS")).toEqual({ Authorization: "Bearer value-of-MANAGED_PROMETHEUS_BEARER_TOKEN" });
+    // Unset variables (and the output of a skipped step) arrive as empty strings: no Alertmanager or managed query API, then, and no auth.
+    const unset = Object.fromEntries(names.map((k) => [k, ""]));
+    const none = parseOptions(["--stack", "prod", "--month", "2026-11"], unset);
+    expect([none.alertmanager, none.managedPrometheus]).toEqual([undefined, undefined]);
+    expect([authHeaders(unset), authHeaders(unset, "MANAGED_PROMETHEUS")]).toEqual([{}, {}]);
   });
 
   it("keeps the report as an artifact after writing it, and fails when there is none", () => {

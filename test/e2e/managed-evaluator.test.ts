@@ -6,10 +6,13 @@
 // fires SeatExhaustion there, and it reaches the Slack receiver it reaches from the cluster's
 // Prometheus; the Prometheus replicas evaluate neither group. The seat alert's for: and the seats
 // exporter's scrape are shortened so that the test takes a couple of minutes.
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { RECEIVERS, SLACK_RECEIVERS } from "../../render/alertmanager-config";
+import { DateTime } from "luxon";
 import { renderDashboards } from "../../dashboards";
+import { parseOptions, runReport } from "../../report/cli";
 import { seconds } from "../../lib/duration";
 import { SEAT_AGGREGATES, seatsJob } from "../../lib/identities";
 import { inManagedScope, PLACED_AGGREGATES } from "../../lib/managed-scope";
@@ -113,3 +116,18 @@ test("the seat panels' queries of Monarch read one series each from what the sta
     for (const name of PLACED_AGGREGATES) expect({ name, series: await local.query(name, i) }).toEqual({ name, series: [] });
   }
 }, 300_000);
+
+test("the monthly report counts the stand-in's SeatExhaustion, read from it as from Monarch (its alerts carry the evaluator's labels)", async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-e2e-managed-report-"));
+  try {
+    const month = DateTime.utc().toFormat("yyyy-MM");
+    const options = parseOptions(["--stack", "prod", "--month", month, ...local.urls.prometheus.flatMap((u) => ["--prometheus", u]), "--managed-prometheus", local.urls.managedEvaluator, "--out", out], {});
+    const { report } = await runReport(options, {}, () => {}, local.config);
+    expect(report.managedEvaluatorAlerts.sort()).toEqual(["SeatExhaustion", "SeatLimitForecast"]);
+    const seat = report.alerts.find((a) => a.alertname === "SeatExhaustion");
+    expect(seat).toMatchObject({ fired: 1, receiver: RECEIVERS.slack, page: false });
+    expect(seat!.firingSeconds).toBeGreaterThan(0);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}, 120_000);

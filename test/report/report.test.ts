@@ -11,14 +11,15 @@ import * as path from "path";
 import { DateTime } from "luxon";
 import { SLACK_WEBHOOK_SECRETS, type SlackWebhookSecret } from "../../config";
 import { PROJECT_ROOT } from "../../lib/stack-file";
+import { parseOptions, runReport } from "../../report/cli";
 import type { Report } from "../../report/compute";
-import { EXIT } from "../../report/errors";
+import { EXIT, ReportError } from "../../report/errors";
 import { resolveMonth } from "../../report/month";
 import { alertRule } from "../../rules/tests/promtool";
 import { BackfilledPrometheus } from "../backfilled-prometheus";
-import { testStackConfig } from "../stack-config";
+import { managedEvaluatorConfig, testStackConfig } from "../stack-config";
 import { TestAlertmanager } from "./alertmanager";
-import { REPLICA_LABEL, REPLICAS, SCENARIO, writeScenario } from "./scenario";
+import { evaluationSeconds, MANAGED, REPLICA_LABEL, REPLICAS, SCENARIO, writeManagedScenario, writeScenario } from "./scenario";
 
 const PORT = 30090;
 const prometheus = new BackfilledPrometheus(PORT);
@@ -37,7 +38,7 @@ async function report(month: string, extra: string[] = [], url = PROMETHEUS, env
   const started = Date.now();
   const child = spawn(TSX, ["report/cli.ts", "--stack", stack, "--month", month, "--prometheus", url, "--replica-label", REPLICA_LABEL, "--out", out, ...extra], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, PROMETHEUS_URL: "", ...env },
+    env: { ...process.env, PROMETHEUS_URL: "", MANAGED_PROMETHEUS_URL: "", ...env },
   });
   let stdout = "";
   let stderr = "";
@@ -49,6 +50,26 @@ async function report(month: string, extra: string[] = [], url = PROMETHEUS, env
   return { code, stdout, stderr, out, seconds, read, json: () => JSON.parse(read("json")) as Report };
 }
 type Run = Awaited<ReturnType<typeof report>>;
+
+/**
+ * A query API behind auth, as a long-term store, Monarch or an authenticating proxy is: it answers only
+ * requests bearing one of `accepted` (Authorization headers), and forwards those to the Prometheus at `upstream`.
+ */
+async function authenticatingProxy(port: number, upstream: number, accepted: string[]): Promise<http.Server> {
+  const proxy = http.createServer((req, res) => {
+    if (!accepted.includes(req.headers.authorization ?? "")) {
+      res.writeHead(401).end("Unauthorized");
+      return;
+    }
+    const forwarded = http.request({ host: "127.0.0.1", port: upstream, path: req.url, method: req.method, headers: { ...req.headers, authorization: "" } }, (u) => {
+      res.writeHead(u.statusCode ?? 502, u.headers);
+      u.pipe(res);
+    });
+    req.pipe(forwarded);
+  });
+  await new Promise<void>((r) => proxy.listen(port, "127.0.0.1", r));
+  return proxy;
+}
 
 /** The month running now, and what the test did in Alertmanager during it. */
 const running = {
@@ -310,6 +331,113 @@ describe("October 2026: the SLA is met, the trial tier's error burst misses it f
     ]);
     for (const ext of ["md", "html", "json"]) expect(r.read(ext)).not.toMatch(/lic-(trial|ent)-\d+/);
   });
+
+  test("SeatExhaustion from the cluster's Prometheus, which evaluates it in this stack: fired once, for 10 minutes", () => {
+    const j = r.json();
+    expect(j.alerts.find((a) => a.alertname === "SeatExhaustion")).toMatchObject({ receiver: "slack", fired: 1, firingSeconds: SCENARIO.clusterSeat.minutes * 60 });
+    expect(j.managedEvaluatorAlerts).toEqual([]);
+    expect(r.read("md")).not.toContain("Managed Service for Prometheus");
+  });
+});
+
+// A stack whose per-license groups run in Managed Service for Prometheus' rule evaluator: their alerts
+// are in Monarch alone. The evaluator's rules manager appends to export.NewStorage(exporter)
+// (cmd/rule-evaluator/main.go of GoogleCloudPlatform/prometheus-engine at v0.17.2), so the ALERTS and
+// ALERTS_FOR_STATE series it writes go to Monarch, never to the cluster's Prometheus or its store. A
+// second real Prometheus, backfilled with such ALERTS (writeManagedScenario), stands in for Monarch's
+// query API, behind a proxy that wants a bearer token as Monarch does. The stack file places the
+// groups in the cluster's Prometheus, so these reports run in this process with a config placing them
+// in the managed evaluator; the cluster's record is the store of the tests above.
+describe("a stack whose per-license groups run in the managed rule evaluator", () => {
+  const store = new BackfilledPrometheus(30731);
+  const MONARCH_PORT = 30732;
+  const monarch = `http://127.0.0.1:${MONARCH_PORT}`;
+  const token = { MANAGED_PROMETHEUS_BEARER_TOKEN: "monarch-access-token" };
+  const c = managedEvaluatorConfig("prod");
+  let proxy: http.Server;
+  beforeAll(async () => {
+    const managedDir = path.join(dir, "managed");
+    fs.mkdirSync(managedDir);
+    writeManagedScenario(c, managedEvaluatorConfig("staging"), path.join(managedDir, "alerts.om"));
+    await store.start(managedDir, "alerts.om", ["--max-block-duration=1488h"]);
+    proxy = await authenticatingProxy(MONARCH_PORT, 30731, [`Bearer ${token.MANAGED_PROMETHEUS_BEARER_TOKEN}`]);
+  }, 60_000);
+  afterAll(async () => {
+    await new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r()));
+    await store.stop();
+  });
+
+  const options = (month: string, ...args: string[]) =>
+    parseOptions(["--stack", "prod", "--month", month, "--prometheus", PROMETHEUS, "--replica-label", REPLICA_LABEL, "--out", path.join(dir, `out-${++runs}`), ...args], {});
+  const run = (o: ReturnType<typeof options>, env: Record<string, string> = token) => runReport(o, env, () => {}, c);
+  const failure = (o: ReturnType<typeof options>, env?: Record<string, string>) => run(o, env).then(() => undefined, (e: unknown) => e as ReportError);
+  const byName = (report: Report) => Object.fromEntries(report.alerts.map((a) => [a.alertname, a]));
+
+  test("September: the evaluator's SeatExhaustion and SeatLimitForecast, with their time firing; the one inside the outage inhibited", async () => {
+    const o = options("2026-09", "--managed-prometheus", monarch);
+    const { report } = await run(o);
+    const alerts = byName(report);
+    const M = MANAGED.september;
+    const seat = evaluationSeconds(c, "SeatExhaustion");
+    // Firing from the first firing evaluation to one interval past the last: 30 and 20 evaluations a minute apart.
+    expect([M.seat.evaluations * seat, M.seatInOutage.evaluations * seat]).toEqual([30 * 60, 20 * 60]);
+    // Not staging's, not another cluster's (each would make a third firing): prod's evaluator's alone.
+    expect(alerts.SeatExhaustion).toMatchObject({ severity: "warning", receiver: "slack", page: false, fired: 2, firingSeconds: 50 * 60, medianSeconds: 25 * 60, flapping: 0, inhibited: 1, undelivered: 1 });
+    expect(alerts.SeatLimitForecast).toMatchObject({ severity: "warning", receiver: "slack", fired: 1, firingSeconds: M.forecast.evaluations * evaluationSeconds(c, "SeatLimitForecast"), inhibited: 0, undelivered: 0 });
+    expect(M.forecast.evaluations * evaluationSeconds(c, "SeatLimitForecast")).toBe(60 * 60);
+    // The cluster's alerts as before; not the alert of another group the store holds with the evaluator's labels.
+    expect(Object.keys(alerts).sort()).toEqual(["APIServerDown", "DatabaseSlowQueries", "ErrorBudgetBurn", "HighLatency", "KubeQuotaAlmostFull", "RedisConnectionFailures", "SeatExhaustion", "SeatLimitForecast"]);
+    expect(alerts.APIServerDown).toMatchObject({ fired: 1, firingSeconds: 47 * 60 + 10, incidentsOpened: 1 });
+    expect(report.managedEvaluatorAlerts).toEqual(["SeatExhaustion", "SeatLimitForecast"]);
+    const md = fs.readFileSync(path.join(o.out, "prod-2026-09.md"), "utf8");
+    expect(md).toContain("| SeatExhaustion | warning | slack | 2 | 50m | 25m | – | – | – | 0 | 1 | – | 1 |");
+    expect(md).toContain(
+      "From Prometheus's ALERTS series, and for SeatExhaustion, SeatLimitForecast, which this stack evaluates in Managed Service for Prometheus' rule evaluator, from that evaluator's ALERTS series in Monarch (but for",
+    );
+  });
+
+  test("October: SeatExhaustion from the evaluator alone, the cluster's store holding one too", async () => {
+    const { report } = await run(options("2026-10", "--managed-prometheus", monarch));
+    // The evaluator's 15 evaluations, not the cluster's 10 minutes, nor both.
+    expect(byName(report).SeatExhaustion).toMatchObject({ fired: 1, firingSeconds: MANAGED.october.seat.evaluations * evaluationSeconds(c, "SeatExhaustion") });
+    expect(MANAGED.october.seat.evaluations * evaluationSeconds(c, "SeatExhaustion")).not.toBe(SCENARIO.clusterSeat.minutes * 60);
+  });
+
+  test("without a token Monarch refuses: exit code 3, naming the variable, nothing written", async () => {
+    const o = options("2026-09", "--managed-prometheus", monarch);
+    const e = await failure(o, {});
+    expect(e).toBeInstanceOf(ReportError);
+    expect([e?.exitCode, e?.message]).toEqual([
+      EXIT.unreachable,
+      `${monarch} refused the credentials (HTTP 401); set MANAGED_PROMETHEUS_BEARER_TOKEN or MANAGED_PROMETHEUS_USERNAME/MANAGED_PROMETHEUS_PASSWORD`,
+    ]);
+    expect(fs.existsSync(o.out)).toBe(false);
+  });
+
+  test("no query API of the evaluator given: exit code 2, naming its groups and alerts and the query API to give; nothing written", async () => {
+    const o = options("2026-09");
+    const e = await failure(o);
+    expect(e).toBeInstanceOf(ReportError);
+    expect(e?.exitCode).toBe(EXIT.usage);
+    expect(e?.message).toBe(
+      "the prod stack evaluates the rule groups license-api.per-license, license-api.seat-forecast (alerts SeatExhaustion, SeatLimitForecast) in Managed Service for Prometheus' rule evaluator " +
+        "(alerts.perLicense.evaluator: managed), whose alerts are in Monarch only: give its query API with --managed-prometheus https://monitoring.googleapis.com/v1/projects/coditect-prod/location/global/prometheus " +
+        "(or MANAGED_PROMETHEUS_URL), and an access token in MANAGED_PROMETHEUS_BEARER_TOKEN (gcloud auth print-access-token)",
+    );
+    expect(fs.existsSync(o.out)).toBe(false);
+  });
+
+  test.each([
+    ["--managed-prometheus", ["--managed-prometheus", monarch], {}],
+    ["MANAGED_PROMETHEUS_URL", [], { MANAGED_PROMETHEUS_URL: monarch }],
+  ])("the stack file's stack, every group in its Prometheus, given the evaluator's query API by %s: exit code 2, nothing written", async (_, extra, env) => {
+    const r = await report("2026-09", extra, PROMETHEUS, env);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toContain(
+      `--managed-prometheus (or MANAGED_PROMETHEUS_URL) is ${monarch}, but the prod stack evaluates every rule group in its cluster's Prometheus (alerts.perLicense.evaluator: prometheus)`,
+    );
+    expect(fs.existsSync(r.out)).toBe(false);
+  });
 });
 
 describe("staging's September from the same store: its own record alone", () => {
@@ -426,24 +554,11 @@ describe("errors: a clear message, its exit code, and no file written", () => {
 });
 
 describe("credentials from the environment", () => {
-  // A query API behind auth, as a long-term store or an authenticating proxy would be: it answers only
-  // requests bearing the token or the user and password, and forwards those to Prometheus.
+  // The store behind auth: it answers only requests bearing the token or the user and password.
   const PROXY_PORT = 30091;
-  const accepted = ["Bearer s3cret-token", `Basic ${Buffer.from("reporter:s3cret-password").toString("base64")}`];
   let proxy: http.Server;
   beforeAll(async () => {
-    proxy = http.createServer((req, res) => {
-      if (!accepted.includes(req.headers.authorization ?? "")) {
-        res.writeHead(401).end("Unauthorized");
-        return;
-      }
-      const upstream = http.request({ host: "127.0.0.1", port: PORT, path: req.url, method: req.method, headers: { ...req.headers, authorization: "" } }, (u) => {
-        res.writeHead(u.statusCode ?? 502, u.headers);
-        u.pipe(res);
-      });
-      req.pipe(upstream);
-    });
-    await new Promise<void>((r) => proxy.listen(PROXY_PORT, "127.0.0.1", r));
+    proxy = await authenticatingProxy(PROXY_PORT, PORT, ["Bearer s3cret-token", `Basic ${Buffer.from("reporter:s3cret-password").toString("base64")}`]);
   });
   afterAll(() => new Promise<void>((r) => proxy.close(() => r())));
   const url = `http://127.0.0.1:${PROXY_PORT}`;

@@ -13,7 +13,8 @@
 // ErrorBudgetBurn joins its incident: the history of a burn that outlasted the outage), a Redis page
 // in business hours, and HighLatency twice, once flapping.
 // October 2026 (31 days): no outage, a 2-hour error burst on the trial tier (half its validations
-// fail), and a 4-minute gap in which neither replica recorded anything.
+// fail), a 4-minute gap in which neither replica recorded anything, and SeatExhaustion firing for 10
+// minutes as the cluster's Prometheus evaluates it.
 // September and October also hold alerts that reached no receiver: DatabaseSlowQueries inside the
 // outage (inhibited by APIServerDown) and a chart's info alert (routed to the null receiver).
 // The month running when the test runs, replica 0 only: steady, with SeatExhaustion firing once
@@ -24,10 +25,19 @@
 // series carries the external labels remote write adds (environment, cluster). Staging's one replica
 // has the same name as prod's first; it records from the last day of July through September, fails a
 // tenth of every tier's validations, and is down for three hours on 20 September, which pages.
+//
+// A second store stands in for Monarch, where Managed Service for Prometheus' rule evaluator writes the
+// ALERTS of the groups a stack places there (writeManagedScenario): the evaluator's alerts of prod, with
+// the labels it gives them, in September (SeatExhaustion twice, once inside the outage, and
+// SeatLimitForecast) and October (SeatExhaustion, at another time than the cluster's); and what else
+// such a project holds: staging's evaluator's alerts, another cluster's, and an alert of another group.
 import * as fs from "fs";
 import type { StackConfig } from "../../config";
+import { seconds } from "../../lib/duration";
 import { INHIBITORS, SLI_SERIES, SLO_NAME } from "../../lib/identities";
+import { managedEvaluatorLabels } from "../../render/managed-prometheus";
 import { externalLabels } from "../../render/prometheus-config";
+import { allRuleGroups, isAlert } from "../../rules";
 import { alertRule } from "../../rules/tests/promtool";
 
 const utc = (iso: string) => Date.parse(iso) / 1000;
@@ -68,6 +78,8 @@ export const SCENARIO = {
   },
   outage: { start: utc("2026-09-14T03:10:00Z"), minutes: 47 },
   gap: { start: utc("2026-10-20T06:00:30Z"), minutes: 4 },
+  /** SeatExhaustion as the cluster's Prometheus evaluates it (alerts.perLicense.evaluator: prometheus). */
+  clusterSeat: { start: utc("2026-10-12T09:00:00Z"), minutes: 10 },
   burst: { start: utc("2026-10-07T10:00:00Z"), minutes: 120, tier: "trial", errorShare: 0.5 },
   /** Validations per second by tier. */
   traffic: { enterprise: 6, team: 3, trial: 1 } as Record<string, number>,
@@ -99,6 +111,39 @@ export const SCENARIO = {
 const inside = (t: number, w: Window) => t >= w.start && t < w.start + w.minutes * 60;
 
 type Labels = Record<string, string>;
+
+/** A firing run of an alert of the managed evaluator: `evaluations` firing evaluations from `start`. */
+interface EvaluatorRun {
+  start: number;
+  evaluations: number;
+}
+
+/** Seconds between two evaluations of an alert: its group's interval. */
+export function evaluationSeconds(c: StackConfig, alertname: string): number {
+  const group = allRuleGroups(c).find((g) => g.rules.some((r) => isAlert(r) && r.alert === alertname));
+  return seconds(group?.interval ?? c.prometheus.evaluationInterval);
+}
+
+/** A license near its seat limit: the labels SeatExhaustion and SeatLimitForecast carry per license (PER_LICENSE). */
+const license = (id: string): Labels => ({ license_id: id, tenant_id: `tenant-${id}` });
+
+/** What the managed evaluator's store holds: firing runs, each after its pending evaluations. The evaluator evaluates 23 s into each minute. */
+export const MANAGED = {
+  september: {
+    seat: { start: utc("2026-09-08T10:05:23Z"), evaluations: 30 },
+    /** Every evaluation inside the outage (03:10:10 to 03:57:20 as APIServerDown fires): inhibited. */
+    seatInOutage: { start: utc("2026-09-14T03:20:23Z"), evaluations: 20 },
+    forecast: { start: utc("2026-09-20T14:02:23Z"), evaluations: 12 },
+    /** Not prod's alerts, or not the evaluator's groups': none counts in prod's report. */
+    stagingSeat: { start: utc("2026-09-09T10:00:23Z"), evaluations: 15 },
+    otherClusterSeat: { start: utc("2026-09-10T10:00:23Z"), evaluations: 15 },
+    otherGroupAlert: { start: utc("2026-09-11T10:00:23Z"), evaluations: 15 },
+  },
+  october: { seat: { start: utc("2026-10-15T16:00:23Z"), evaluations: 15 } },
+  otherCluster: "coditect-prod-gke-canary",
+  /** An alert of a group the cluster's Prometheus evaluates (rules/index.ts keeps it there). */
+  otherGroupAlert: "FrequentSeatDenials",
+} as const satisfies Record<string, unknown>;
 
 function line(name: string, labels: Labels, value: number, t: number): string {
   const l = Object.entries(labels)
@@ -231,6 +276,8 @@ export function writeScenario(c: StackConfig, staging: StackConfig, file: string
   alert(labelsOf("DatabaseSlowQueries"), "firing", inhibited.start + offset, inhibited.start + offset + inhibited.minutes * 60, S.evaluation);
   alert(dropped.labels, "firing", dropped.start + offset, dropped.start + offset + dropped.minutes * 60, S.evaluation);
   for (const t of running?.seatExhaustion ?? []) out(line("ALERTS", { ...labelsOf("SeatExhaustion"), ...replica(0), alertstate: "firing" }, 1, t));
+  const seat = S.clusterSeat;
+  alert({ ...labelsOf("SeatExhaustion"), ...license("lic-ent-0001") }, "firing", seat.start + offset, seat.start + offset + seat.minutes * 60, evaluationSeconds(c, "SeatExhaustion"));
   const stagingAlert = (name: string, match: Labels, start: number, end: number, step: number) => {
     for (let t = start; t < end; t += step) out(line("ALERTS", { alertname: name, ...alertRule(staging, name, match).labels, ...stagingReplica, alertstate: "firing" }, 1, t));
   };
@@ -240,4 +287,31 @@ export function writeScenario(c: StackConfig, staging: StackConfig, file: string
   out("# EOF\n");
   fs.writeSync(fd, buffer);
   fs.closeSync(fd);
+}
+
+/**
+ * Writes the managed evaluator's store to `file`: the ALERTS of `prod` and `staging` (configs placing
+ * their per-license groups in the managed evaluator) as the evaluator writes them, with the labels it
+ * gives every alert of a stack's Rules object (managedEvaluatorLabels): pending, then firing, one
+ * sample per evaluation.
+ */
+export function writeManagedScenario(prod: StackConfig, staging: StackConfig, file: string): void {
+  const M = MANAGED;
+  const series: string[] = [];
+  // Pending for the rule's for:, then firing, at its group's interval.
+  const run = (c: StackConfig, name: string, own: Labels, r: EvaluatorRun, evaluator: Labels = {}) => {
+    const labels = { alertname: name, ...alertRule(c, name).labels, ...own, ...managedEvaluatorLabels(c), ...evaluator };
+    const step = evaluationSeconds(c, name);
+    const pending = seconds(alertRule(c, name).for ?? "0s") / step;
+    for (let i = pending; i > 0; i--) series.push(line("ALERTS", { ...labels, alertstate: "pending" }, 1, r.start - i * step));
+    for (let i = 0; i < r.evaluations; i++) series.push(line("ALERTS", { ...labels, alertstate: "firing" }, 1, r.start + i * step));
+  };
+  run(prod, "SeatExhaustion", license("lic-ent-0001"), M.september.seat);
+  run(prod, "SeatExhaustion", license("lic-team-0002"), M.september.seatInOutage);
+  run(prod, "SeatLimitForecast", license("lic-team-0003"), M.september.forecast);
+  run(prod, "SeatExhaustion", license("lic-ent-0001"), M.october.seat);
+  run(staging, "SeatExhaustion", license("lic-ent-0001"), M.september.stagingSeat);
+  run(prod, "SeatExhaustion", license("lic-ent-0001"), M.september.otherClusterSeat, { cluster: M.otherCluster });
+  run(prod, M.otherGroupAlert, {}, M.september.otherGroupAlert);
+  fs.writeFileSync(file, `# TYPE ALERTS gauge\n${series.join("")}# EOF\n`);
 }

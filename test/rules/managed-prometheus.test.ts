@@ -5,7 +5,7 @@
 // The groups' PromQL passes `promtool check rules` like the cluster's own.
 import { allRuleGroups, isAlert, managedRuleGroups, renderRuleGroups } from "../../rules";
 import { selectors, seatsJob } from "../../lib/identities";
-import { MANAGED_SCOPE_LABELS } from "../../lib/managed-scope";
+import { MANAGED_SCOPE_LABELS, managedScope } from "../../lib/managed-scope";
 import { seconds } from "../../lib/duration";
 import { STACKS } from "../../lib/stack-file";
 import { toYaml } from "../../lib/yaml";
@@ -246,6 +246,8 @@ describe.each(STACKS)("%s, per-license groups on the managed evaluator", (stack)
     expect(pm.metadata.name).toBe(seatsJob(c));
     expect(selectors(c).seats).toBe(`job="${pm.metadata.name}"`);
     expect(seatRules(c).metadata.namespace).toBe(pm.metadata.namespace);
+    // The scope the dashboards and the report select the evaluator's results by (lib/managed-scope.ts).
+    expect(managedScope(c)).toEqual({ project_id: c.gcp.project, location: c.cluster.location, cluster: c.cluster.name, namespace: seatRules(c).metadata.namespace });
     expect(pm.spec.endpoints).toEqual([{ port: c.licenseApi.seats.metricsPortName, path: c.licenseApi.seats.metricsPath, interval: c.licenseApi.seats.scrapeInterval, timeout: c.licenseApi.seats.scrapeTimeout }]);
     expect(pm.spec.limits.samples).toBe(c.licenseApi.seats.sampleLimit);
     expect(pm.spec.targetLabels.metadata).toEqual([]);
