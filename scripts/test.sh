@@ -13,7 +13,7 @@ if [ $# -gt 0 ]; then
   echo "== jest $*"; npx jest --ci "$@"
 else
   echo "== jest, end to end (in the background, lines prefixed e2e)"
-  (npx jest --ci --maxWorkers=6 test/e2e 2>&1 | sed -u 's/^/e2e | /') &
+  (npx jest --ci --maxWorkers=6 --testSequencer ./test/e2e/sequencer.js test/e2e 2>&1 | sed -u 's/^/e2e | /') &
   e2e=$!
   echo "== jest"
   unit_status=0; nice -n 10 npx jest --ci --maxWorkers=2 --testPathIgnorePatterns /test/e2e/ || unit_status=$?

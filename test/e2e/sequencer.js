@@ -1,0 +1,31 @@
+// The order the end-to-end suites start in. They wait on real alert timings, the longest for over ten
+// minutes, and at most six run at once (scripts/test.sh): one of the long ones started after a short one
+// would set the length of the whole run. Jest starts the longest first only when its cache holds their
+// last durations, which a fresh clone's does not; here they are, in seconds, as measured in CI (a
+// suite missing here starts first, and test/delivery/e2e-sequencer.test.ts asks for its figure).
+const path = require("path");
+const Sequencer = require("@jest/test-sequencer").default;
+
+const MEASURED_SECONDS = {
+  "true-sla": 735,
+  "one-page": 702,
+  "repeat-outage": 544,
+  "local-stack": 512,
+  "dead-mans-switch": 373,
+  "seat-forecast": 250,
+  "key-guessing": 204,
+  "managed-evaluator": 179,
+  "start-command": 168,
+  verify: 74,
+};
+
+const seconds = (test) => MEASURED_SECONDS[path.basename(test.path, ".test.ts")] ?? Infinity;
+
+class LongestFirst extends Sequencer {
+  sort(tests) {
+    return [...tests].sort((a, b) => seconds(b) - seconds(a));
+  }
+}
+
+module.exports = LongestFirst;
+module.exports.MEASURED_SECONDS = MEASURED_SECONDS;
