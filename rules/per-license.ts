@@ -7,7 +7,7 @@
 import type { StackConfig } from "../config";
 import { alert, record } from "./build";
 import type { RuleGroup } from "./types";
-import { LICENSE_IN_TEMPLATE, panelUrl, SEAT_AGGREGATES as A } from "../lib/identities";
+import { LICENSE_IN_TEMPLATE, panelUrl, SEAT_AGGREGATES as A, selectors } from "../lib/identities";
 import { seatSeries } from "../lib/seat-series";
 
 export function perLicenseRules(c: StackConfig): RuleGroup {
@@ -32,6 +32,25 @@ export function perLicenseRules(c: StackConfig): RuleGroup {
       record(A.utilisationMedian, `quantile(0.5, ${seats.utilisation})`),
       // 0 while licenses report and none is near its limit; nothing when none reports at all.
       record(A.nearLimit, `count(${seats.utilisationAbove(threshold)}) or 0 * ${A.utilisationFullest}`),
+      ...(t.perLicense.evaluator === "managed" ? [seatsNotCollected(c)] : []),
     ],
   };
+}
+
+/**
+ * Where the managed rule evaluator runs this group, it reads the seats exporter only as the managed
+ * collector scrapes it into Monarch. The cluster's Prometheus scrapes the exporter too, so nothing of
+ * the cluster notices when the collector does not (a PodMonitoring whose selector or port name misses
+ * the pods, a NetworkPolicy shutting out gmp-system, an API still on ADR-019's labels, which Monarch
+ * never sees): SeatExhaustion and SeatLimitForecast would be silent for want of data. This says so.
+ */
+function seatsNotCollected(c: StackConfig) {
+  return alert(c, "SeatsNotCollected", `absent(up{${selectors(c).seats}} == 1)`, {
+    for: "10m",
+    severity: "warning",
+    summary: "The managed rule evaluator has no scrape of the seats exporter: seat alerts cannot fire",
+    description: `No target of job ${selectors(c).seats} has been up in Managed Service for Prometheus for 10 minutes: SeatExhaustion and SeatLimitForecast, evaluated there, have nothing to read.`,
+    runbook: "seatsnotcollected",
+    dashboard: panelUrl(c, "licenseApi", "seatUtilisation"),
+  });
 }

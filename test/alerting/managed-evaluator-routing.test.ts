@@ -45,8 +45,14 @@ describe.each(STACKS)("%s: the managed evaluator's alerts route as the cluster's
     ...managedExternalLabels(c),
   });
 
-  test("SeatExhaustion and SeatLimitForecast are the alerts the evaluator sends", () => {
-    expect(alerts.map((r) => r.alert).sort()).toEqual(["SeatExhaustion", "SeatLimitForecast"]);
+  test("SeatExhaustion and SeatLimitForecast are the alerts the evaluator sends, and SeatsNotCollected of its own", () => {
+    expect(alerts.map((r) => r.alert).sort()).toEqual(["SeatExhaustion", "SeatLimitForecast", "SeatsNotCollected"]);
+  });
+
+  test("SeatsNotCollected, which only the evaluator raises, reaches the license API's Slack receiver as the seat alerts do", () => {
+    const rule = alerts.find((r) => r.alert === "SeatsNotCollected")!;
+    const { license_id: _id, tenant_id: _tenant, ...labels } = fromManaged(rule);
+    expect(route(labels)).toBe(RECEIVERS.slack);
   });
 
   test.each(["SeatExhaustion", "SeatLimitForecast"])("%s reaches the same Slack receiver from either evaluator", (name) => {

@@ -115,6 +115,9 @@ test("the seat panels' queries of Monarch read one series each from what the sta
   for (let i = 0; i < local.urls.prometheus.length; i++) {
     for (const name of PLACED_AGGREGATES) expect({ name, series: await local.query(name, i) }).toEqual({ name, series: [] });
   }
+  // The stand-in scrapes the seats exporter: its guard is not even pending (it may have been before
+  // the first scrape).
+  expect(await local.queryManaged('ALERTS{alertname="SeatsNotCollected"}')).toEqual([]);
 }, 300_000);
 
 test("the monthly report counts the stand-in's SeatExhaustion, read from it as from Monarch (its alerts carry the evaluator's labels)", async () => {
@@ -123,7 +126,7 @@ test("the monthly report counts the stand-in's SeatExhaustion, read from it as f
     const month = DateTime.utc().toFormat("yyyy-MM");
     const options = parseOptions(["--stack", "prod", "--month", month, ...local.urls.prometheus.flatMap((u) => ["--prometheus", u]), "--managed-prometheus", local.urls.managedEvaluator, "--out", out], {});
     const { report } = await runReport(options, {}, () => {}, local.config);
-    expect(report.managedEvaluatorAlerts.sort()).toEqual(["SeatExhaustion", "SeatLimitForecast"]);
+    expect(report.managedEvaluatorAlerts.sort()).toEqual(["SeatExhaustion", "SeatLimitForecast", "SeatsNotCollected"]);
     const seat = report.alerts.find((a) => a.alertname === "SeatExhaustion");
     expect(seat).toMatchObject({ fired: 1, receiver: RECEIVERS.slack, page: false });
     expect(seat!.firingSeconds).toBeGreaterThan(0);

@@ -31,7 +31,7 @@ describe("--managed-prometheus", () => {
 
 describe("which alerts the evaluator's record is the source of", () => {
   test("those of the groups the stack places there, as the rules name them; none while every group runs in the cluster's Prometheus", () => {
-    expect(managedAlertNames(managedEvaluatorConfig("prod"))).toEqual(["SeatExhaustion", "SeatLimitForecast"]);
+    expect(managedAlertNames(managedEvaluatorConfig("prod"))).toEqual(["SeatExhaustion", "SeatsNotCollected", "SeatLimitForecast"]);
     expect(managedAlertNames(testStackConfig("prod"))).toEqual([]);
   });
 

@@ -388,11 +388,11 @@ describe("a stack whose per-license groups run in the managed rule evaluator", (
     // The cluster's alerts as before; not the alert of another group the store holds with the evaluator's labels.
     expect(Object.keys(alerts).sort()).toEqual(["APIServerDown", "DatabaseSlowQueries", "ErrorBudgetBurn", "HighLatency", "KubeQuotaAlmostFull", "RedisConnectionFailures", "SeatExhaustion", "SeatLimitForecast"]);
     expect(alerts.APIServerDown).toMatchObject({ fired: 1, firingSeconds: 47 * 60 + 10, incidentsOpened: 1 });
-    expect(report.managedEvaluatorAlerts).toEqual(["SeatExhaustion", "SeatLimitForecast"]);
+    expect(report.managedEvaluatorAlerts).toEqual(["SeatExhaustion", "SeatsNotCollected", "SeatLimitForecast"]);
     const md = fs.readFileSync(path.join(o.out, "prod-2026-09.md"), "utf8");
     expect(md).toContain("| SeatExhaustion | warning | slack | 2 | 50m | 25m | – | – | – | 0 | 1 | – | 1 |");
     expect(md).toContain(
-      "From Prometheus's ALERTS series, and for SeatExhaustion, SeatLimitForecast, which this stack evaluates in Managed Service for Prometheus' rule evaluator, from that evaluator's ALERTS series in Monarch (but for",
+      "From Prometheus's ALERTS series, and for SeatExhaustion, SeatsNotCollected, SeatLimitForecast, which this stack evaluates in Managed Service for Prometheus' rule evaluator, from that evaluator's ALERTS series in Monarch (but for",
     );
   });
 
@@ -420,7 +420,7 @@ describe("a stack whose per-license groups run in the managed rule evaluator", (
     expect(e).toBeInstanceOf(ReportError);
     expect(e?.exitCode).toBe(EXIT.usage);
     expect(e?.message).toBe(
-      "the prod stack evaluates the rule groups license-api.per-license, license-api.seat-forecast (alerts SeatExhaustion, SeatLimitForecast) in Managed Service for Prometheus' rule evaluator " +
+      "the prod stack evaluates the rule groups license-api.per-license, license-api.seat-forecast (alerts SeatExhaustion, SeatsNotCollected, SeatLimitForecast) in Managed Service for Prometheus' rule evaluator " +
         "(alerts.perLicense.evaluator: managed), whose alerts are in Monarch only: give its query API with --managed-prometheus https://monitoring.googleapis.com/v1/projects/coditect-prod/location/global/prometheus " +
         "(or MANAGED_PROMETHEUS_URL), and an access token in MANAGED_PROMETHEUS_BEARER_TOKEN (gcloud auth print-access-token)",
     );

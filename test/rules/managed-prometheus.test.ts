@@ -292,6 +292,33 @@ describe.each(STACKS)("%s, per-license groups on the managed evaluator", (stack)
     expect(r.code).toBe(0);
   });
 
+  test("SeatsNotCollected fires after 10 minutes without an up scrape of the seats exporter, absent or failing, and not while it is scraped (promtool)", () => {
+    const rule = managedRuleGroups(c).flatMap((g) => g.rules).filter(isAlert).find((r) => r.alert === "SeatsNotCollected")!;
+    expect(rule.for).toBe("10m");
+    const up = (values: string) => ({ series: `up{${selectors(c).seats}, namespace="${c.namespaces.licenseApi}", instance="license-seats-0:metrics"}`, values });
+    const other = { series: `up{job="elsewhere"}`, values: "1x20" };
+    const fired = [{ exp_labels: rule.labels, exp_annotations: rule.annotations }];
+    const cases = [
+      { name: "the collector scrapes the exporter: silent", input_series: [up("1x20")], at: { "9m": [], "20m": [] } },
+      { name: "every scrape fails: fires at for:", input_series: [up("0x20")], at: { "9m": [], "11m": fired } },
+      { name: "no target at all (selector or port name misses the pods): fires at for:", input_series: [other], at: { "9m": [], "11m": fired } },
+      { name: "scraped, then failing: fires 10 minutes after the first failed scrape", input_series: [up("1x4 0x16")], at: { "14m": [], "16m": fired } },
+    ];
+    const tests = {
+      rule_files: ["managed-rules.yml"],
+      evaluation_interval: "1m",
+      tests: cases.map((k) => ({
+        name: k.name,
+        interval: "1m",
+        input_series: k.input_series,
+        alert_rule_test: Object.entries(k.at).map(([eval_time, exp_alerts]) => ({ eval_time, alertname: "SeatsNotCollected", exp_alerts })),
+      })),
+    };
+    const dir = writeTemp({ "managed-rules.yml": toYaml({ groups: seatRules(c).spec.groups }), "seats-not-collected.test.yml": toYaml(tests) });
+    const r = run(PROMTOOL, ["test", "rules", "seats-not-collected.test.yml"], dir);
+    if (r.code !== 0) throw new Error(`promtool test rules failed:\n${r.output}`);
+  });
+
   test("the local stand-in for the collector and evaluator passes promtool check config, scraping as the PodMonitoring says", () => {
     const config = managedStandInConfig(c, { seatsTarget: "127.0.0.1:9101", seatsPod: "license-seats-0", alertmanagers: ["127.0.0.1:9093"], rulesFile: "managed-rules.yml" });
     const [job] = config.scrape_configs;
@@ -308,7 +335,10 @@ describe.each(STACKS)("%s, per-license groups on the managed evaluator", (stack)
     const inCluster = renderRuleGroups(c).map((g) => g.name);
     const managed = managedRuleGroups(c).map((g) => g.name);
     expect([...inCluster, ...managed].sort()).toEqual(allRuleGroups(c).map((g) => g.name).sort());
-    expect(allRuleGroups(c)).toEqual(allRuleGroups(testStackConfig(stack)));
+    // The same groups, rule for rule, in either placement, but the evaluator's own SeatsNotCollected.
+    const withoutGuard = allRuleGroups(c).map((g) => ({ ...g, rules: g.rules.filter((r) => !isAlert(r) || r.alert !== "SeatsNotCollected") }));
+    expect(withoutGuard).toEqual(allRuleGroups(testStackConfig(stack)));
+    expect(allRuleGroups(testStackConfig(stack)).flatMap((g) => g.rules).filter((r) => isAlert(r) && r.alert === "SeatsNotCollected")).toEqual([]);
   });
 
   test("rendered as artifacts of their own, and only when the groups are placed on the evaluator", () => {

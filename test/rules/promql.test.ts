@@ -9,12 +9,17 @@ import { isAlert, allRuleGroups } from "../../rules";
 import { METRIC_CONTRACT, seriesNames } from "../../rules/metric-contract";
 import { headingAnchors } from "../docs/markdown";
 import { parsePromql } from "../grafana/promql";
-import { testStackConfig } from "../stack-config";
+import { managedEvaluatorConfig, testStackConfig } from "../stack-config";
 
 const doc = (name: string) => fs.readFileSync(path.join(PROJECT_ROOT, "docs", name), "utf8");
 
-describe.each(STACKS)("rule expressions of %s", (stack) => {
-  const c = testStackConfig(stack);
+// Each stack as its file says, and with the per-license groups on the managed rule evaluator, which adds a rule of its own.
+const placements = STACKS.flatMap((stack) => [
+  [stack, testStackConfig(stack)],
+  [`${stack}, groups on the managed evaluator`, managedEvaluatorConfig(stack)],
+] as const);
+
+describe.each(placements)("rule expressions of %s", (_name, c) => {
   const rules = allRuleGroups(c).flatMap((g) => g.rules);
   const alerts = rules.filter(isAlert);
   const recorded = new Set(rules.flatMap((r) => (isAlert(r) ? [] : [r.record])));
