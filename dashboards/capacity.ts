@@ -87,7 +87,9 @@ export function capacityDashboard(c: StackConfig): DashboardModel {
           w: 6,
           base: "green",
           steps: [[1, "orange"]],
-          queries: [aggregateQuery(c, SEAT_FORECAST.atLimit, { legend: "licenses", instant: true }, (selected) => `${selected} or vector(0)`)],
+          // `on ()`: 0 only where the count has no series. Read from Monarch it carries the evaluator's
+          // scope labels, and a plain `or vector(0)` would add a second, label-less 0 beside it.
+          queries: [aggregateQuery(c, SEAT_FORECAST.atLimit, { legend: "licenses", instant: true }, (selected) => `${selected} or on () vector(0)`)],
         },
       ],
       [

@@ -61,7 +61,7 @@ export interface Query {
 /**
  * A query of a recorded seat aggregate where the stack records it: by name in the cluster's
  * Prometheus, or in Monarch, this stack's scope only, when the managed rule evaluator runs its group
- * (alerts.perLicense.evaluator). `around` makes the query of the selected series (`s or vector(0)`).
+ * (alerts.perLicense.evaluator). `around` makes the query of the selected series (`s or on () vector(0)`).
  */
 export function aggregateQuery(c: StackConfig, name: string, q: Omit<Query, "expr" | "monarch">, around = (selected: string) => selected): Query {
   if (!recordedInMonarch(c, name)) return { ...q, expr: around(name) };

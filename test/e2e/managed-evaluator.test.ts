@@ -109,6 +109,11 @@ test("the seat panels' queries of Monarch read one series each from what the sta
     await sleep(5_000);
   }
   expect(counts).toEqual(queries.map((q) => ({ where: q.where, series: 1 })));
+  // And still so evaluations later, every aggregate recorded by then (a count read beside a label-less
+  // 0 had shown one series only while its group had not yet recorded it).
+  await sleep(2 * seconds(EVERY) * 1000);
+  const again = await Promise.all(queries.map(async (q) => ({ where: q.where, series: (await local.queryManaged(q.expr)).length })));
+  expect(again).toEqual(queries.map((q) => ({ where: q.where, series: 1 })));
   // After the seats fault, the fullest license is past SeatExhaustion's threshold there.
   const [fullest] = await local.queryManaged(inManagedScope(local.config, SEAT_AGGREGATES.utilisationFullest));
   expect(Number(fullest.value[1])).toBeGreaterThan(local.config.alerts.seatUtilisation.threshold);

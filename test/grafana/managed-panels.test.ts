@@ -10,6 +10,9 @@
 // and promql_query.go (a range query of /v1/projects/<project>/location/global/prometheus, series
 // named by their labels, aliasBy unused). test/e2e/managed-evaluator.test.ts runs these queries in
 // the evaluator's stand-in.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { allPanels, type DashboardModel } from "../../dashboards/common";
 import { dataSources, renderDashboards } from "../../dashboards";
 import { MIXED_DATASOURCE } from "../../dashboards/datasources";
@@ -17,6 +20,7 @@ import { MANAGED_SCOPE_LABELS, managedScope, PLACED_AGGREGATES } from "../../lib
 import { STACKS } from "../../lib/stack-file";
 import { isAlert, managedRuleGroups, renderRuleGroups } from "../../rules";
 import { monarchQueries, promQueries, type Target } from "./dashboard-queries";
+import { BackfilledPrometheus } from "../backfilled-prometheus";
 import { managedEvaluatorConfig, testStackConfig } from "../stack-config";
 
 type MonarchTarget = Target & { queryType?: string; promQLQuery?: { projectName?: string; expr?: string; step?: string }; timeSeriesList?: { projectName?: string } };
@@ -95,4 +99,54 @@ test("with the groups in the cluster's Prometheus, no panel reads Monarch", () =
     expect(models.flatMap(monarchQueries)).toEqual([]);
     for (const m of models) for (const p of allPanels(m)) expect(p.datasource?.uid).not.toBe(MIXED_DATASOURCE.uid);
   }
+});
+
+// Monarch holds every cluster's and environment's recorded series of a project, and staging and prod
+// may share one. A real Prometheus holds the placed aggregates of both stacks' scopes, and of another
+// namespace of prod's cluster, each with a value of its own: every panel query of each stack reads its
+// own value, one series, and never another's.
+describe("the two environments' aggregates side by side, as in one Monarch", () => {
+  const prometheus = new BackfilledPrometheus(30741);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coditect-managed-panels-"));
+  const T = 1_790_000_000;
+  const prod = managedEvaluatorConfig("prod");
+  const staging = managedEvaluatorConfig("staging");
+  const scopes = [
+    { scope: managedScope(prod), value: 7 },
+    { scope: managedScope(staging), value: 3 },
+    { scope: { ...managedScope(prod), namespace: "another-team" }, value: 11 },
+  ];
+
+  beforeAll(async () => {
+    const lines = PLACED_AGGREGATES.flatMap((name) => [
+      `# TYPE ${name.replace(/:/g, "_")} gauge`,
+      ...scopes.flatMap(({ scope, value }) => {
+        const labels = Object.entries(scope).map(([k, v]) => `${k}="${v}"`).join(",");
+        return [0, 60, 120].map((dt) => `${name}{${labels}} ${value} ${T - 120 + dt}`);
+      }),
+    ]);
+    fs.writeFileSync(path.join(dir, "aggregates.om"), `${lines.join("\n")}\n# EOF\n`);
+    await prometheus.start(dir, "aggregates.om");
+  }, 60_000);
+  afterAll(async () => {
+    await prometheus.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the two stacks' scopes differ", () => {
+    expect(managedScope(prod)).not.toEqual(managedScope(staging));
+  });
+
+  test.each([
+    ["prod", prod, 7],
+    ["staging", staging, 3],
+  ] as const)("%s's panels read %s's aggregates only", async (_name, c, own) => {
+    const queries = renderDashboards(c).flatMap((d) => monarchQueries(d.model));
+    expect(queries.length).toBeGreaterThanOrEqual(PLACED_AGGREGATES.length);
+    for (const q of queries) {
+      const res = await fetch(`${prometheus.url}/api/v1/query?${new URLSearchParams({ query: q.expr, time: String(T) })}`);
+      const body = (await res.json()) as { status: string; data: { result: { value: [number, string] }[] } };
+      expect({ where: q.where, status: body.status, values: body.data.result.map((r) => Number(r.value[1])) }).toEqual({ where: q.where, status: "success", values: [own] });
+    }
+  });
 });
