@@ -19,11 +19,12 @@ export function managedScope(c: StackConfig): Record<(typeof MANAGED_SCOPE_LABEL
   return { project_id: c.gcp.project, location: c.cluster.location, cluster: c.cluster.name, namespace: c.namespaces.licenseApi };
 }
 
+/** Equality matchers, `label="value"`, one per label. */
+export const equalityMatchers = (labels: Record<string, string>): string[] => Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+
 /** `name{project_id="…", location="…", cluster="…", namespace="…"}`: a recorded series in Monarch, this stack's only. */
 export function inManagedScope(c: StackConfig, name: string): string {
-  return `${name}{${Object.entries(managedScope(c))
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(", ")}}`;
+  return `${name}{${equalityMatchers(managedScope(c)).join(", ")}}`;
 }
 
 /**

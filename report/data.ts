@@ -157,10 +157,10 @@ export async function fetchMonth(c: StackConfig, month: Month, replicas: Replica
  * The evaluator is the one source of its alerts: a cluster source holding them as well (a store that
  * also keeps Monarch's series) must not count them twice.
  */
-const notFromTheEvaluator = (c: StackConfig) => {
-  const names = managedAlertNames(c);
-  return names.length ? [`alertname!~"${names.map(promqlRegexLiteral).join("|")}"`] : [];
-};
+const notFromTheEvaluator = (c: StackConfig) => (managedAlertNames(c).length ? [`alertname!~"${managedAlertsRegex(c)}"`] : []);
+
+/** The managed evaluator's alert names, as a PromQL regular expression matching exactly them. */
+const managedAlertsRegex = (c: StackConfig) => managedAlertNames(c).map(promqlRegexLiteral).join("|");
 
 /**
  * Raw samples of the managed evaluator's ALERTS of this stack over the month, with the labels the
@@ -170,8 +170,7 @@ const notFromTheEvaluator = (c: StackConfig) => {
  */
 async function evaluatorAlerts(c: StackConfig, api: QueryApi, month: Month, replicas: Replica[]): Promise<Series[]> {
   const { range, time } = span(month);
-  const names = managedAlertNames(c).map(promqlRegexLiteral).join("|");
-  const found = await api.matrix(`${S.alerts}{${[`alertname=~"${names}"`, ...managedAlertMatchers(c)].join(", ")}}[${range}]`, time);
+  const found = await api.matrix(`${S.alerts}{${[`alertname=~"${managedAlertsRegex(c)}"`, ...managedAlertMatchers(c)].join(", ")}}[${range}]`, time);
   // A replica's environment matcher is set exactly where its series carry the external labels (replicas.ts).
   const external = replicas.every((r) => r.environment !== "");
   return found.map((s) => ({ metric: likeClusterAlerts(c, s.metric, external), values: s.values }));

@@ -4,6 +4,7 @@
 // from Monarch's query API (--managed-prometheus), by the labels the evaluator gives them, and every
 // other alert from the cluster's sources as before.
 import type { StackConfig } from "../config";
+import { equalityMatchers } from "../lib/managed-scope";
 import { managedEvaluatorLabels } from "../render/managed-prometheus";
 import { externalLabels } from "../render/prometheus-config";
 import { isAlert, managedRuleGroups } from "../rules";
@@ -41,7 +42,7 @@ export function checkManagedSource(c: StackConfig, stack: string, url: string | 
 }
 
 /** The matchers of the evaluator's alerts of this stack: the labels it gives every alert of its Rules object. */
-export const managedAlertMatchers = (c: StackConfig) => Object.entries(managedEvaluatorLabels(c)).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+export const managedAlertMatchers = (c: StackConfig) => equalityMatchers(managedEvaluatorLabels(c));
 
 /**
  * An alert of the managed evaluator as the report compares it with the cluster's Prometheus' alerts.
