@@ -51,6 +51,9 @@ const threshold = <T extends z.ZodTypeAny>(value: T) => z.object({ threshold: va
 export const PER_LICENSE_EVALUATORS = ["prometheus", "managed"] as const;
 export type PerLicenseEvaluator = (typeof PER_LICENSE_EVALUATORS)[number];
 
+/** What holds an outage's page open once every Prometheus replica is gone (alerts.outage.backstop). */
+export const OUTAGE_BACKSTOPS = ["none", "managed"] as const;
+
 export const GCP_UPTIME_REGIONS = ["USA", "EUROPE", "SOUTH_AMERICA", "ASIA_PACIFIC", "USA_OREGON", "USA_IOWA", "USA_VIRGINIA"] as const;
 
 export const schema = z
@@ -141,7 +144,16 @@ export const schema = z
       .object({
         runbookBaseUrl: httpsUrl,
         outage: z
-          .object({ evaluationInterval: duration, probeFor: duration, targetsFor: duration, keepFiringFor: duration })
+          .object({
+            evaluationInterval: duration,
+            probeFor: duration,
+            targetsFor: duration,
+            keepFiringFor: duration,
+            // "managed": Managed Service for Prometheus' rule evaluator keeps an outage the cluster paged
+            // open in Alertmanager while the probes still fail after every Prometheus replica is gone
+            // (rules/outage-backstop.ts); "none": Alertmanager resolves it when their alerts expire.
+            backstop: z.enum(OUTAGE_BACKSTOPS, { message: `must be one of ${OUTAGE_BACKSTOPS.map((e) => `"${e}"`).join(", ")}` }),
+          })
           .strict(),
         errorRate: threshold(ratio),
         latencyP95Seconds: threshold(positive),

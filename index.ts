@@ -11,6 +11,7 @@ import { GrafanaCloud } from "./components/grafana-cloud";
 import { LicenseApiNamespace } from "./components/license-api-namespace";
 import { LicenseApiScraping } from "./components/license-api-scraping";
 import { ManagedRuleEvaluation } from "./components/managed-rule-evaluation";
+import { managedPlacements } from "./render/managed-prometheus";
 import { Logging } from "./components/logging";
 import { OnCall } from "./components/on-call";
 import { PdcAgent } from "./components/pdc-agent";
@@ -69,14 +70,17 @@ const scraping = new LicenseApiScraping(
   { config, monitoringNamespace: prometheus.namespace },
   { provider: k8sProvider, dependsOn: [prometheus, apiNamespace] },
 );
-// The per-license and seat forecast groups in Managed Service for Prometheus' rule evaluator, when the
-// config places them there (alerts.perLicense.evaluator); the cluster's Prometheus then leaves them out.
-if (config.alerts.perLicense.evaluator === "managed") {
+// Managed Service for Prometheus' rule evaluator, for what the config places there: the per-license and
+// seat forecast groups (alerts.perLicense.evaluator; the cluster's Prometheus then leaves them out), and
+// the outage backstop (alerts.outage.backstop).
+const placed = managedPlacements(config);
+if (placed.seats || placed.backstop) {
   new ManagedRuleEvaluation(
     "managed-rules",
     { config, cluster },
-    // Its IAM needs the project's APIs; the PodMonitoring goes into the API's namespace; the alerts go to the
-    // Alertmanagers kube-prometheus-stack runs.
+    // Its IAM needs the project's APIs; the seats PodMonitoring goes into the API's namespace; the
+    // backstop scrapes the probes and the replicas kube-prometheus-stack runs; the alerts go to its
+    // Alertmanagers.
     { providers: [gcpProvider, k8sProvider], dependsOn: [services, apiNamespace, prometheus] },
   );
 }

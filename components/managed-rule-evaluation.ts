@@ -1,7 +1,8 @@
-// The per-license and seat forecast groups in Managed Service for Prometheus' rule evaluator
-// (alerts.perLicense.evaluator: managed): the managed collector scrapes the seats exporter into Monarch,
-// the evaluator runs the groups over it and sends its alerts to this stack's Alertmanagers, and reads
-// and writes Monarch as a Google service account of its own. The objects are rendered in
+// What runs in Managed Service for Prometheus' rule evaluator: the per-license and seat forecast groups
+// (alerts.perLicense.evaluator: managed), over the seats exporter's series the managed collector
+// scrapes into Monarch, and the outage backstop (alerts.outage.backstop: managed), over the collector's
+// own probes and its scrape of the Prometheus replicas. The evaluator sends its alerts to this stack's
+// Alertmanagers, and reads and writes Monarch as a Google service account of its own. The objects are rendered in
 // render/managed-prometheus.ts. A preflight reads the cluster first: without managed collection (or
 // without Workload Identity, through which the evaluator gets its roles) the preview fails with what
 // to change, instead of deploying rules nothing evaluates.
@@ -9,7 +10,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import { managedEvaluatorProblem, operatorConfigPatch, RULE_EVALUATOR_KSA, seatRules, seatsPodMonitoring } from "../render/managed-prometheus";
+import { managedEvaluatorProblem, managedPrometheusObjects, operatorConfigPatch, RULE_EVALUATOR_KSA, seatRules, seatsPodMonitoring, type ManagedObject } from "../render/managed-prometheus";
 
 /**
  * The evaluator queries Monarch (monitoring.viewer) and writes the recorded aggregates back to it
@@ -24,6 +25,13 @@ export interface ManagedRuleEvaluationArgs {
   config: StackConfig;
   /** The cluster as GKE describes it (gcp.container.getClusterOutput). */
   cluster: pulumi.Input<ClusterMonitoring>;
+}
+
+/** A managed object's resource name within the component: the seats' as they were first created, the others by kind and name. */
+function resourceSuffix(c: StackConfig, object: ManagedObject): string {
+  if (object.kind === "PodMonitoring" && object.metadata.name === seatsPodMonitoring(c).metadata.name) return "seats-podmonitoring";
+  if (object.kind === "Rules" && object.metadata.name === seatRules(c).metadata.name) return "rules";
+  return `${object.kind.toLowerCase()}-${object.metadata.name}`;
 }
 
 export class ManagedRuleEvaluation extends pulumi.ComponentResource {
@@ -82,10 +90,12 @@ export class ManagedRuleEvaluation extends pulumi.ComponentResource {
       child,
     );
 
-    const podMonitoring = seatsPodMonitoring(c);
-    new k8s.apiextensions.CustomResource(`${name}-seats-podmonitoring`, { ...podMonitoring, spec: gated(podMonitoring.spec) }, child);
-    const rules = seatRules(c);
-    new k8s.apiextensions.CustomResource(`${name}-rules`, { ...rules, spec: gated(rules.spec) }, child);
+    // The PodMonitorings and Rules objects; the seat objects keep the resource names they were created with.
+    for (const object of managedPrometheusObjects(c)) {
+      if (object.kind === "OperatorConfig") continue;
+      const { spec, ...rest } = object as ManagedObject & { spec: unknown };
+      new k8s.apiextensions.CustomResource(`${name}-${resourceSuffix(c, object)}`, { ...rest, spec: gated(spec) }, child);
+    }
     // GKE creates the OperatorConfig with managed collection; this stack owns only the fields it sets.
     const operatorConfig = operatorConfigPatch(c);
     new k8s.apiextensions.CustomResourcePatch(`${name}-operatorconfig`, { ...operatorConfig, rules: gated(operatorConfig.rules) }, child);

@@ -8,15 +8,15 @@ import { SEAT_AGGREGATES, SEAT_FORECAST } from "./identities";
 export const MANAGED_SCOPE_LABELS = ["project_id", "location", "cluster", "namespace"] as const;
 
 /**
- * Their values for this stack. The labels Managed Service for Prometheus' rule evaluator scopes a namespaced Rules object with: it
+ * Their values for this stack's Rules object in `namespace` (the seat groups' by default). The labels Managed Service for Prometheus' rule evaluator scopes a namespaced Rules object with: it
  * adds each as a matcher to every selector and as a label to every rule result (prometheus-engine
  * v0.17.2, pkg/operator/apis/monitoring/v1/rules_config.go, `RuleGroupsConfig` and `scope`). The
  * Rules object lives in the license API's namespace (render/managed-prometheus.ts, seatRules), and
  * the GKE cluster fills in the rest, so these four pick this stack's recorded series out of Monarch,
  * whatever else the project's other clusters and environments write there.
  */
-export function managedScope(c: StackConfig): Record<(typeof MANAGED_SCOPE_LABELS)[number], string> {
-  return { project_id: c.gcp.project, location: c.cluster.location, cluster: c.cluster.name, namespace: c.namespaces.licenseApi };
+export function managedScope(c: StackConfig, namespace: string = c.namespaces.licenseApi): Record<(typeof MANAGED_SCOPE_LABELS)[number], string> {
+  return { project_id: c.gcp.project, location: c.cluster.location, cluster: c.cluster.name, namespace };
 }
 
 /** Equality matchers, `label="value"`, one per label. */

@@ -15,8 +15,9 @@ import { seconds } from "../lib/duration";
 import { PROJECT_ROOT, readStackConfig, type StackName } from "../lib/stack-file";
 import { toYaml } from "../lib/yaml";
 import { alertmanagerConfig } from "../render/alertmanager-config";
-import { seatsJob } from "../lib/identities";
-import { managedStandInConfig, managedStandInRules } from "../render/managed-prometheus";
+import { probeJob, seatsJob } from "../lib/identities";
+import { clusterPagesJob } from "../lib/outage-backstop";
+import { managedPlacements, managedRulePlacements, managedStandInConfig, managedStandInRules } from "../render/managed-prometheus";
 import { prometheusConfig } from "../render/prometheus-config";
 import { PLACEHOLDER_SECRETS } from "../render/secrets";
 import { blackboxModules } from "../render/values/blackbox";
@@ -214,21 +215,25 @@ export class LocalStack extends EventEmitter {
 
   /** Whether the config places groups on the managed rule evaluator, which a stand-in then runs. */
   get managed(): boolean {
-    return this.config.alerts.perLicense.evaluator === "managed";
+    const placed = managedPlacements(this.config);
+    return placed.seats || placed.backstop;
   }
 
   /**
-   * The managed rule evaluator's stand-in: the managed collector's scrape of the seats exporter (served
-   * under the metric contract only) and the evaluator's groups, sending to every Alertmanager.
+   * The managed rule evaluator's stand-in: the managed collector's scrapes (the seats exporter, served
+   * under the metric contract only; the outage backstop's probes and the Prometheus replicas) and the
+   * evaluator's groups, sending to every Alertmanager. It is not a Prometheus replica of the cluster:
+   * losing "every Prometheus" leaves it running, as it runs in GKE's own namespace.
    */
   private startManagedEvaluator() {
     const config = managedStandInConfig(this.config, {
-      seatsTarget: `127.0.0.1:${this.ports.seats}`,
-      seatsPod: `${this.config.licenseApi.seats.service}-local-0`,
+      seats: { address: `127.0.0.1:${this.ports.seats}`, pod: `${this.config.licenseApi.seats.service}-local-0` },
+      blackbox: { address: `127.0.0.1:${this.ports.blackbox}`, pod: "blackbox-exporter-local-0", healthUrl: this.urls.api, publicUrl: this.urls.public },
+      prometheus: this.ports.prometheus.map((p, i) => ({ address: `127.0.0.1:${p}`, pod: `prometheus-local-${i}` })),
       alertmanagers: this.ports.alertmanager.map((p) => `127.0.0.1:${p}`),
       rulesFile: "managed-rules.yml",
     });
-    this.file("managed-evaluator/managed-rules.yml", toYaml(managedStandInRules(this.config, this.managedRules)));
+    this.file("managed-evaluator/managed-rules.yml", toYaml(managedStandInRules(this.config, managedRulePlacements(this.config, this.managedRules))));
     this.spawn("managed-evaluator", PROMETHEUS, [
       `--config.file=${this.file("managed-evaluator/prometheus.yml", toYaml(config))}`,
       `--storage.tsdb.path=${path.join(this.options.workDir, "data/managed-evaluator")}`,
@@ -497,9 +502,19 @@ export class LocalStack extends EventEmitter {
       progress(`prometheus-${i}: waiting for the rules to load`);
       await this.until(async () => (await this.query("ALERTS{alertname=\"Watchdog\"}", i).catch(() => [])).length > 0 || !this.rules.some((g) => g.rules.some((r) => "alert" in r && r.alert === "Watchdog")), timeoutMs, `prometheus-${i} to load the rules`);
     }
-    if (this.managed && this.options.labelScheme === "contract") {
+    const placed = managedPlacements(this.config);
+    if (placed.seats && this.options.labelScheme === "contract") {
       progress("managed-evaluator: waiting for the first scrape of the seats exporter");
       await this.until(async () => (await this.queryManaged(`up{job="${seatsJob(this.config)}"} == 1`).catch(() => [])).length > 0, timeoutMs, "the managed evaluator's stand-in to scrape the seats exporter");
+    }
+    if (placed.backstop) {
+      progress("managed-evaluator: waiting for the backstop's first scrapes of the replicas and the probes");
+      const scraped = async (expr: string) => (await this.queryManaged(expr).catch(() => [])).length > 0;
+      await this.until(
+        async () => (await scraped(`count(up{job="${clusterPagesJob(this.config)}"} == 1) == ${this.ports.prometheus.length}`)) && (await scraped(`probe_success{job="${probeJob(this.config)}"} == 1`)),
+        timeoutMs,
+        "the managed evaluator's stand-in to scrape the Prometheus replicas and the probes",
+      );
     }
     await this.alertmanagersReady(timeoutMs, progress);
   }

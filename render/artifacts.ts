@@ -31,8 +31,8 @@ export function renderArtifacts(c: StackConfig): Artifacts {
         [`helm/${tier.release}.values.yaml`, toYaml(otelCollectorValues(c, tier))],
       ]),
     ),
-    // The managed rule evaluator's objects, when the per-license groups run there (none by default).
-    ...Object.fromEntries(managedPrometheusObjects(c).map((o) => [`managed-prometheus/${o.kind.toLowerCase()}.yaml`, toYaml(o)])),
+    // The managed rule evaluator's objects, one file each, when the seat groups or the outage backstop run there.
+    ...Object.fromEntries(managedPrometheusObjects(c).map((o) => [`managed-prometheus/${o.kind.toLowerCase()}-${o.metadata.name}.yaml`, toYaml(o)])),
     // Exactly the configJson components/grafana.ts uploads.
     ...Object.fromEntries(renderDashboards(c).map((d) => [`grafana/dashboards/${d.uid}.json`, dashboardJson(d.model)])),
   };

@@ -1,14 +1,17 @@
 // The objects of Google Cloud Managed Service for Prometheus this stack creates when the per-license and
-// seat forecast groups run in the managed rule evaluator (alerts.perLicense.evaluator: managed), as pure
-// functions of the config: the managed collector's scrape of the seats exporter, the rule groups, and
+// seat forecast groups run in the managed rule evaluator (alerts.perLicense.evaluator: managed), or the
+// outage backstop does (alerts.outage.backstop: managed), as pure functions of the config: the managed
+// collector's scrapes (the seats exporter; the probes and the Prometheus replicas), the rule groups, and
 // what the evaluator's OperatorConfig must say to reach this stack's Alertmanagers with the labels its
 // routes and inhibitions read. Written for the operator GKE runs, monitoring.googleapis.com/v1
 // (test/rules/managed-prometheus.test.ts holds them to that API's schema and admission checks).
 import type { StackConfig } from "../config";
-import { seatsJob } from "../lib/identities";
+import { healthUrl, probeJob, publicHealthUrl, publicProbeJob, seatsJob } from "../lib/identities";
 import { MANAGED_SCOPE_LABELS, managedScope } from "../lib/managed-scope";
-import { isAlert, managedRuleGroups, type RuleGroup } from "../rules";
-import { externalLabels } from "./prometheus-config";
+import { clusterPagesJob, OUTAGE_BACKSTOP } from "../lib/outage-backstop";
+import { backstopRuleGroups, isAlert, managedRuleGroups, type RuleGroup } from "../rules";
+import { BLACKBOX_MODULE, externalLabels, PUBLIC_MODULE } from "./prometheus-config";
+import { BLACKBOX_EXPORTER } from "./values/blackbox";
 
 export const GMP_API_VERSION = "monitoring.googleapis.com/v1";
 const PART_OF = { "app.kubernetes.io/part-of": "coditect-monitoring" };
@@ -57,7 +60,14 @@ export interface PodMonitoringObject extends ManagedObject {
   kind: "PodMonitoring";
   spec: {
     selector: { matchLabels: Record<string, string> };
-    endpoints: { port: string; path: string; interval: string; timeout: string }[];
+    endpoints: {
+      port: string;
+      path: string;
+      interval: string;
+      timeout: string;
+      params?: Record<string, string[]>;
+      metricRelabeling?: { action: "keep"; sourceLabels: string[]; regex: string }[];
+    }[];
     limits: { samples: number };
     targetLabels: { metadata: string[] };
   };
@@ -95,6 +105,66 @@ export function seatsPodMonitoring(c: StackConfig): PodMonitoringObject {
       limits: { samples: s.sampleLimit },
       targetLabels: { metadata: [] },
     },
+  };
+}
+
+/**
+ * The Prometheus replicas' pods as prometheus-operator v0.93 labels them, and their web port's name
+ * (pkg/prometheus/server/operator.go, makeSelectorLabels; pkg/prometheus/common.go, DefaultPortName
+ * "web" on container port 9090): the Prometheus object is "kps-prometheus", after the release's
+ * fullnameOverride (render/values/kube-prometheus-stack.ts).
+ */
+export const PROMETHEUS_PODS = { labels: { "operator.prometheus.io/name": "kps-prometheus" }, portName: "web" } as const;
+
+/** What `/federate` returns of each replica: the APIServerDown alerts it fires, and nothing else. */
+export const CLUSTER_PAGES_MATCH = 'ALERTS{alertname="APIServerDown", alertstate="firing", team="license-api"}';
+
+/** Few series per scrape: one probe_success per probe, a few APIServerDown per replica. */
+const BACKSTOP_SAMPLE_LIMIT = 20;
+
+/**
+ * The managed collector's scrapes the outage backstop reads (rules/outage-backstop.ts), in the
+ * monitoring namespace: one PodMonitoring per probe of the cluster's, the blackbox exporter with that
+ * probe's module and target (endpoint `params`), named after the probe's job, keeping probe_success
+ * only; and one of the Prometheus replicas' `/federate`, for the APIServerDown alerts they fire.
+ */
+export function backstopPodMonitorings(c: StackConfig): PodMonitoringObject[] {
+  const o = OUTAGE_BACKSTOP;
+  const monitoring = (name: string, matchLabels: Record<string, string>, endpoint: PodMonitoringObject["spec"]["endpoints"][number]): PodMonitoringObject => ({
+    apiVersion: GMP_API_VERSION,
+    kind: "PodMonitoring",
+    metadata: { name, namespace: c.namespaces.monitoring, labels: PART_OF },
+    spec: { selector: { matchLabels }, endpoints: [endpoint], limits: { samples: BACKSTOP_SAMPLE_LIMIT }, targetLabels: { metadata: [] } },
+  });
+  const probe = (job: string, module: string, target: string) =>
+    monitoring(job, { ...BLACKBOX_EXPORTER.podLabels }, {
+      port: BLACKBOX_EXPORTER.portName,
+      path: "/probe",
+      interval: o.interval,
+      timeout: c.blackbox.probeTimeout,
+      params: { module: [module], target: [target] },
+      metricRelabeling: [{ action: "keep", sourceLabels: ["__name__"], regex: "probe_success" }],
+    });
+  return [
+    probe(probeJob(c), BLACKBOX_MODULE, healthUrl(c)),
+    probe(publicProbeJob(c), PUBLIC_MODULE, publicHealthUrl(c)),
+    monitoring(clusterPagesJob(c), { ...PROMETHEUS_PODS.labels }, {
+      port: PROMETHEUS_PODS.portName,
+      path: "/federate",
+      interval: o.interval,
+      timeout: "10s",
+      params: { "match[]": [CLUSTER_PAGES_MATCH] },
+    }),
+  ];
+}
+
+/** The outage backstop's group, in the monitoring namespace, where the scrapes it reads put their series. */
+export function backstopRules(c: StackConfig): RulesObject {
+  return {
+    apiVersion: GMP_API_VERSION,
+    kind: "Rules",
+    metadata: { name: `${c.licenseApi.job}-outage-backstop`, namespace: c.namespaces.monitoring, labels: PART_OF },
+    spec: { groups: backstopRuleGroups(c).map(managedGroup) },
   };
 }
 
@@ -141,12 +211,13 @@ export function managedExternalLabels(c: StackConfig): Record<string, string> {
 }
 
 /**
- * The labels the managed evaluator gives every alert and result of this stack's Rules object: its scope
+ * The labels the managed evaluator gives every alert and result of this stack's Rules object in
+ * `namespace` (the seat groups' by default): its scope
  * (lib/managed-scope.ts), and the OperatorConfig's external labels ("attached to any rule results and
  * alerts produced by rules": RuleEvaluatorSpec.ExternalLabels, pkg/operator/apis/monitoring/v1/operator_types.go).
  */
-export function managedEvaluatorLabels(c: StackConfig): Record<string, string> {
-  return { ...managedScope(c), ...managedExternalLabels(c) };
+export function managedEvaluatorLabels(c: StackConfig, namespace?: string): Record<string, string> {
+  return { ...managedScope(c, namespace), ...managedExternalLabels(c) };
 }
 
 /**
@@ -166,10 +237,20 @@ export function operatorConfigPatch(c: StackConfig): OperatorConfigPatch {
   };
 }
 
-/** Every managed object of a stack, none unless its per-license groups run in the managed evaluator. */
+/** What a stack places in the managed rule evaluator: the seat groups, the outage backstop, both or neither. */
+export function managedPlacements(c: StackConfig): { seats: boolean; backstop: boolean } {
+  return { seats: c.alerts.perLicense.evaluator === "managed", backstop: c.alerts.outage.backstop === "managed" };
+}
+
+/** Every managed object of a stack: none unless it places something in the managed evaluator. */
 export function managedPrometheusObjects(c: StackConfig): ManagedObject[] {
-  if (c.alerts.perLicense.evaluator !== "managed") return [];
-  return [seatsPodMonitoring(c), seatRules(c), operatorConfigPatch(c)];
+  const placed = managedPlacements(c);
+  if (!placed.seats && !placed.backstop) return [];
+  return [
+    ...(placed.seats ? [seatsPodMonitoring(c), seatRules(c)] : []),
+    ...(placed.backstop ? [...backstopPodMonitorings(c), backstopRules(c)] : []),
+    operatorConfigPatch(c),
+  ];
 }
 
 /**
@@ -183,75 +264,116 @@ export function managedEvaluatorProblem(
   cluster: { monitoringConfigs?: { managedPrometheuses?: { enabled?: boolean }[] }[]; workloadIdentityConfigs?: { workloadPool?: string }[] },
 ): string | undefined {
   const where = `GKE cluster ${c.cluster.name} (${c.cluster.location}, project ${c.gcp.project})`;
-  const setting = 'alerts.perLicense.evaluator is "managed"';
+  const placed = managedPlacements(c);
+  const settings = [...(placed.seats ? ['alerts.perLicense.evaluator is "managed"'] : []), ...(placed.backstop ? ['alerts.outage.backstop is "managed"'] : [])];
+  const setting = settings.join(" and ");
+  const unevaluated = [...(placed.seats ? ["SeatExhaustion would never be evaluated"] : []), ...(placed.backstop ? ["no outage page would be held open once every Prometheus replica is gone"] : [])].join(", and ");
+  const otherwise = [...(placed.seats ? ['set the evaluator to "prometheus"'] : []), ...(placed.backstop ? ['set the backstop to "none"'] : [])].join(" and ");
   if (cluster.monitoringConfigs?.[0]?.managedPrometheuses?.[0]?.enabled !== true) {
-    return `${setting}, but Managed Service for Prometheus' managed collection is not enabled on the ${where}: without it there is no operator to run the rule evaluator, and SeatExhaustion would never be evaluated. Enable it (gcloud container clusters update ${c.cluster.name} --location ${c.cluster.location} --enable-managed-prometheus) or set the evaluator to "prometheus"`;
+    return `${setting}, but Managed Service for Prometheus' managed collection is not enabled on the ${where}: without it there is no operator to run the rule evaluator, and ${unevaluated}. Enable it (gcloud container clusters update ${c.cluster.name} --location ${c.cluster.location} --enable-managed-prometheus) or ${otherwise}`;
   }
   const pool = `${c.gcp.project}.svc.id.goog`;
   if (cluster.workloadIdentityConfigs?.[0]?.workloadPool !== pool) {
-    return `${setting}, but Workload Identity (pool ${pool}) is not enabled on the ${where}: the rule evaluator could not act as the Google service account this stack grants monitoring.viewer and monitoring.metricWriter. Enable it (gcloud container clusters update ${c.cluster.name} --location ${c.cluster.location} --workload-pool=${pool}) or set the evaluator to "prometheus"`;
+    return `${setting}, but Workload Identity (pool ${pool}) is not enabled on the ${where}: the rule evaluator could not act as the Google service account this stack grants monitoring.viewer and monitoring.metricWriter. Enable it (gcloud container clusters update ${c.cluster.name} --location ${c.cluster.location} --workload-pool=${pool}) or ${otherwise}`;
   }
   return undefined;
 }
 
 /** Where a stand-in for the managed evaluator finds what it needs outside a cluster (the local stack). */
 export interface ManagedStandInTargets {
-  /** The seats exporter's address. */
-  seatsTarget: string;
-  /** The pod the seats exporter runs in: the collector names its target after the pod and the port. */
-  seatsPod: string;
+  /** The seats exporter's address, and the pod it runs in (the collector names a target after its pod and port). */
+  seats?: { address: string; pod: string };
+  /** The blackbox exporter's address and pod, and the URLs its probes reach there, in place of the cluster's. */
+  blackbox?: { address: string; pod: string; healthUrl: string; publicUrl: string };
+  /** The Prometheus replicas' addresses and pods. */
+  prometheus?: { address: string; pod: string }[];
   alertmanagers: string[];
   /** The rule file beside the config. */
   rulesFile: string;
 }
 
+/** The targets of one PodMonitoring at the stand-in: each address with its pod, and its params there. */
+function standInTargets(c: StackConfig, pm: PodMonitoringObject, t: ManagedStandInTargets): { targets: { address: string; pod: string }[]; params?: Record<string, string[]> } {
+  const [endpoint] = pm.spec.endpoints;
+  const name = pm.metadata.name;
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the managed evaluator's stand-in scrapes ${name} and needs ${what}`);
+    return value;
+  };
+  if (name === seatsJob(c)) return { targets: [need(t.seats, "the seats exporter")] };
+  if (name === clusterPagesJob(c)) return { targets: need(t.prometheus, "the Prometheus replicas"), params: endpoint.params };
+  const blackbox = need(t.blackbox, "the blackbox exporter");
+  const target = name === probeJob(c) ? blackbox.healthUrl : blackbox.publicUrl;
+  return { targets: [blackbox], params: { ...endpoint.params, target: [target] } };
+}
+
+/**
+ * What the stand-in models of Monarch: a rule reads what was scraped this long ago at the latest (the
+ * collector's batching and the store's ingestion), as Prometheus' query_offset.
+ */
+export const MONARCH_LAG = "30s";
+
 /**
  * A standalone Prometheus config that does what GKE's managed collector and rule evaluator do for these
- * objects, for a stack outside a cluster: it scrapes the seats exporter as the PodMonitoring says, with
- * the target labels the collector sets (job the PodMonitoring's name, instance `<pod>:<port name>`,
- * namespace its namespace, project_id, location and cluster), evaluates the Rules' groups, and sends
- * alerts with the labels the evaluator gives them (its scope labels and the OperatorConfig's external
- * labels) to the Alertmanagers the OperatorConfig names. Scoping of the selectors is left out: only
- * this job's series are in it.
+ * objects, for a stack outside a cluster: it scrapes as each PodMonitoring says, with the target labels
+ * the collector sets (job the PodMonitoring's name, instance `<pod>:<port name>`, namespace its
+ * namespace, project_id, location and cluster; a scraped label of one of those names becomes
+ * `exported_<name>`, as honor_labels is off there too), evaluates the Rules' groups, and sends alerts to
+ * the Alertmanagers the OperatorConfig names. Scoping of the selectors is left out: only this stack's
+ * series are in it.
  */
 export function managedStandInConfig(c: StackConfig, t: ManagedStandInTargets) {
-  const pm = seatsPodMonitoring(c);
-  const [endpoint] = pm.spec.endpoints;
-  const scope = managedScope(c);
-  const [firstGroup] = seatRules(c).spec.groups;
+  const monitorings = managedPrometheusObjects(c).filter((o): o is PodMonitoringObject => o.kind === "PodMonitoring");
   return {
-    global: {
-      evaluation_interval: firstGroup?.interval ?? c.alerts.perLicense.evaluationInterval,
-      external_labels: managedEvaluatorLabels(c),
-    },
+    global: { evaluation_interval: c.alerts.perLicense.evaluationInterval },
     rule_files: [t.rulesFile],
     alerting: { alertmanagers: [{ static_configs: [{ targets: t.alertmanagers }] }] },
-    scrape_configs: [
-      {
+    scrape_configs: monitorings.map((pm) => {
+      const [endpoint] = pm.spec.endpoints;
+      const { targets, params } = standInTargets(c, pm, t);
+      return {
         job_name: pm.metadata.name,
         scrape_interval: endpoint.interval,
         scrape_timeout: endpoint.timeout,
         metrics_path: endpoint.path,
+        ...(params ? { params } : {}),
         sample_limit: pm.spec.limits.samples,
-        static_configs: [{ targets: [t.seatsTarget] }],
+        static_configs: targets.map(({ address, pod }) => ({ targets: [address], labels: { __tmp_pod: pod } })),
         relabel_configs: [
           { action: "replace", target_label: "job", replacement: pm.metadata.name },
-          { action: "replace", target_label: "instance", replacement: `${t.seatsPod}:${endpoint.port}` },
-          ...Object.entries(scope).map(([label, value]) => ({ action: "replace", target_label: label, replacement: value })),
+          { action: "replace", source_labels: ["__tmp_pod"], target_label: "instance", replacement: `$1:${endpoint.port}` },
+          ...Object.entries(managedScope(c, pm.metadata.namespace)).map(([label, value]) => ({ action: "replace", target_label: label, replacement: value })),
         ],
-      },
-    ],
+        ...(endpoint.metricRelabeling
+          ? { metric_relabel_configs: endpoint.metricRelabeling.map((r) => ({ action: r.action, source_labels: r.sourceLabels, regex: r.regex })) }
+          : {}),
+      };
+    }),
   };
 }
 
 /**
- * The groups as the managed evaluator runs them (as the Rules API carries them), for its stand-in: every
- * rule result carries the evaluator's labels (managedEvaluatorLabels: its scope, which `scope` adds to
- * each rule, and the OperatorConfig's external labels), so that what it records and its ALERTS are
- * stored with them and read back as from Monarch. The matchers `scope` adds to selectors are left out:
- * the stand-in holds this stack's series only.
+ * The Rules objects' groups as the managed evaluator runs them (as the Rules API carries them), for its
+ * stand-in: every rule result carries the evaluator's labels for its object's namespace
+ * (managedEvaluatorLabels: its scope, which `scope` adds to each rule, and the OperatorConfig's external
+ * labels), so that what it records and its ALERTS are stored with them and read back as from Monarch,
+ * and every group reads Monarch's lag behind (MONARCH_LAG). The matchers `scope` adds to selectors are
+ * left out: the stand-in holds this stack's series only.
  */
-export function managedStandInRules(c: StackConfig, groups: RuleGroup[]): RulesObject["spec"] {
-  const labels = managedEvaluatorLabels(c);
-  return { groups: groups.map(managedGroup).map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels, ...labels } })) })) };
+export function managedStandInRules(c: StackConfig, placed: { groups: RuleGroup[]; namespace: string }[]) {
+  return {
+    groups: placed.flatMap(({ groups, namespace }) => {
+      const labels = managedEvaluatorLabels(c, namespace);
+      return groups.map(managedGroup).map((g) => ({ ...g, query_offset: MONARCH_LAG, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels, ...labels } })) }));
+    }),
+  };
+}
+
+/** What the stack places in the managed evaluator, each with the namespace of its Rules object. */
+export function managedRulePlacements(c: StackConfig, seatGroups: RuleGroup[] = managedRuleGroups(c)): { groups: RuleGroup[]; namespace: string }[] {
+  const placed = managedPlacements(c);
+  return [
+    ...(placed.seats ? [{ groups: seatGroups, namespace: seatRules(c).metadata.namespace }] : []),
+    ...(placed.backstop ? [{ groups: backstopRuleGroups(c), namespace: backstopRules(c).metadata.namespace }] : []),
+  ];
 }

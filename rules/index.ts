@@ -48,4 +48,5 @@ export function managedRuleGroups(c: StackConfig): RuleGroup[] {
   return placedRuleGroups(c).managed;
 }
 
+export { backstopRuleGroups, outageBackstopRules, BACKSTOP_SIGNAL } from "./outage-backstop";
 export { type RuleGroup, type AlertingRule, type RecordingRule, isAlert } from "./types";

@@ -5,6 +5,9 @@ import { BLACKBOX_MODULE, PUBLIC_MODULE } from "../prometheus-config";
 
 export const BLACKBOX_EXPORTER = {
   release: "blackbox-exporter",
+  /** The chart's selector labels on the exporter's pods, and the name of its container's port (9115). */
+  podLabels: { "app.kubernetes.io/name": "prometheus-blackbox-exporter", "app.kubernetes.io/instance": "blackbox-exporter" },
+  portName: "http",
 } as const;
 
 /** A literal text as an RE2 regular expression. */

@@ -13,7 +13,10 @@ import { externalLabels } from "../../render/prometheus-config";
 import {
   ALERTMANAGER_SERVICE,
   managedGroup,
+  managedPrometheusObjects,
+  managedRulePlacements,
   managedStandInConfig,
+  managedStandInRules,
   operatorConfigPatch,
   seatRules,
   seatsPodMonitoring,
@@ -115,6 +118,25 @@ const podMonitoring: Record<string, Constraint> = {
       ...((o.spec?.targetLabels?.metadata ?? []) as string[]).filter((m) => !["container", "node", "pod", "top_level_controller_name", "top_level_controller_type"].includes(m)).map((m) => `spec.targetLabels.metadata: ${m} is not allowed on a PodMonitoring`),
     ],
     mutate: (o) => (o.spec.targetLabels.metadata = ["namespace"]),
+  },
+  "params, where set, map each name to a list of strings": {
+    source: `${CRD}podmonitorings.yaml (endpoints[].params: additionalProperties array of string), ${TYPES}pod_types.go (ScrapeEndpoint.Params map[string][]string)`,
+    check: (o) =>
+      (o.spec?.endpoints ?? []).flatMap((e: Obj, i: number) =>
+        Object.entries((e.params ?? {}) as Obj).filter(([, v]) => !Array.isArray(v) || v.some((x) => typeof x !== "string")).map(([k]) => `spec.endpoints[${i}].params.${k}: a list of strings`),
+      ),
+    mutate: (o) => (o.spec.endpoints[0].params = { module: "http_2xx" }),
+  },
+  "metric relabelling uses only the actions and fields the collector converts": {
+    source: `${CRD}podmonitorings.yaml (metricRelabeling[] properties: action, modulus, regex, replacement, separator, sourceLabels, targetLabel), ${TYPES}pod_config.go (convertRelabelingRule: replace, keep, drop, hashmod, labeldrop, labelkeep; any other action refused at reconcile)`,
+    check: (o) =>
+      (o.spec?.endpoints ?? []).flatMap((e: Obj, i: number) =>
+        ((e.metricRelabeling ?? []) as Obj[]).flatMap((m, j) => [
+          ...onlyKeys(m, ["action", "modulus", "regex", "replacement", "separator", "sourceLabels", "targetLabel"], `spec.endpoints[${i}].metricRelabeling[${j}]`),
+          ...(m.action === undefined || ["replace", "keep", "drop", "hashmod", "labeldrop", "labelkeep"].includes(m.action) ? [] : [`spec.endpoints[${i}].metricRelabeling[${j}].action: ${m.action} is refused by the collector`]),
+        ]),
+      ),
+    mutate: (o) => (o.spec.endpoints[0].metricRelabeling = [{ action: "lowercase", sourceLabels: ["__name__"], targetLabel: "metric" }]),
   },
   "no relabelling or pod label may write a protected label": {
     source: `${CRD}podmonitorings.yaml (metricRelabeling[].targetLabel and targetLabels.fromPod[].to CEL), charts/operator/templates/validating-admission-policy.yaml (protected-labels), ${TYPES}pod_config.go (convertRelabelingRule)`,
@@ -235,8 +257,9 @@ function holds(constraints: Record<string, Constraint>, object: () => ManagedObj
 describe.each(STACKS)("%s, per-license groups on the managed evaluator", (stack) => {
   const c = managedEvaluatorConfig(stack);
 
-  describe("PodMonitoring", () => holds(podMonitoring, () => seatsPodMonitoring(c)));
-  describe("Rules", () => holds(rules, () => seatRules(c)));
+  const objects = managedPrometheusObjects(c);
+  for (const o of objects.filter((x) => x.kind === "PodMonitoring")) describe(`PodMonitoring ${o.metadata.name}`, () => holds(podMonitoring, () => o));
+  for (const o of objects.filter((x) => x.kind === "Rules")) describe(`Rules ${o.metadata.name}`, () => holds(rules, () => o));
   describe("OperatorConfig", () => holds(operatorConfig, () => operatorConfigPatch(c)));
 
   test("the collector's job (the PodMonitoring's name) is the seats job every seat rule selects, in the namespace the Rules narrow to", () => {
@@ -320,12 +343,27 @@ describe.each(STACKS)("%s, per-license groups on the managed evaluator", (stack)
   });
 
   test("the local stand-in for the collector and evaluator passes promtool check config, scraping as the PodMonitoring says", () => {
-    const config = managedStandInConfig(c, { seatsTarget: "127.0.0.1:9101", seatsPod: "license-seats-0", alertmanagers: ["127.0.0.1:9093"], rulesFile: "managed-rules.yml" });
+    const config = managedStandInConfig(c, {
+      seats: { address: "127.0.0.1:9101", pod: "license-seats-0" },
+      blackbox: { address: "127.0.0.1:9115", pod: "blackbox-0", healthUrl: "http://127.0.0.1:8080/healthz", publicUrl: "http://127.0.0.1:8081/healthz" },
+      prometheus: [{ address: "127.0.0.1:9090", pod: "prometheus-0" }],
+      alertmanagers: ["127.0.0.1:9093"],
+      rulesFile: "managed-rules.yml",
+    });
+    expect(config.scrape_configs.map((j) => j.job_name)).toEqual(managedPrometheusObjects(c).filter((o) => o.kind === "PodMonitoring").map((o) => o.metadata.name));
     const [job] = config.scrape_configs;
     const pm = seatsPodMonitoring(c);
     expect(job).toMatchObject({ job_name: pm.metadata.name, scrape_interval: pm.spec.endpoints[0].interval, scrape_timeout: pm.spec.endpoints[0].timeout, sample_limit: pm.spec.limits.samples });
-    expect(config.global.external_labels).toEqual({ project_id: c.gcp.project, location: c.cluster.location, cluster: c.cluster.name, namespace: c.namespaces.licenseApi, ...operatorConfigPatch(c).rules.externalLabels });
-    const dir = writeTemp({ "prometheus.yml": toYaml(config), "managed-rules.yml": toYaml({ groups: seatRules(c).spec.groups }) });
+    const scope = (namespace: string) => ({ project_id: c.gcp.project, location: c.cluster.location, cluster: c.cluster.name, namespace });
+    expect(job.relabel_configs.filter((r) => r.target_label in scope("")).map((r) => [r.target_label, r.replacement])).toEqual(Object.entries(scope(c.namespaces.licenseApi)));
+    // Every rule result carries the scope of its own Rules object, and the OperatorConfig's external labels.
+    for (const { groups, namespace } of managedRulePlacements(c)) {
+      const names = groups.map((g) => g.name);
+      const rules = managedStandInRules(c, [{ groups, namespace }]).groups.filter((g) => names.includes(g.name));
+      expect(rules).toHaveLength(groups.length);
+      for (const rule of rules.flatMap((g) => g.rules)) expect(rule.labels).toMatchObject({ ...scope(namespace), ...operatorConfigPatch(c).rules.externalLabels });
+    }
+    const dir = writeTemp({ "prometheus.yml": toYaml(config), "managed-rules.yml": toYaml(managedStandInRules(c, managedRulePlacements(c))) });
     const r = run(PROMTOOL, ["check", "config", "prometheus.yml"], dir);
     expect(r.output).toContain("SUCCESS");
     expect(r.code).toBe(0);
@@ -343,7 +381,9 @@ describe.each(STACKS)("%s, per-license groups on the managed evaluator", (stack)
 
   test("rendered as artifacts of their own, and only when the groups are placed on the evaluator", () => {
     const managed = (o: Record<string, string>) => Object.keys(o).filter((f) => f.startsWith("managed-prometheus/"));
-    expect(managed(renderArtifacts(c))).toEqual(["managed-prometheus/operatorconfig.yaml", "managed-prometheus/podmonitoring.yaml", "managed-prometheus/rules.yaml"]);
-    expect(managed(renderStack(stack))).toEqual([]);
+    const seats = [`managed-prometheus/podmonitoring-${seatsJob(c)}.yaml`, `managed-prometheus/rules-${seatRules(c).metadata.name}.yaml`];
+    expect(managed(renderArtifacts(c))).toEqual(expect.arrayContaining([...seats, "managed-prometheus/operatorconfig-config.yaml"]));
+    const asDeployed = managed(renderStack(stack));
+    for (const file of seats) expect(asDeployed).not.toContain(file);
   });
 });
