@@ -117,7 +117,7 @@ export function uptimeAlertDocumentation(c: StackConfig) {
       `\`https://${spec.host}${spec.path}\` fails its Cloud Monitoring uptime check from at least ${MIN_FAILING_REGIONS} regions, and during this outage no Prometheus or no Alertmanager of cluster \`${c.cluster.name}\` ran for ${RUNNING_WITHIN}: the cluster's monitoring is gone, or was for a while, and cannot be trusted to page or to resolve this outage.`,
       "The whole cluster may be down or unreachable, or its monitoring with it. This incident stays open until the regions pass again, whether or not the cluster's monitoring comes back meanwhile.",
       "",
-      `The cluster's own page for the same outage, if it sent one before it went blind, is the other open incident of this service (APIServerDown, from Alertmanager): Alertmanager resolves it once Prometheus is gone for about four minutes, and one the cluster opens when its monitoring comes back while the API is still down is this same outage, seen again from inside.`,
+      `The cluster's own page for the same outage, if it sent one before it went blind, is the other open incident of this service (APIServerDown, from Alertmanager): ${c.alerts.outage.backstop === "managed" ? "with the Alertmanagers still running, the outage backstop of the managed rule evaluator keeps it open while the API is down" : "with the Alertmanagers still running, Alertmanager resolves it once Prometheus is gone for about four minutes, while the API may still be down"}; one the cluster opens when its monitoring comes back while the API is still down is this same outage, seen again from inside.`,
       "",
       `Runbook: [UptimeCheckFailed](${runbookUrl(c)})`,
     ].join("\n"),

@@ -3,6 +3,7 @@ import { AUTO_RESOLVE_NEVER } from "../../components/on-call";
 import { SLACK_WEBHOOK_SECRETS } from "../../config";
 import type { StackName } from "../../lib/stack-file";
 import { CHARTS } from "../../render/charts";
+import { managedPlacements } from "../../render/managed-prometheus";
 import { renderRuleGroups } from "../../rules";
 import { plaintextInputs, SECRET_VALUES, TEST_SECRETS, type ProgramRun } from "../harness";
 import { testStackConfig } from "../stack-config";
@@ -142,7 +143,10 @@ export function describeStack(stack: StackName, run: () => ProgramRun) {
 export function describeComponentTree(stack: StackName, run: () => ProgramRun) {
   test(`${stack}: every resource but the providers and components' roots has its component as parent`, () => {
     const components = run().resources.filter((r) => r.type.startsWith("coditect:monitoring:"));
-    expect(components.map((c) => c.type.split(":")[2]).sort()).toEqual(["CloudMonitoringReader", "Grafana", "GrafanaCloud", "LicenseApiNamespace", "LicenseApiScraping", "Logging", "OnCall", "PdcAgent", "ProjectServices", "Prometheus", "Tracing", "Uptime"]);
+    // The managed rule evaluator's component where the stack places something there (prod's outage backstop).
+    const placed = managedPlacements(testStackConfig(stack));
+    const managed = placed.seats || placed.backstop ? ["ManagedRuleEvaluation"] : [];
+    expect(components.map((c) => c.type.split(":")[2]).sort()).toEqual(["CloudMonitoringReader", "Grafana", "GrafanaCloud", "LicenseApiNamespace", "LicenseApiScraping", "Logging", ...managed, "OnCall", "PdcAgent", "ProjectServices", "Prometheus", "Tracing", "Uptime"]);
     for (const component of components) expect(component.parent).toBeUndefined();
     const names = new Set(components.map((c) => c.name));
     for (const r of run().resources) {

@@ -5,7 +5,9 @@
 import { RULE_EVALUATOR_ROLES } from "../../components/managed-rule-evaluation";
 import { NAMESPACE } from "../../config";
 import { readStackConfig } from "../../lib/stack-file";
-import { managedEvaluatorProblem, operatorConfigPatch, seatRules, seatsPodMonitoring } from "../../render/managed-prometheus";
+import { probeJob, publicProbeJob } from "../../lib/identities";
+import { clusterPagesJob } from "../../lib/outage-backstop";
+import { backstopPodMonitorings, backstopRules, managedEvaluatorProblem, managedPlacements, operatorConfigPatch, seatRules, seatsPodMonitoring } from "../../render/managed-prometheus";
 import { managedRuleGroups, renderRuleGroups } from "../../rules";
 import { runProgram, type ProgramRun } from "../harness";
 import { managedEvaluatorConfig, testStackConfig } from "../stack-config";
@@ -31,10 +33,12 @@ function alertsWith(evaluator: string) {
 const c = managedEvaluatorConfig("prod");
 let managed: ProgramRun;
 let inCluster: ProgramRun;
+let prodDefault: ProgramRun;
 beforeAll(async () => {
   managed = await runProgram("prod", { config: alertsWith("managed") });
-  inCluster = await runProgram("prod");
-}, 120_000);
+  inCluster = await runProgram("staging");
+  prodDefault = await runProgram("prod");
+}, 180_000);
 
 describe("prod with the per-license groups on the managed rule evaluator", () => {
   test("one ManagedRuleEvaluation component, its resources its children", () => {
@@ -50,6 +54,11 @@ describe("prod with the per-license groups on the managed rule evaluator", () =>
         `${M.podMonitoring} managed-rules-seats-podmonitoring`,
         `${M.rules} managed-rules-rules`,
         `${M.operatorConfig} managed-rules-operatorconfig`,
+        // Prod's outage backstop (alerts.outage.backstop: managed).
+        `${M.podMonitoring} managed-rules-podmonitoring-${probeJob(c)}`,
+        `${M.podMonitoring} managed-rules-podmonitoring-${publicProbeJob(c)}`,
+        `${M.podMonitoring} managed-rules-podmonitoring-${clusterPagesJob(c)}`,
+        `${M.rules} managed-rules-rules-${backstopRules(c).metadata.name}`,
       ].sort(),
     );
   });
@@ -60,6 +69,15 @@ describe("prod with the per-license groups on the managed rule evaluator", () =>
     expect(groups.map((g) => g.name)).not.toEqual(expect.arrayContaining(["license-api.per-license"]));
     expect(groups.map((g) => g.name)).not.toEqual(expect.arrayContaining(["license-api.seat-forecast"]));
     expect(managedRuleGroups(c).map((g) => g.name)).toEqual(["license-api.per-license", "license-api.seat-forecast"]);
+  });
+
+  test("the backstop's PodMonitorings and Rules are the rendered ones, through the GKE provider", () => {
+    const rendered = [...backstopPodMonitorings(c), backstopRules(c)];
+    for (const object of rendered) {
+      const r = managed.get(object.kind === "Rules" ? M.rules : M.podMonitoring, `managed-rules-${object.kind.toLowerCase()}-${object.metadata.name}`);
+      expect(r.inputs).toMatchObject(JSON.parse(JSON.stringify(object)));
+      expect(r.provider).toMatch(/::gke::/);
+    }
   });
 
   test("the PodMonitoring, the Rules and the OperatorConfig patch are the rendered ones, through the GKE provider", () => {
@@ -94,13 +112,21 @@ describe("prod with the per-license groups on the managed rule evaluator", () =>
   });
 });
 
-test("the default placement provisions nothing of the managed evaluator and keeps every group in the cluster's Prometheus", () => {
-  const d = testStackConfig("prod");
-  expect(d.alerts.perLicense.evaluator).toBe("prometheus");
+test("with neither the seat groups nor the backstop placed there, nothing of the managed evaluator is provisioned, and every group stays in the cluster's Prometheus", () => {
+  expect(managedPlacements(testStackConfig("staging"))).toEqual({ seats: false, backstop: false });
   expect(inCluster.resources.filter((r) => r.name.startsWith("managed-rules")).map((r) => r.name)).toEqual([]);
   for (const type of [M.podMonitoring, M.rules, M.operatorConfig, M.ksa]) expect({ type, found: inCluster.ofType(type).map((r) => r.name) }).toEqual({ type, found: [] });
   const groups = inCluster.get(T.rule, "prometheus-rules").inputs.spec.groups as { name: string }[];
   expect(groups.map((g) => g.name)).toEqual(expect.arrayContaining(["license-api.per-license", "license-api.seat-forecast"]));
+});
+
+test("prod's default placement provisions the backstop's objects only, and keeps the seat groups in the cluster's Prometheus", () => {
+  const d = testStackConfig("prod");
+  expect(managedPlacements(d)).toEqual({ seats: false, backstop: true });
+  const objects = prodDefault.resources.filter((r) => r.parentType === M.component && (r.type === M.podMonitoring || r.type === M.rules)).map((r) => r.name).sort();
+  expect(objects).toEqual([...backstopPodMonitorings(d), backstopRules(d)].map((o) => `managed-rules-${o.kind.toLowerCase()}-${o.metadata.name}`).sort());
+  const groups = prodDefault.get(T.rule, "prometheus-rules").inputs.spec.groups as { name: string }[];
+  expect(groups.map((g) => g.name)).toEqual(expect.arrayContaining(["license-api.per-license", "license-api.seat-forecast", "license-api.outage"]));
 });
 
 describe("the preflight", () => {
@@ -120,5 +146,15 @@ describe("the preflight", () => {
     expect(problem).toContain(`GKE cluster ${c.cluster.name} (${c.cluster.location}, project ${c.gcp.project})`);
     expect(problem).toContain('alerts.perLicense.evaluator is "managed"');
     expect(problem).toContain('set the evaluator to "prometheus"');
+  });
+
+  test("on prod's default (the backstop alone), names the backstop's setting, what it would lose and its way out only", () => {
+    const d = testStackConfig("prod");
+    const problem = managedEvaluatorProblem(d, { ...enabled, monitoringConfigs: [] })!;
+    expect(problem).toMatch(/^alerts\.outage\.backstop is "managed", but Managed Service for Prometheus' managed collection is not enabled/);
+    expect(problem).toContain("no outage page would be held open once every Prometheus replica is gone");
+    expect(problem).toMatch(/or set the backstop to "none"$/);
+    expect(problem).not.toContain("perLicense");
+    expect(managedEvaluatorProblem(d, enabled)).toBeUndefined();
   });
 });

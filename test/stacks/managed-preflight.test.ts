@@ -14,7 +14,17 @@ function preflightOn(cluster: Record<string, unknown>): { outcome: Record<string
 }
 
 const pool = { workloadIdentityConfigs: [{ workloadPool: "coditect-prod.svc.id.goog" }] };
-const OBJECTS = ["ServiceAccountPatch preflight-ksa", "PodMonitoring preflight-seats-podmonitoring", "Rules preflight-rules", "OperatorConfigPatch preflight-operatorconfig"];
+// Prod's config with the seat groups placed there too: both placements' objects.
+const OBJECTS = [
+  "ServiceAccountPatch preflight-ksa",
+  "PodMonitoring preflight-seats-podmonitoring",
+  "Rules preflight-rules",
+  "OperatorConfigPatch preflight-operatorconfig",
+  "PodMonitoring preflight-podmonitoring-license-api-health",
+  "PodMonitoring preflight-podmonitoring-license-api-public",
+  "PodMonitoring preflight-podmonitoring-license-api-cluster-pages",
+  "Rules preflight-rules-license-api-outage-backstop",
+];
 
 test("with managed collection and Workload Identity on, every object the evaluator acts on is applied", () => {
   const { outcome, reported } = preflightOn({ monitoringConfigs: [{ managedPrometheuses: [{ enabled: true }] }], ...pool });
@@ -30,7 +40,7 @@ test.each([
   expect(Object.keys(outcome).sort()).toEqual([...OBJECTS].sort());
   for (const [resource, result] of Object.entries(outcome)) {
     expect({ resource, result }).toEqual({ resource, result: expect.stringContaining(message) });
-    expect(result).toContain('alerts.perLicense.evaluator is "managed"');
+    expect(result).toContain('alerts.perLicense.evaluator is "managed" and alerts.outage.backstop is "managed"');
   }
   // What the runtime reports and fails the preview with.
   expect(reported.length).toBeGreaterThan(0);
