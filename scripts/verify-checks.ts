@@ -3,6 +3,9 @@
 // render/alertmanager-config.ts), so a deploy that loaded something else fails by name.
 import type { StackConfig } from "../config";
 import { INHIBITORS, OWNER_LABEL, selectors } from "../lib/identities";
+import { equalityMatchers, managedScope } from "../lib/managed-scope";
+import { clusterPagesJob } from "../lib/outage-backstop";
+import { managedPrometheusObjects } from "../render/managed-prometheus";
 import { alertmanagerConfig, RECEIVERS } from "../render/alertmanager-config";
 import { chartAlertsDecided } from "../render/chart-alerts";
 import { PLACEHOLDER_RECEIVER_SECRETS } from "../render/secrets";
@@ -152,4 +155,40 @@ export function successfulRequests(metrics: string, integration: string): number
 export function integrationsOf(config: Record<string, unknown>, receiver: string): string[] {
   const r = ((config.receivers ?? []) as Record<string, unknown>[]).find((x) => x.name === receiver) ?? {};
   return Object.keys(r).filter((k) => k.endsWith("_configs") && Array.isArray(r[k]) && (r[k] as unknown[]).length > 0).map((k) => k.slice(0, -"_configs".length));
+}
+
+/** One scrape of the managed collector that what the stack places in the managed evaluator reads. */
+export interface ManagedScrape {
+  /** `up` of the PodMonitoring's job, in the scope its series carry in Monarch. */
+  selector: string;
+  /** Targets it must have up: one per Prometheus replica for the replicas' /federate, else at least one. */
+  targets: number;
+}
+
+/**
+ * Every PodMonitoring of the stack (render/managed-prometheus.ts) as Monarch holds its scrapes: `up` of
+ * its job (the object's name), narrowed to the four scope labels with its own namespace.
+ */
+export function managedScrapes(c: StackConfig): ManagedScrape[] {
+  return managedPrometheusObjects(c)
+    .filter((o) => o.kind === "PodMonitoring")
+    .map((o) => ({
+      selector: `up{${equalityMatchers({ job: o.metadata.name, ...managedScope(c, o.metadata.namespace) }).join(", ")}}`,
+      targets: o.metadata.name === clusterPagesJob(c) ? c.prometheus.replicas : 1,
+    }));
+}
+
+export function managedScrapeUp(url: string, scrape: ManagedScrape, samples: Sample[]): Result {
+  const up = samples.filter((s) => s.value[1] === "1").length;
+  const down = samples.filter((s) => s.value[1] !== "1").map((s) => s.metric.instance ?? JSON.stringify(s.metric));
+  const ok = up >= scrape.targets && down.length === 0;
+  const detail =
+    samples.length === 0
+      ? `no series of ${scrape.selector}: the managed collector has not scraped it (is the PodMonitoring's status ConfigurationCreateSuccess? kubectl get podmonitoring -A)`
+      : down.length > 0
+        ? `down: ${down.join(", ")}`
+        : up < scrape.targets
+          ? `${up} up, ${scrape.targets} expected`
+          : `${up} up`;
+  return { ok, check: `${url}: ${scrape.selector}`, detail };
 }

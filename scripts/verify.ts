@@ -1,22 +1,26 @@
-// npm run verify -- --stack prod [--prometheus URL ...] [--alertmanager URL] [--timeout 6m]
+// npm run verify -- --stack prod [--prometheus URL ...] [--alertmanager URL] [--managed-prometheus URL] [--timeout 6m]
 //
 // After `pulumi up`, what the deployer's machine can check of the deployed monitoring through the
 // Prometheus and Alertmanager APIs (reached with kubectl port-forward, docs/bootstrap.md, "Verify"):
 // the license API's targets up, the stack's rule groups loaded, the stack's receivers and routes
 // loaded, the Watchdog on its way to the heartbeat, and a test notification through each receiver,
-// resolved again. Prints what passed and what failed; exits 1 when anything failed, 2 on bad flags.
+// resolved again; where the stack places rules in Managed Service for Prometheus' rule evaluator,
+// through Monarch's query API, that the managed collector scrapes everything those rules read. Prints what passed and what failed; exits 1 when anything failed, 2 on bad flags.
 import { parseArgs } from "util";
 import { parse } from "yaml";
 import { seconds } from "../lib/duration";
 import { isStackName, STACKS } from "../lib/stack-file";
 import { stackConfigForRender } from "../render/cli";
 import { authHeaders } from "../report/prometheus";
+import { managedQueryApi } from "../report/managed";
 import { routingOf } from "../report/routing";
 import { renderRuleGroups } from "../rules";
 import type { StackConfig } from "../config";
 import {
   heartbeat,
   integrationsOf,
+  managedScrapes,
+  managedScrapeUp,
   receiverNames,
   renderedConfig,
   routingLoaded,
@@ -32,12 +36,15 @@ import {
   type Sample,
 } from "./verify-checks";
 
-const USAGE = `usage: npm run verify -- --stack <${STACKS.join("|")}> [--prometheus URL ...] [--alertmanager URL] [--timeout DURATION]
+const USAGE = `usage: npm run verify -- --stack <${STACKS.join("|")}> [--prometheus URL ...] [--alertmanager URL] [--managed-prometheus URL] [--timeout DURATION]
   --prometheus    Prometheus base URL, once per replica (default http://127.0.0.1:9090)
   --alertmanager  Alertmanager base URL (default http://127.0.0.1:9093)
+  --managed-prometheus  Monarch's query API (default $MANAGED_PROMETHEUS_URL), required exactly when the
+                  stack places rules in the managed rule evaluator (prod's outage backstop)
   --timeout       how long to wait for the test notifications (default: the longest group_wait of the stack's routes, plus 1m)
   auth: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD;
-        ALERTMANAGER_BEARER_TOKEN, or ALERTMANAGER_USERNAME and ALERTMANAGER_PASSWORD`;
+        ALERTMANAGER_BEARER_TOKEN, or ALERTMANAGER_USERNAME and ALERTMANAGER_PASSWORD;
+        MANAGED_PROMETHEUS_BEARER_TOKEN (gcloud auth print-access-token)`;
 
 interface Api {
   url: string;
@@ -123,7 +130,10 @@ async function testNotifications(c: StackConfig, am: Api, loaded: Record<string,
 export async function verify(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void = console.log): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { stack: { type: "string" }, prometheus: { type: "string", multiple: true }, alertmanager: { type: "string" }, timeout: { type: "string" } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { stack: { type: "string" }, prometheus: { type: "string", multiple: true }, alertmanager: { type: "string" }, "managed-prometheus": { type: "string" }, timeout: { type: "string" } },
+    }));
   } catch (e) {
     print(`${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -137,6 +147,18 @@ export async function verify(argv: string[], env: NodeJS.ProcessEnv, print: (lin
   const timeout = values.timeout ?? `${Math.max(...[timing.critical, timing.warning, timing.ticket].map((t) => seconds(t.groupWait))) + 60}s`;
   const prometheus = (values.prometheus ?? ["http://127.0.0.1:9090"]).map((url) => ({ url, headers: authHeaders(env, "PROMETHEUS") }));
   const am = { url: values.alertmanager ?? "http://127.0.0.1:9093", headers: authHeaders(env, "ALERTMANAGER") };
+  // What the managed evaluator reads is in Monarch only: a stack placing rules there is verified there
+  // too, and one placing none has nothing there to verify.
+  const managedUrl = values["managed-prometheus"] || env.MANAGED_PROMETHEUS_URL || undefined;
+  const scrapes = managedScrapes(c);
+  if (scrapes.length > 0 && !managedUrl) {
+    print(`the ${values.stack} stack places rules in Managed Service for Prometheus' rule evaluator, which reads what the managed collector scrapes into Monarch: give its query API with --managed-prometheus ${managedQueryApi(c)} (or MANAGED_PROMETHEUS_URL) and an access token in MANAGED_PROMETHEUS_BEARER_TOKEN\n${USAGE}`);
+    return 2;
+  }
+  if (scrapes.length === 0 && managedUrl) {
+    print(`--managed-prometheus (or MANAGED_PROMETHEUS_URL) is ${managedUrl}, but the ${values.stack} stack places no rules in the managed rule evaluator: leave it out\n${USAGE}`);
+    return 2;
+  }
 
   const results: Result[] = [];
   const report = (r: Result) => {
@@ -156,6 +178,12 @@ export async function verify(argv: string[], env: NodeJS.ProcessEnv, print: (lin
       const p = await prometheusChecks(c, api);
       p.results.forEach(report);
       watchdog.push(...p.watchdog);
+    });
+  }
+  if (managedUrl) {
+    const managed = { url: managedUrl, headers: authHeaders(env, "MANAGED_PROMETHEUS") };
+    await attempt(managed.url, async () => {
+      for (const scrape of scrapes) report(managedScrapeUp(managed.url, scrape, await query(managed, scrape.selector)));
     });
   }
   await attempt(am.url, async () => {

@@ -7,6 +7,7 @@
 // a component's dependsOn hold back all of its children in the real engine.
 import { PROJECT_SERVICES } from "../../components/project-services";
 import { STACKS } from "../../lib/stack-file";
+import { managedPlacements } from "../../render/managed-prometheus";
 import { runProgram, type ProgramRun } from "../harness";
 import { testStackConfig } from "../stack-config";
 
@@ -48,7 +49,10 @@ describe.each(STACKS)("stack %s on a fresh project and cluster", (stack) => {
     const serviceNames = run.ofType(SERVICE).map((s) => s.name);
     expect(serviceNames.length).toBe(Object.keys(PROJECT_SERVICES).length);
     const owners = [...new Set(run.resources.filter((r) => r.type.startsWith("gcp:") && r.type !== SERVICE).map((r) => `${r.parentType} ${r.parent}`))];
-    expect(owners.sort()).toEqual(["coditect:monitoring:CloudMonitoringReader cloud-monitoring-reader", "coditect:monitoring:Logging logging", "coditect:monitoring:Uptime uptime"]);
+    // The managed rule evaluator's service account, where the stack places rules there (prod's outage backstop).
+    const placed = managedPlacements(c);
+    const managed = placed.seats || placed.backstop ? ["coditect:monitoring:ManagedRuleEvaluation managed-rules"] : [];
+    expect(owners.sort()).toEqual(["coditect:monitoring:CloudMonitoringReader cloud-monitoring-reader", "coditect:monitoring:Logging logging", ...managed, "coditect:monitoring:Uptime uptime"]);
     for (const owner of owners) {
       const component = run.resources.find((r) => `${r.type} ${r.name}` === owner)!;
       expect({ owner, waitsFor: component.dependencies.filter((d) => serviceNames.includes(d)).sort() }).toEqual({ owner, waitsFor: [...serviceNames].sort() });

@@ -25,11 +25,15 @@ test("verify passes on a healthy prod stack and a test notification reaches each
   await local.until(async () => (await local.alertmanagerAlerts()).some((a) => a.labels.alertname === "Watchdog"), 60_000, "the Watchdog in Alertmanager");
   const since = Date.now();
   const lines: string[] = [];
-  const args = ["--stack", "prod", ...local.urls.prometheus.flatMap((u) => ["--prometheus", u]), "--alertmanager", local.urls.alertmanager[0], "--timeout", "2m"];
+  // Prod's outage backstop is placed in the managed evaluator: what its collector scrapes is checked in
+  // the stand-in, which answers Monarch's query API.
+  const args = ["--stack", "prod", ...local.urls.prometheus.flatMap((u) => ["--prometheus", u]), "--alertmanager", local.urls.alertmanager[0], "--managed-prometheus", local.urls.managedEvaluator, "--timeout", "2m"];
   const code = await verify(args, {}, (line) => lines.push(line));
   expect(lines.filter((l) => l.startsWith("FAIL"))).toEqual([]);
   expect(code).toBe(0);
   expect(lines.filter((l) => /^PASS +test notification to /.test(l))).toHaveLength(4);
+  // The managed collector's three scrapes the backstop reads: both probes and every replica's /federate.
+  expect(lines.filter((l) => l.startsWith(`PASS  ${local.urls.managedEvaluator}: up{`))).toHaveLength(3);
 
   const ours = local.receivers.deliveries.filter((d) => d.at >= since && d.alerts.includes(TEST_ALERT));
   for (const webhook of SLACK_WEBHOOK_SECRETS) expect(ours.filter((d) => d.webhook === webhook && d.status === "firing")).toHaveLength(1);

@@ -5,7 +5,10 @@ import { stackConfigForRender } from "../../render/cli";
 import { routingOf } from "../../report/routing";
 import { renderRuleGroups } from "../../rules";
 import { STACKS } from "../../lib/stack-file";
-import { heartbeat, renderedConfig, routingLoaded, ruleGroupsLoaded, successfulRequests, targetsUp, testAlerts } from "../../scripts/verify-checks";
+import { heartbeat, managedScrapes, managedScrapeUp, renderedConfig, routingLoaded, ruleGroupsLoaded, successfulRequests, targetsUp, testAlerts } from "../../scripts/verify-checks";
+import { verify } from "../../scripts/verify";
+import { probeJob, publicProbeJob } from "../../lib/identities";
+import { clusterPagesJob } from "../../lib/outage-backstop";
 
 describe.each(STACKS)("stack %s", (stack) => {
   const c = stackConfigForRender(stack);
@@ -65,4 +68,35 @@ test("successful requests of an integration: attempts less failed attempts", () 
   expect(successfulRequests(metrics, "slack")).toBe(3);
   expect(successfulRequests(metrics, "pagerduty")).toBe(1);
   expect(successfulRequests(metrics, "webhook")).toBe(0);
+});
+
+describe("what the managed collector must scrape for the managed evaluator", () => {
+  const prod = stackConfigForRender("prod");
+  const scope = (namespace: string) => `project_id="${prod.gcp.project}", location="${prod.cluster.location}", cluster="${prod.cluster.name}", namespace="${namespace}"`;
+
+  test("prod's outage backstop reads both probes and every replica's /federate, each in the monitoring namespace's scope; staging places nothing", () => {
+    expect(managedScrapes(prod)).toEqual([
+      { selector: `up{job="${probeJob(prod)}", ${scope(prod.namespaces.monitoring)}}`, targets: 1 },
+      { selector: `up{job="${publicProbeJob(prod)}", ${scope(prod.namespaces.monitoring)}}`, targets: 1 },
+      { selector: `up{job="${clusterPagesJob(prod)}", ${scope(prod.namespaces.monitoring)}}`, targets: prod.prometheus.replicas },
+    ]);
+    expect(managedScrapes(stackConfigForRender("staging"))).toEqual([]);
+  });
+
+  test("every replica up passes; one missing, one down, or none fails, named", () => {
+    const [, , replicas] = managedScrapes(prod);
+    const sample = (instance: string, value: string) => ({ metric: { instance }, value: [0, value] as [number, string] });
+    expect(managedScrapeUp("m", replicas, [sample("p-0:web", "1"), sample("p-1:web", "1")]).ok).toBe(true);
+    expect(managedScrapeUp("m", replicas, [sample("p-0:web", "1")])).toMatchObject({ ok: false, detail: "1 up, 2 expected" });
+    expect(managedScrapeUp("m", replicas, [sample("p-0:web", "1"), sample("p-1:web", "0")])).toMatchObject({ ok: false, detail: "down: p-1:web" });
+    expect(managedScrapeUp("m", replicas, []).detail).toMatch(/the managed collector has not scraped it/);
+  });
+
+  test("verify refuses prod without Monarch's query API, and staging with one, before any request", async () => {
+    const lines: string[] = [];
+    expect(await verify(["--stack", "prod"], {}, (l) => lines.push(l))).toBe(2);
+    expect(lines.join("\n")).toContain(`--managed-prometheus https://monitoring.googleapis.com/v1/projects/${prod.gcp.project}/location/global/prometheus`);
+    expect(await verify(["--stack", "staging"], { MANAGED_PROMETHEUS_URL: "http://127.0.0.1:1" }, (l) => lines.push(l))).toBe(2);
+    expect(lines.join("\n")).toContain("places no rules in the managed rule evaluator");
+  });
 });
