@@ -12,7 +12,7 @@ import { LocalStack } from "../../local/stack";
 import { BACKSTOP_SIGNAL } from "../../rules";
 import { stackForSuite } from "./suite-stack";
 
-const local = new LocalStack({ stack: "prod", workDir: path.join(os.tmpdir(), `coditect-e2e-outage-backstop-${process.pid}`), basePort: 34090 });
+const local = new LocalStack({ stack: "prod", workDir: path.join(os.tmpdir(), `coditect-e2e-outage-backstop-${process.pid}`), basePort: 20090 });
 stackForSuite(local);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
