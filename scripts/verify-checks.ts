@@ -9,6 +9,7 @@ import { managedPrometheusObjects } from "../render/managed-prometheus";
 import { alertmanagerConfig, RECEIVERS } from "../render/alertmanager-config";
 import { chartAlertsDecided } from "../render/chart-alerts";
 import { PLACEHOLDER_RECEIVER_SECRETS } from "../render/secrets";
+import { managedQueryApi } from "../report/managed";
 import { routingOf, type Routing } from "../report/routing";
 import type { RuleGroup } from "../rules";
 
@@ -191,4 +192,18 @@ export function managedScrapeUp(url: string, scrape: ManagedScrape, samples: Sam
           ? `${up} up, ${scrape.targets} expected`
           : `${up} up`;
   return { ok, check: `${url}: ${scrape.selector}`, detail };
+}
+
+/**
+ * Why verify cannot run with Monarch's query API given as it is, or undefined: what the managed
+ * evaluator reads is in Monarch only, so a stack placing rules there is verified there too, and one
+ * placing none has nothing there to verify.
+ */
+export function managedSourceProblem(c: StackConfig, stack: string, url: string | undefined): string | undefined {
+  const placing = managedScrapes(c).length > 0;
+  if (placing && !url) {
+    return `the ${stack} stack places rules in Managed Service for Prometheus' rule evaluator, which reads what the managed collector scrapes into Monarch: give its query API with --managed-prometheus ${managedQueryApi(c)} (or MANAGED_PROMETHEUS_URL) and an access token in MANAGED_PROMETHEUS_BEARER_TOKEN`;
+  }
+  if (!placing && url) return `--managed-prometheus (or MANAGED_PROMETHEUS_URL) is ${url}, but the ${stack} stack places no rules in the managed rule evaluator: leave it out`;
+  return undefined;
 }

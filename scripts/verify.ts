@@ -12,7 +12,6 @@ import { seconds } from "../lib/duration";
 import { isStackName, STACKS } from "../lib/stack-file";
 import { stackConfigForRender } from "../render/cli";
 import { authHeaders } from "../report/prometheus";
-import { managedQueryApi } from "../report/managed";
 import { routingOf } from "../report/routing";
 import { renderRuleGroups } from "../rules";
 import type { StackConfig } from "../config";
@@ -21,6 +20,7 @@ import {
   integrationsOf,
   managedScrapes,
   managedScrapeUp,
+  managedSourceProblem,
   receiverNames,
   renderedConfig,
   routingLoaded,
@@ -40,7 +40,7 @@ const USAGE = `usage: npm run verify -- --stack <${STACKS.join("|")}> [--prometh
   --prometheus    Prometheus base URL, once per replica (default http://127.0.0.1:9090)
   --alertmanager  Alertmanager base URL (default http://127.0.0.1:9093)
   --managed-prometheus  Monarch's query API (default $MANAGED_PROMETHEUS_URL), required exactly when the
-                  stack places rules in the managed rule evaluator (prod's outage backstop)
+                  stack places rules in the managed rule evaluator (the outage backstop)
   --timeout       how long to wait for the test notifications (default: the longest group_wait of the stack's routes, plus 1m)
   auth: PROMETHEUS_BEARER_TOKEN, or PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD;
         ALERTMANAGER_BEARER_TOKEN, or ALERTMANAGER_USERNAME and ALERTMANAGER_PASSWORD;
@@ -150,15 +150,12 @@ export async function verify(argv: string[], env: NodeJS.ProcessEnv, print: (lin
   // What the managed evaluator reads is in Monarch only: a stack placing rules there is verified there
   // too, and one placing none has nothing there to verify.
   const managedUrl = values["managed-prometheus"] || env.MANAGED_PROMETHEUS_URL || undefined;
+  const managedProblem = managedSourceProblem(c, values.stack, managedUrl);
+  if (managedProblem) {
+    print(`${managedProblem}\n${USAGE}`);
+    return 2;
+  }
   const scrapes = managedScrapes(c);
-  if (scrapes.length > 0 && !managedUrl) {
-    print(`the ${values.stack} stack places rules in Managed Service for Prometheus' rule evaluator, which reads what the managed collector scrapes into Monarch: give its query API with --managed-prometheus ${managedQueryApi(c)} (or MANAGED_PROMETHEUS_URL) and an access token in MANAGED_PROMETHEUS_BEARER_TOKEN\n${USAGE}`);
-    return 2;
-  }
-  if (scrapes.length === 0 && managedUrl) {
-    print(`--managed-prometheus (or MANAGED_PROMETHEUS_URL) is ${managedUrl}, but the ${values.stack} stack places no rules in the managed rule evaluator: leave it out\n${USAGE}`);
-    return 2;
-  }
 
   const results: Result[] = [];
   const report = (r: Result) => {

@@ -25,7 +25,7 @@ test("verify passes on a healthy prod stack and a test notification reaches each
   await local.until(async () => (await local.alertmanagerAlerts()).some((a) => a.labels.alertname === "Watchdog"), 60_000, "the Watchdog in Alertmanager");
   const since = Date.now();
   const lines: string[] = [];
-  // Prod's outage backstop is placed in the managed evaluator: what its collector scrapes is checked in
+  // The outage backstop is placed in the managed evaluator: what its collector scrapes is checked in
   // the stand-in, which answers Monarch's query API.
   const args = ["--stack", "prod", ...local.urls.prometheus.flatMap((u) => ["--prometheus", u]), "--alertmanager", local.urls.alertmanager[0], "--managed-prometheus", local.urls.managedEvaluator, "--timeout", "2m"];
   const code = await verify(args, {}, (line) => lines.push(line));

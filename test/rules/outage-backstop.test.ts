@@ -139,7 +139,8 @@ const EVENTS: Event[] = [
 describe("the outage backstop's rule (promtool, over the managed collector's series)", () => {
   test("is placed in the managed evaluator only when alerts.outage.backstop is managed, in the monitoring namespace with the scrapes it reads", () => {
     expect(backstopRuleGroups(c).map((g) => g.name)).toEqual(["license-api.outage-backstop"]);
-    expect(backstopRuleGroups(testStackConfig("staging"))).toEqual([]);
+    expect(backstopRuleGroups(testStackConfig("staging")).map((g) => g.name)).toEqual(["license-api.outage-backstop"]);
+    expect(backstopRuleGroups(testStackConfig("prod", { alerts: (a) => void ((a.outage as Record<string, unknown>).backstop = "none") }))).toEqual([]);
     const monitorings = managedPrometheusObjects(c).filter((o) => o.kind === "PodMonitoring" && o.metadata.namespace === c.namespaces.monitoring);
     expect(monitorings.map((o) => o.metadata.name).sort()).toEqual([clusterPagesJob(c), probeJob(c), publicProbeJob(c)].sort());
     expect(backstopRules(c).metadata.namespace).toBe(c.namespaces.monitoring);

@@ -143,7 +143,7 @@ export function describeStack(stack: StackName, run: () => ProgramRun) {
 export function describeComponentTree(stack: StackName, run: () => ProgramRun) {
   test(`${stack}: every resource but the providers and components' roots has its component as parent`, () => {
     const components = run().resources.filter((r) => r.type.startsWith("coditect:monitoring:"));
-    // The managed rule evaluator's component where the stack places something there (prod's outage backstop).
+    // The managed rule evaluator's component where the stack places something there (the outage backstop).
     const placed = managedPlacements(testStackConfig(stack));
     const managed = placed.seats || placed.backstop ? ["ManagedRuleEvaluation"] : [];
     expect(components.map((c) => c.type.split(":")[2]).sort()).toEqual(["CloudMonitoringReader", "Grafana", "GrafanaCloud", "LicenseApiNamespace", "LicenseApiScraping", "Logging", ...managed, "OnCall", "PdcAgent", "ProjectServices", "Prometheus", "Tracing", "Uptime"]);

@@ -24,10 +24,10 @@ const M = {
   accountMember: "gcp:serviceaccount/iAMMember:IAMMember",
 } as const;
 
-/** The prod stack file's alerts section with the evaluator set, as the engine hands it over. */
-function alertsWith(evaluator: string) {
-  const alerts = JSON.parse(readStackConfig("prod")[`${NAMESPACE}:alerts`]) as { perLicense: Record<string, unknown> };
-  return { alerts: { ...alerts, perLicense: { ...alerts.perLicense, evaluator } } };
+/** The prod stack file's alerts section with the evaluator (and the backstop) set, as the engine hands it over. */
+function alertsWith(evaluator: string, backstop = "managed") {
+  const alerts = JSON.parse(readStackConfig("prod")[`${NAMESPACE}:alerts`]) as { perLicense: Record<string, unknown>; outage: Record<string, unknown> };
+  return { alerts: { ...alerts, perLicense: { ...alerts.perLicense, evaluator }, outage: { ...alerts.outage, backstop } } };
 }
 
 const c = managedEvaluatorConfig("prod");
@@ -36,7 +36,7 @@ let inCluster: ProgramRun;
 let prodDefault: ProgramRun;
 beforeAll(async () => {
   managed = await runProgram("prod", { config: alertsWith("managed") });
-  inCluster = await runProgram("staging");
+  inCluster = await runProgram("prod", { config: alertsWith("prometheus", "none") });
   prodDefault = await runProgram("prod");
 }, 180_000);
 
@@ -54,7 +54,7 @@ describe("prod with the per-license groups on the managed rule evaluator", () =>
         `${M.podMonitoring} managed-rules-seats-podmonitoring`,
         `${M.rules} managed-rules-rules`,
         `${M.operatorConfig} managed-rules-operatorconfig`,
-        // Prod's outage backstop (alerts.outage.backstop: managed).
+        // The outage backstop (alerts.outage.backstop: managed).
         `${M.podMonitoring} managed-rules-podmonitoring-${probeJob(c)}`,
         `${M.podMonitoring} managed-rules-podmonitoring-${publicProbeJob(c)}`,
         `${M.podMonitoring} managed-rules-podmonitoring-${clusterPagesJob(c)}`,
@@ -113,7 +113,7 @@ describe("prod with the per-license groups on the managed rule evaluator", () =>
 });
 
 test("with neither the seat groups nor the backstop placed there, nothing of the managed evaluator is provisioned, and every group stays in the cluster's Prometheus", () => {
-  expect(managedPlacements(testStackConfig("staging"))).toEqual({ seats: false, backstop: false });
+  expect(managedPlacements(testStackConfig("prod", { alerts: (a) => void ((a.outage as Record<string, unknown>).backstop = "none") }))).toEqual({ seats: false, backstop: false });
   expect(inCluster.resources.filter((r) => r.name.startsWith("managed-rules")).map((r) => r.name)).toEqual([]);
   for (const type of [M.podMonitoring, M.rules, M.operatorConfig, M.ksa]) expect({ type, found: inCluster.ofType(type).map((r) => r.name) }).toEqual({ type, found: [] });
   const groups = inCluster.get(T.rule, "prometheus-rules").inputs.spec.groups as { name: string }[];

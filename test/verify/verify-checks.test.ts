@@ -5,7 +5,8 @@ import { stackConfigForRender } from "../../render/cli";
 import { routingOf } from "../../report/routing";
 import { renderRuleGroups } from "../../rules";
 import { STACKS } from "../../lib/stack-file";
-import { heartbeat, managedScrapes, managedScrapeUp, renderedConfig, routingLoaded, ruleGroupsLoaded, successfulRequests, targetsUp, testAlerts } from "../../scripts/verify-checks";
+import { testStackConfig } from "../stack-config";
+import { heartbeat, managedScrapes, managedScrapeUp, managedSourceProblem, renderedConfig, routingLoaded, ruleGroupsLoaded, successfulRequests, targetsUp, testAlerts } from "../../scripts/verify-checks";
 import { verify } from "../../scripts/verify";
 import { probeJob, publicProbeJob } from "../../lib/identities";
 import { clusterPagesJob } from "../../lib/outage-backstop";
@@ -73,14 +74,15 @@ test("successful requests of an integration: attempts less failed attempts", () 
 describe("what the managed collector must scrape for the managed evaluator", () => {
   const prod = stackConfigForRender("prod");
   const scope = (namespace: string) => `project_id="${prod.gcp.project}", location="${prod.cluster.location}", cluster="${prod.cluster.name}", namespace="${namespace}"`;
+  const withoutBackstop = testStackConfig("prod", { alerts: (a) => void ((a.outage as Record<string, unknown>).backstop = "none") });
 
-  test("prod's outage backstop reads both probes and every replica's /federate, each in the monitoring namespace's scope; staging places nothing", () => {
+  test("the outage backstop reads both probes and every replica's /federate, each in the monitoring namespace's scope; a stack placing nothing there reads nothing", () => {
     expect(managedScrapes(prod)).toEqual([
       { selector: `up{job="${probeJob(prod)}", ${scope(prod.namespaces.monitoring)}}`, targets: 1 },
       { selector: `up{job="${publicProbeJob(prod)}", ${scope(prod.namespaces.monitoring)}}`, targets: 1 },
       { selector: `up{job="${clusterPagesJob(prod)}", ${scope(prod.namespaces.monitoring)}}`, targets: prod.prometheus.replicas },
     ]);
-    expect(managedScrapes(stackConfigForRender("staging"))).toEqual([]);
+    expect(managedScrapes(withoutBackstop)).toEqual([]);
   });
 
   test("every replica up passes; one missing, one down, or none fails, named", () => {
@@ -92,11 +94,16 @@ describe("what the managed collector must scrape for the managed evaluator", () 
     expect(managedScrapeUp("m", replicas, []).detail).toMatch(/the managed collector has not scraped it/);
   });
 
-  test("verify refuses prod without Monarch's query API, and staging with one, before any request", async () => {
+  test("Monarch's query API is required exactly when the stack places rules in the managed evaluator", () => {
+    expect(managedSourceProblem(prod, "prod", undefined)).toContain(`--managed-prometheus https://monitoring.googleapis.com/v1/projects/${prod.gcp.project}/location/global/prometheus`);
+    expect(managedSourceProblem(prod, "prod", "https://monarch.example")).toBeUndefined();
+    expect(managedSourceProblem(withoutBackstop, "prod", "https://monarch.example")).toContain("places no rules in the managed rule evaluator");
+    expect(managedSourceProblem(withoutBackstop, "prod", undefined)).toBeUndefined();
+  });
+
+  test("verify stops with a usage error before any request when it is missing", async () => {
     const lines: string[] = [];
     expect(await verify(["--stack", "prod"], {}, (l) => lines.push(l))).toBe(2);
-    expect(lines.join("\n")).toContain(`--managed-prometheus https://monitoring.googleapis.com/v1/projects/${prod.gcp.project}/location/global/prometheus`);
-    expect(await verify(["--stack", "staging"], { MANAGED_PROMETHEUS_URL: "http://127.0.0.1:1" }, (l) => lines.push(l))).toBe(2);
-    expect(lines.join("\n")).toContain("places no rules in the managed rule evaluator");
+    expect(lines.join("\n")).toContain("--managed-prometheus https://monitoring.googleapis.com/");
   });
 });
