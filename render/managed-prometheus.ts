@@ -109,12 +109,13 @@ export function seatsPodMonitoring(c: StackConfig): PodMonitoringObject {
 }
 
 /**
- * The Prometheus replicas' pods as prometheus-operator v0.93 labels them, and their web port's name
- * (pkg/prometheus/server/operator.go, makeSelectorLabels; pkg/prometheus/common.go, DefaultPortName
- * "web" on container port 9090): the Prometheus object is "kps-prometheus", after the release's
- * fullnameOverride (render/values/kube-prometheus-stack.ts).
+ * The Prometheus replicas' pods as prometheus-operator v0.93 labels them (pkg/prometheus/server/operator.go,
+ * makeSelectorLabels), and the name of their container port 9090: the Prometheus object's portName
+ * (pkg/prometheus/common.go; "web" only where unset), which kube-prometheus-stack sets to "http-web".
+ * The Prometheus object is "kps-prometheus", after the release's fullnameOverride
+ * (render/values/kube-prometheus-stack.ts).
  */
-export const PROMETHEUS_PODS = { labels: { "operator.prometheus.io/name": "kps-prometheus" }, portName: "web" } as const;
+export const PROMETHEUS_PODS = { labels: { "operator.prometheus.io/name": "kps-prometheus" }, portName: "http-web" } as const;
 
 /** What `/federate` returns of each replica: the APIServerDown alerts it fires, and nothing else. */
 export const CLUSTER_PAGES_MATCH = 'ALERTS{alertname="APIServerDown", alertstate="firing", team="license-api"}';

@@ -6,18 +6,22 @@
 import { allRuleGroups, isAlert, managedRuleGroups, renderRuleGroups } from "../../rules";
 import { selectors, seatsJob } from "../../lib/identities";
 import { MANAGED_SCOPE_LABELS, managedScope } from "../../lib/managed-scope";
+import { clusterPagesJob } from "../../lib/outage-backstop";
 import { seconds } from "../../lib/duration";
 import { STACKS } from "../../lib/stack-file";
 import { toYaml } from "../../lib/yaml";
 import { externalLabels } from "../../render/prometheus-config";
 import {
   ALERTMANAGER_SERVICE,
+  backstopPodMonitorings,
+  CLUSTER_PAGES_MATCH,
   managedGroup,
   managedPrometheusObjects,
   managedRulePlacements,
   managedStandInConfig,
   managedStandInRules,
   operatorConfigPatch,
+  PROMETHEUS_PODS,
   seatRules,
   seatsPodMonitoring,
   type ManagedObject,
@@ -300,6 +304,37 @@ describe.each(STACKS)("%s, per-license groups on the managed evaluator", (stack)
     expect(services).toHaveLength(1);
     expect(services[0].metadata.namespace).toBe(c.namespaces.monitoring);
     expect(services[0].spec.ports).toEqual(expect.arrayContaining([expect.objectContaining({ name: ALERTMANAGER_SERVICE.portName, port: ALERTMANAGER_SERVICE.port })]));
+  });
+
+  test("the backstop's probe PodMonitorings select the blackbox exporter's pods as the real Helm renders them, by their port's name", () => {
+    const golden = path.join(PROJECT_ROOT, "test", "golden", stack, "manifests", "blackbox-exporter.yaml");
+    const [deployment] = parseAllDocuments(fs.readFileSync(golden, "utf8"))
+      .map((d) => d.toJS() as Obj)
+      .filter((d) => d?.kind === "Deployment");
+    const template = deployment.spec.template;
+    const ports = (template.spec.containers as Obj[]).flatMap((k) => (k.ports ?? []) as Obj[]);
+    for (const pm of backstopPodMonitorings(c).filter((o) => o.spec.endpoints[0].path === "/probe")) {
+      expect(deployment.metadata.namespace ?? c.namespaces.monitoring).toBe(pm.metadata.namespace);
+      expect(template.metadata.labels).toMatchObject(pm.spec.selector.matchLabels);
+      expect(ports).toEqual(expect.arrayContaining([expect.objectContaining({ name: pm.spec.endpoints[0].port, containerPort: 9115 })]));
+    }
+  });
+
+  test("the replicas' PodMonitoring selects the pods prometheus-operator makes for the Prometheus object the chart renders, by the port's name", () => {
+    // prometheus-operator v0.93 (the chart's operator is v0.93.1): pkg/prometheus/server/operator.go,
+    // makeSelectorLabels, labels each pod operator.prometheus.io/name: <the Prometheus object's name>;
+    // pkg/prometheus/common.go names its container port 9090 after the object's portName, DefaultPortName
+    // "web" where unset.
+    const golden = path.join(PROJECT_ROOT, "test", "golden", stack, "manifests", "kube-prometheus-stack.yaml");
+    const prometheus = parseAllDocuments(fs.readFileSync(golden, "utf8"))
+      .map((d) => d.toJS() as Obj)
+      .filter((d) => d?.kind === "Prometheus");
+    expect(prometheus).toHaveLength(1);
+    expect(prometheus[0].metadata.namespace).toBe(c.namespaces.monitoring);
+    expect(prometheus[0].spec.portName ?? "web").toBe(PROMETHEUS_PODS.portName);
+    const [pages] = backstopPodMonitorings(c).filter((o) => o.metadata.name === clusterPagesJob(c));
+    expect(pages.spec.selector.matchLabels).toEqual({ "operator.prometheus.io/name": prometheus[0].metadata.name });
+    expect(pages.spec.endpoints).toEqual([expect.objectContaining({ port: prometheus[0].spec.portName ?? "web", path: "/federate", params: { "match[]": [CLUSTER_PAGES_MATCH] } })]);
   });
 
   test("the evaluator's alerts carry the cluster's Prometheus' external labels, cluster set by the evaluator itself", () => {

@@ -51,7 +51,7 @@ function inputSeries(e: Event) {
   const probesAt = (t: number) => (e.probesGoneFrom !== undefined && t >= e.probesGoneFrom * 60 ? null : between(t, ...e.down) ? 0 : 1);
   const probes = [probeJob(c), publicProbeJob(c)].map((job) => ({ series: `probe_success{job="${job}", instance="blackbox-exporter-0:http"}`, values: timeline(probesAt) }));
   const replicas = e.gone.flatMap(([from, to], i) => {
-    const instance = `prometheus-kps-prometheus-${i}:web`;
+    const instance = `prometheus-kps-prometheus-${i}:http-web`;
     const gone = (t: number) => between(t, from, to);
     // A replica fires APIServerDown from its first evaluation 15 s into the outage (probeFor 10s), and
     // from the same moment after it comes back while the API is still down.

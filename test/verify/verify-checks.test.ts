@@ -88,9 +88,9 @@ describe("what the managed collector must scrape for the managed evaluator", () 
   test("every replica up passes; one missing, one down, or none fails, named", () => {
     const [, , replicas] = managedScrapes(prod);
     const sample = (instance: string, value: string) => ({ metric: { instance }, value: [0, value] as [number, string] });
-    expect(managedScrapeUp("m", replicas, [sample("p-0:web", "1"), sample("p-1:web", "1")]).ok).toBe(true);
-    expect(managedScrapeUp("m", replicas, [sample("p-0:web", "1")])).toMatchObject({ ok: false, detail: "1 up, 2 expected" });
-    expect(managedScrapeUp("m", replicas, [sample("p-0:web", "1"), sample("p-1:web", "0")])).toMatchObject({ ok: false, detail: "down: p-1:web" });
+    expect(managedScrapeUp("m", replicas, [sample("p-0:http-web", "1"), sample("p-1:http-web", "1")]).ok).toBe(true);
+    expect(managedScrapeUp("m", replicas, [sample("p-0:http-web", "1")])).toMatchObject({ ok: false, detail: "1 up, 2 expected" });
+    expect(managedScrapeUp("m", replicas, [sample("p-0:http-web", "1"), sample("p-1:http-web", "0")])).toMatchObject({ ok: false, detail: "down: p-1:http-web" });
     expect(managedScrapeUp("m", replicas, []).detail).toMatch(/the managed collector has not scraped it/);
   });
 
