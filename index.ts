@@ -11,7 +11,6 @@ import { GrafanaCloud } from "./components/grafana-cloud";
 import { LicenseApiNamespace } from "./components/license-api-namespace";
 import { LicenseApiScraping } from "./components/license-api-scraping";
 import { ManagedRuleEvaluation } from "./components/managed-rule-evaluation";
-import { managedPlacements } from "./render/managed-prometheus";
 import { Logging } from "./components/logging";
 import { OnCall } from "./components/on-call";
 import { PdcAgent } from "./components/pdc-agent";
@@ -19,6 +18,7 @@ import { ProjectServices } from "./components/project-services";
 import { Prometheus } from "./components/prometheus";
 import { Tracing } from "./components/tracing";
 import { Uptime } from "./components/uptime";
+import { managedPlacements } from "./render/managed-prometheus";
 import { loadStackConfig } from "./config";
 import { gkeKubeconfig } from "./lib/kubeconfig";
 

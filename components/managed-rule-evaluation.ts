@@ -2,8 +2,8 @@
 // (alerts.perLicense.evaluator: managed), over the seats exporter's series the managed collector
 // scrapes into Monarch, and the outage backstop (alerts.outage.backstop: managed), over the collector's
 // own probes and its scrape of the Prometheus replicas. The evaluator sends its alerts to this stack's
-// Alertmanagers, and reads and writes Monarch as a Google service account of its own. The objects are rendered in
-// render/managed-prometheus.ts. A preflight reads the cluster first: without managed collection (or
+// Alertmanagers, and reads and writes Monarch as a Google service account of its own. The objects are
+// rendered in render/managed-prometheus.ts. A preflight reads the cluster first: without managed collection (or
 // without Workload Identity, through which the evaluator gets its roles) the preview fails with what
 // to change, instead of deploying rules nothing evaluates.
 import * as gcp from "@pulumi/gcp";
@@ -59,7 +59,7 @@ export class ManagedRuleEvaluation extends pulumi.ComponentResource {
         project: c.gcp.project,
         accountId: `gmp-rules-${c.environment}`.slice(0, 30),
         displayName: `Managed Prometheus rule evaluator (${c.environment})`,
-        description: "The managed rule evaluator of GKE (gmp-system/collector): reads Monarch for the seat rules, writes their recorded aggregates.",
+        description: "The managed rule evaluator of GKE (gmp-system/collector): reads Monarch for the rules this stack places there, writes their results.",
       },
       child,
     );
