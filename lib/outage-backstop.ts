@@ -23,10 +23,10 @@ export const OUTAGE_BACKSTOP = {
   interval: "15s",
   /** No replica answered for this long: every Prometheus is gone (four scrapes, so one failed scrape never counts). */
   silentFor: "1m",
-  /** How far back a replica's APIServerDown counts as the cluster having paged the outage, and the backstop's own alert as firing. */
+  /** How far back the replicas' last answer is read, and the backstop's own alert counts as firing. */
   pagedWithin: "5m",
-  /** A replica answering and firing APIServerDown this recently carries the outage again. */
-  carriedWithin: "30s",
+  /** The replicas' latest answer: a scrape interval and a margin back. A replica answering and firing APIServerDown this recently carries the outage. */
+  carriedWithin: "20s",
   /** The probes have not succeeded for this long: the API is still down. */
   failingFor: "1m",
 } as const;

@@ -7,12 +7,14 @@
 // still be down. This alert, named and labelled as APIServerDown is (so it falls into the same
 // Alertmanager group, the same PagerDuty dedup_key), keeps the group firing until the probes pass.
 //
-// It opens nothing of its own: it starts only when no replica has answered for a minute and a replica
-// fired APIServerDown within the five minutes before, so while any replica runs it never fires, and an
-// outage the cluster never paged (Prometheus gone before it began) is the external uptime check's.
-// It then holds on its own ALERTS until the probes pass, or until a replica answers and fires
-// APIServerDown again (its own alert reached Alertmanager before the collector scraped it, so the
-// group never empties in between).
+// It opens nothing of its own. A recording, made while a replica answers, keeps whether the replicas'
+// latest answer carried a firing APIServerDown; it stops when they stop answering, so its last value
+// says whether the cluster was paging when it went silent. The alert starts only when no replica has
+// answered for a minute and that value is 1: while any replica runs it never fires, an outage the
+// cluster never paged (Prometheus gone before it began) is the external uptime check's, and neither is
+// one that began after an outage the cluster paged had ended. It then holds on its own ALERTS until the
+// probes pass, or until a replica answers and fires APIServerDown again (its own alert reached
+// Alertmanager before the collector scraped it, so the group never empties in between).
 //
 // Its inputs are what the managed collector scrapes into Monarch (render/managed-prometheus.ts): the
 // blackbox exporter's probes of the health and public URLs, and the replicas' `/federate` for their
@@ -22,27 +24,33 @@
 import type { StackConfig } from "../config";
 import { panelUrl } from "../lib/identities";
 import { backstopProbeJobs, clusterPagesJob, OUTAGE_BACKSTOP } from "../lib/outage-backstop";
-import { alert, ownerMatchers } from "./build";
+import { alert, ownerMatchers, record } from "./build";
 import type { RuleGroup } from "./types";
 
 export const BACKSTOP_SIGNAL = "backstop";
+/** Whether the replicas' latest answer carried a firing APIServerDown (1) or not (0); not recorded while none answers. */
+export const CLUSTER_PAGING = "license_api_monitoring:cluster_paging:latest";
 
 export function outageBackstopRules(c: StackConfig): RuleGroup {
   const o = OUTAGE_BACKSTOP;
   const replicas = clusterPagesJob(c);
   const replicaPaged = `ALERTS{job="${replicas}", alertname="APIServerDown", alertstate="firing"}`;
+  // The latest scrape of each kind, one scrape interval and a margin back.
+  const latest = o.carriedWithin;
+  const answering = `max(last_over_time(up{job="${replicas}"}[${latest}])) == 1`;
   // Some probe (of the health endpoint or the public URL) has not succeeded for a while.
   const stillDown = `min(max by (job) (max_over_time(probe_success{job=~"${backstopProbeJobs(c).join("|")}"}[${o.failingFor}]))) == 0`;
   const replicaAnswered = `max(max_over_time(up{job="${replicas}"}[${o.silentFor}])) == 1`;
-  const clusterPaged = `max(max_over_time(${replicaPaged}[${o.pagedWithin}]))`;
+  const pagedWhenSilenced = `max(last_over_time(${CLUSTER_PAGING}[${o.pagedWithin}])) == 1`;
   const holding = `max(max_over_time(ALERTS{alertname="APIServerDown", signal="${BACKSTOP_SIGNAL}", alertstate="firing", ${ownerMatchers()}}[${o.pagedWithin}]))`;
-  const carried = `max(last_over_time(up{job="${replicas}"}[${o.carriedWithin}])) == 1 and on () max(last_over_time(${replicaPaged}[${o.carriedWithin}]))`;
+  const carried = `${answering} and on () max(last_over_time(${replicaPaged}[${latest}]))`;
   return {
     name: "license-api.outage-backstop",
     interval: o.interval,
     rules: [
+      record(CLUSTER_PAGING, `(${carried}) * 0 + 1 or on () (${answering}) * 0`),
       alert(c, "APIServerDown", `${stillDown} and on () (
-        (${clusterPaged} unless on () ${replicaAnswered})
+        (${pagedWhenSilenced} unless on () ${replicaAnswered})
         or (${holding} unless on () (${carried}))
       )`, {
         severity: "critical",

@@ -36,6 +36,8 @@ interface Event {
   name: string;
   /** Minutes during which the API is down: [from, to). */
   down: [number, number];
+  /** An earlier outage, over before this one: [from, to). */
+  before?: [number, number];
   /** Per replica, the minutes during which it is gone: [from, to). */
   gone: [number, number][];
   /** A gone replica fails its scrapes (up 0, crash-looping) instead of having no target. */
@@ -48,14 +50,16 @@ interface Event {
 }
 
 function inputSeries(e: Event) {
-  const probesAt = (t: number) => (e.probesGoneFrom !== undefined && t >= e.probesGoneFrom * 60 ? null : between(t, ...e.down) ? 0 : 1);
+  const outages = [...(e.before ? [e.before] : []), e.down];
+  const down = (t: number) => outages.some(([from, to]) => between(t, from, to));
+  const probesAt = (t: number) => (e.probesGoneFrom !== undefined && t >= e.probesGoneFrom * 60 ? null : down(t) ? 0 : 1);
   const probes = [probeJob(c), publicProbeJob(c)].map((job) => ({ series: `probe_success{job="${job}", instance="blackbox-exporter-0:http"}`, values: timeline(probesAt) }));
   const replicas = e.gone.flatMap(([from, to], i) => {
     const instance = `prometheus-kps-prometheus-${i}:http-web`;
     const gone = (t: number) => between(t, from, to);
-    // A replica fires APIServerDown from its first evaluation 15 s into the outage (probeFor 10s), and
-    // from the same moment after it comes back while the API is still down.
-    const firing = (t: number) => !gone(t) && between(t, e.down[0] + 0.25, e.down[1]) && !between(t, to, to + 0.25);
+    // A replica fires APIServerDown from its first evaluation 15 s into an outage (probeFor 10s) until
+    // 20 s after it (keepFiringFor), and from 15 s after it comes back while the API is still down.
+    const firing = (t: number) => !gone(t) && outages.some(([start, end]) => between(t, start + 0.25, end + 1 / 3)) && !between(t, to, to + 0.25);
     return [
       { series: `up{job="${clusterPagesJob(c)}", instance="${instance}"}`, values: timeline((t) => (gone(t) ? (e.crashLooping ? 0 : null) : 1)) },
       {
@@ -102,6 +106,14 @@ const EVENTS: Event[] = [
     gone: [[1, END_MINUTES + 1], [1, END_MINUTES + 1]],
     firing: [],
     silent: [4, 6, 9, 11],
+  },
+  {
+    name: "an outage paged and over, every replica gone 30 s after its page resolved, then a new outage: not the cluster's, silent",
+    before: [1, 3],
+    down: [4, 12],
+    gone: [[3 + 1 / 3 + 0.5, END_MINUTES + 1], [3 + 1 / 3 + 0.5, END_MINUTES + 1]],
+    firing: [],
+    silent: [5, 5.5, 6, 8, 11],
   },
   {
     name: "one replica gone mid-outage, the other answering: it carries the page",
