@@ -180,6 +180,15 @@ export const episode = (): EventSpec => ({
   },
 });
 
+/**
+ * A heartbeat that has been running, as in any deployment: the heartbeat service (and its stand-in)
+ * says nothing before a first ping, so an event that takes the monitoring away before the fresh stack's
+ * first ping would stage a deployment that never had one.
+ */
+async function heartbeatRunning(local: LocalStack): Promise<void> {
+  if (!(await local.waitForDelivery((d) => d.receiver === "heartbeat", 0, 120_000))) throw new Error("no heartbeat ping within 2 minutes of the stack's start");
+}
+
 /** How long after the tail an error episode's incident may still take to resolve. */
 const EPISODE_RESOLVE_MS = 420_000;
 
@@ -204,6 +213,7 @@ export const lostMidOutage = (lost: Extract<Fault, "cluster-stop" | "prometheus-
   expected: { exactly: 3 },
   resolvedWhileDown: 0,
   async run(local) {
+    await heartbeatRunning(local);
     const since = Date.now();
     await local.fault("exit");
     const t = await trigger(local, since, timeoutMs);
@@ -224,6 +234,7 @@ export const blindThenBack = (): EventSpec => ({
   // cluster's own when its monitoring comes back to the same outage.
   expected: { exactly: 3 },
   async run(local) {
+    await heartbeatRunning(local);
     const since = Date.now();
     await local.fault("cluster-stop");
     await local.fault("exit");
@@ -245,8 +256,7 @@ export const pagerdutyCut = (): EventSpec => ({
   expected: { exactly: 1 },
   through: "heartbeat",
   async run(local) {
-    // A heartbeat that has been running, as in any deployment: its service says nothing before a first ping.
-    await local.waitForDelivery((d) => d.receiver === "heartbeat", 0, 120_000);
+    await heartbeatRunning(local);
     const since = Date.now();
     await local.fault("pagerduty-cut");
     await local.fault("exit");
