@@ -7,17 +7,17 @@ const path = require("path");
 const Sequencer = require("@jest/test-sequencer").default;
 
 const MEASURED_SECONDS = {
-  "true-sla": 735,
-  "one-page": 702,
-  "repeat-outage": 544,
-  "local-stack": 512,
-  "outage-backstop": 430,
-  "dead-mans-switch": 373,
-  "seat-forecast": 250,
-  "key-guessing": 204,
-  "managed-evaluator": 179,
-  "start-command": 168,
-  verify: 74,
+  "true-sla": 740,
+  "one-page": 703,
+  "repeat-outage": 554,
+  "local-stack": 538,
+  "dead-mans-switch": 468,
+  "outage-backstop": 443,
+  "seat-forecast": 245,
+  "managed-evaluator": 224,
+  "key-guessing": 191,
+  "start-command": 187,
+  verify: 78,
 };
 
 const seconds = (test) => MEASURED_SECONDS[path.basename(test.path, ".test.ts")] ?? Infinity;
