@@ -46,6 +46,7 @@ const cases: Case[] = [
     config: prodSection("alerts", { perLicense: { evaluationInterval: "5m" }, forecast: { evaluationInterval: "5m", for: "30m" } }),
     expect: [/alerts\.perLicense\.evaluationInterval: must be shorter than alerts\.seatDenialsPerSecond\.for \(5m\): for: needs several evaluations/],
   },
+  { name: "unknown outage backstop", config: prodSection("alerts", { outage: { backstop: "thanos" } }), expect: [/alerts\.outage\.backstop: must be one of "none", "managed" \(got "thanos"\)/] },
   { name: "unknown evaluator of the per-license groups", config: prodSection("alerts", { perLicense: { evaluator: "gmp" } }), expect: [/alerts\.perLicense\.evaluator: must be one of "prometheus", "managed" \(got "gmp"\)/] },
   { name: "for: that a single failed probe can satisfy", config: prodSection("alerts", { outage: { probeFor: "5s" } }), expect: [/blackbox\.probeInterval: must be shorter than alerts\.outage\.probeFor \(5s\): a single failed probe must not page/] },
   // Paged within a minute, a repeated outage too: a re-fire into the group the last outage left waits for group_interval.

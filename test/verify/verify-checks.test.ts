@@ -8,6 +8,9 @@ import { STACKS } from "../../lib/stack-file";
 import { testStackConfig } from "../stack-config";
 import { heartbeat, managedScrapes, managedScrapeUp, managedSourceProblem, renderedConfig, routingLoaded, ruleGroupsLoaded, successfulRequests, targetsUp, testAlerts } from "../../scripts/verify-checks";
 import { verify } from "../../scripts/verify";
+import { toYaml } from "../../lib/yaml";
+import { PROMTOOL } from "../../tools/binaries";
+import { run, writeTemp } from "../tools";
 import { probeJob, publicProbeJob } from "../../lib/identities";
 import { clusterPagesJob } from "../../lib/outage-backstop";
 
@@ -106,4 +109,26 @@ describe("what the managed collector must scrape for the managed evaluator", () 
     expect(await verify(["--stack", "prod"], {}, (l) => lines.push(l))).toBe(2);
     expect(lines.join("\n")).toContain("--managed-prometheus https://monitoring.googleapis.com/");
   });
+});
+
+test("each stack's Monarch selectors read its own scrapes only, with both environments' side by side (promtool)", () => {
+  const stacks = STACKS.map((s) => stackConfigForRender(s));
+  // Every scrape of both stacks, up in each, in one store as Monarch holds them.
+  const input = stacks.flatMap((c) =>
+    managedScrapes(c).flatMap((m, i) =>
+      Array.from({ length: m.targets }, (_, r) => ({ series: m.selector.replace("}", `, instance="${c.environment}-${i}-${r}:http"}`), values: "1x10" })),
+    ),
+  );
+  const tests = stacks.flatMap((c) =>
+    managedScrapes(c).map((m) => ({
+      expr: `count(${m.selector})`,
+      eval_time: "5m",
+      exp_samples: [{ labels: "{}", value: m.targets }],
+    })),
+  );
+  const file = { rule_files: [], tests: [{ interval: "1m", input_series: input, promql_expr_test: tests }] };
+  expect(new Set(stacks.map((c) => managedScrapes(c)[0].selector)).size).toBe(stacks.length);
+  const dir = writeTemp({ "scopes.test.yml": toYaml(file) });
+  const r = run(PROMTOOL, ["test", "rules", "scopes.test.yml"], dir);
+  if (r.code !== 0) throw new Error(`promtool test rules failed:\n${r.output}`);
 });
