@@ -6,8 +6,8 @@
 // routes and inhibitions read. Written for the operator GKE runs, monitoring.googleapis.com/v1
 // (test/rules/managed-prometheus.test.ts holds them to that API's schema and admission checks).
 import type { StackConfig } from "../config";
-import { healthUrl, probeJob, publicHealthUrl, publicProbeJob, seatsJob } from "../lib/identities";
-import { MANAGED_SCOPE_LABELS, managedScope } from "../lib/managed-scope";
+import { healthUrl, OWNER_LABEL, probeJob, publicHealthUrl, publicProbeJob, seatsJob } from "../lib/identities";
+import { equalityMatchers, MANAGED_SCOPE_LABELS, managedScope } from "../lib/managed-scope";
 import { clusterPagesJob, OUTAGE_BACKSTOP } from "../lib/outage-backstop";
 import { backstopRuleGroups, isAlert, managedRuleGroups, type RuleGroup } from "../rules";
 import { BLACKBOX_MODULE, externalLabels, PUBLIC_MODULE } from "./prometheus-config";
@@ -118,7 +118,7 @@ export function seatsPodMonitoring(c: StackConfig): PodMonitoringObject {
 export const PROMETHEUS_PODS = { labels: { "operator.prometheus.io/name": "kps-prometheus" }, portName: "http-web" } as const;
 
 /** What `/federate` returns of each replica: the APIServerDown alerts it fires, and nothing else. */
-export const CLUSTER_PAGES_MATCH = 'ALERTS{alertname="APIServerDown", alertstate="firing", team="license-api"}';
+export const CLUSTER_PAGES_MATCH = `ALERTS{alertname="APIServerDown", alertstate="firing", ${equalityMatchers(OWNER_LABEL).join(", ")}}`;
 
 /** Few series per scrape: one probe_success per probe, a few APIServerDown per replica. */
 const BACKSTOP_SAMPLE_LIMIT = 20;
